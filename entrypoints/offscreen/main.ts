@@ -1,0 +1,49 @@
+import { configureOrt } from './runtime';
+import { serve } from '@/utils/messaging';
+import { clipScores } from '@/models/clip/runner';
+import { miganFill } from '@/models/migan/runner';
+import { samDecode, samEncode } from '@/models/sam/runner';
+import { putMask } from '@/utils/session-store';
+import { Inference } from './inference';
+import { loadImage, loadMask, storeImage } from './pixels';
+
+configureOrt();
+const inference = new Inference();
+
+serve('offscreen-doc', {
+  'offscreen.ping': () => ({ ready: true as const }),
+  'runtime.info': () => inference.runtimeInfo(),
+  'models.load': async ({ model }) => {
+    const start = performance.now();
+    const loaded = await inference.model(model);
+    return { model, backend: loaded.backend, files: loaded.files, ms: performance.now() - start };
+  },
+  'models.release': async () => ({ released: await inference.release() }),
+  'sam.encode': async ({ image }) => {
+    const start = performance.now();
+    const [model, pixels] = await Promise.all([inference.model('sam'), loadImage(image)]);
+    const { embedding, modelMs } = await samEncode(model, pixels);
+    return { embedding: inference.storeEmbedding(embedding), width: pixels.width, height: pixels.height, modelMs, totalMs: performance.now() - start };
+  },
+  'sam.decode': async ({ embedding, points }) => {
+    const start = performance.now();
+    const model = await inference.model('sam');
+    const stored = inference.embedding(embedding);
+    const result = await samDecode(model, stored, points);
+    const mask = await putMask(result.mask.data, result.mask.width, result.mask.height);
+    return { mask, width: result.mask.width, height: result.mask.height, scores: result.scores, chosen: result.chosen, modelMs: result.modelMs, totalMs: performance.now() - start };
+  },
+  'clip.score': async ({ image, texts }) => {
+    const start = performance.now();
+    const [model, pixels] = await Promise.all([inference.model('clip'), loadImage(image)]);
+    const result = await clipScores(model, pixels, texts);
+    return { ...result, totalMs: performance.now() - start };
+  },
+  'fill.run': async ({ image, mask }) => {
+    const start = performance.now();
+    const [model, pixels] = await Promise.all([inference.model('migan'), loadImage(image)]);
+    const result = await miganFill(model, pixels, await loadMask(mask, pixels.width, pixels.height));
+    const key = await storeImage(result.image);
+    return { result: key, width: pixels.width, height: pixels.height, modelMs: result.modelMs, totalMs: performance.now() - start };
+  },
+});

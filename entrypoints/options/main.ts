@@ -1,0 +1,7 @@
+import { mount } from 'svelte';
+import '@/assets/theme.css';
+import App from './App.svelte';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('#app is missing');
+mount(App, { target });

@@ -1,0 +1,59 @@
+/** CLIP sessions: image and text embeddings, and the CLIP score between them. */
+import * as ort from 'onnxruntime-web';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { clipScore, cosine, row } from '../../utils/score';
+import type { RGBAImage, Rect } from '../../utils/image/types';
+import { declaredFeeds, outputTensor, timedRun, type LoadedModel } from '../hub';
+import { clipPixelValues, CLIP_INPUT_SIZE, CLIP_MAX_TOKENS, padTokens } from './processor';
+
+export function clipTokenizer(model: LoadedModel<'clip'>): { tokenizer: Tokenizer; padId: number } {
+  const config = model.configs['tokenizer_config.json'];
+  const json = model.configs['tokenizer.json'];
+  if (typeof config !== 'object' || config === null || typeof json !== 'object' || json === null) {
+    throw new Error('The CLIP repo lacks tokenizer.json or tokenizer_config.json');
+  }
+  const tokenizer = new Tokenizer(json, config);
+  const padToken = 'pad_token' in config && typeof config.pad_token === 'string' ? config.pad_token : '<|endoftext|>';
+  const padId = tokenizer.token_to_id(padToken);
+  if (padId === undefined) throw new Error(`The CLIP tokenizer has no ${padToken} token`);
+  return { tokenizer, padId };
+}
+
+export async function clipImageEmbeds(model: LoadedModel<'clip'>, image: RGBAImage, rect?: Rect): Promise<{ embeds: Float32Array; modelMs: number }> {
+  const pixels = new ort.Tensor('float32', clipPixelValues(image, rect), [1, 3, CLIP_INPUT_SIZE, CLIP_INPUT_SIZE]);
+  const session = model.sessions.vision;
+  const { outputs, ms } = await timedRun(session, declaredFeeds(session, { pixel_values: pixels }));
+  return { embeds: outputTensor(outputs, 'image_embeds').data as Float32Array, modelMs: ms };
+}
+
+export async function clipTextEmbeds(model: LoadedModel<'clip'>, texts: readonly string[]): Promise<{ embeds: Float32Array; dim: number; modelMs: number }> {
+  const { tokenizer, padId } = clipTokenizer(model);
+  const ids = new BigInt64Array(texts.length * CLIP_MAX_TOKENS);
+  const mask = new BigInt64Array(texts.length * CLIP_MAX_TOKENS);
+  texts.forEach((text, i) => {
+    const padded = padTokens(tokenizer.encode(text).ids, padId);
+    ids.set(padded.ids, i * CLIP_MAX_TOKENS);
+    mask.set(padded.mask, i * CLIP_MAX_TOKENS);
+  });
+  const dims = [texts.length, CLIP_MAX_TOKENS];
+  const session = model.sessions.text;
+  const { outputs, ms } = await timedRun(
+    session,
+    declaredFeeds(session, { input_ids: new ort.Tensor('int64', ids, dims), attention_mask: new ort.Tensor('int64', mask, dims) }),
+  );
+  const embeds = outputTensor(outputs, 'text_embeds');
+  return { embeds: embeds.data as Float32Array, dim: embeds.dims[1] ?? 512, modelMs: ms };
+}
+
+/** CLIP score (100·max(cos, 0)) of the image, or of `rect` of it, against each text. */
+export async function clipScores(
+  model: LoadedModel<'clip'>,
+  image: RGBAImage,
+  texts: readonly string[],
+  rect?: Rect,
+): Promise<{ cosines: number[]; scores: number[]; modelMs: number }> {
+  const imageResult = await clipImageEmbeds(model, image, rect);
+  const textResult = await clipTextEmbeds(model, texts);
+  const cosines = texts.map((_, i) => cosine(imageResult.embeds, row(textResult.embeds, i, textResult.dim)));
+  return { cosines, scores: cosines.map(clipScore), modelMs: imageResult.modelMs + textResult.modelMs };
+}

@@ -1,0 +1,121 @@
+/**
+ * Loads a registry entry from the model host: its JSON configs and one ONNX Runtime session per
+ * weight file, on the chosen backend (WebGPU falls back to WASM per model, with the reason kept).
+ * Browser-free: the offscreen document and Node tests share it.
+ */
+import * as ort from 'onnxruntime-web';
+import { fetchModelFile, type ModelCache } from './loader';
+import { chooseDtype, registry, resolveUrl, weightPath, type Dtype, type ModelName } from './registry';
+
+export type Backend = 'webgpu' | 'wasm';
+
+export interface LoadedFileInfo {
+  path: string;
+  bytes: number;
+  fromCache: boolean;
+}
+
+export interface LoadedModel<N extends ModelName = ModelName> {
+  name: N;
+  backend: Backend;
+  /** Set when this model wanted WebGPU and runs on WASM instead. */
+  fallbackReason?: string;
+  sessions: Record<keyof (typeof registry)[N]['files'], ort.InferenceSession>;
+  configs: Record<string, unknown>;
+  files: LoadedFileInfo[];
+}
+
+export interface HubOptions {
+  host: string;
+  backend: Backend;
+  /** WebGPU adapter supports shader-f16: fp16 weights are usable. */
+  shaderF16: boolean;
+  cache: ModelCache;
+  onProgress?: (progress: { model: ModelName; file: string; loaded: number; total: number; fromCache: boolean }) => void;
+  signal?: AbortSignal;
+}
+
+/** Which dtype to try first on each backend: q8 is small and fast on WASM; WebGPU wants floats. */
+export function dtypePreference(backend: Backend, shaderF16: boolean): Dtype[] {
+  if (backend === 'wasm') return ['q8', 'fp32', 'fp16'];
+  return shaderF16 ? ['fp16', 'fp32', 'q8'] : ['fp32', 'q8', 'fp16'];
+}
+
+async function createSession(bytes: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+}
+
+export async function loadModel<N extends ModelName>(name: N, options: HubOptions): Promise<LoadedModel<N>> {
+  const entry = registry[name];
+  const files: LoadedFileInfo[] = [];
+  const fetchFile = async (path: string) => {
+    const url = resolveUrl(options.host, entry.repo, entry.revision, path);
+    const { bytes, fromCache } = await fetchModelFile(url, {
+      cache: options.cache,
+      signal: options.signal,
+      onProgress: (p) => options.onProgress?.({ model: name, file: path, loaded: p.loaded, total: p.total, fromCache: p.fromCache }),
+    });
+    files.push({ path, bytes: bytes.length, fromCache });
+    return bytes;
+  };
+
+  const configs: Record<string, unknown> = {};
+  for (const path of entry.configFiles) {
+    const text = new TextDecoder().decode(await fetchFile(path));
+    try {
+      configs[path] = JSON.parse(text);
+    } catch {
+      throw new Error(`${entry.repo}/${path} is not valid JSON`);
+    }
+  }
+
+  let backend = options.backend;
+  let fallbackReason: string | undefined;
+  const sessions: Record<string, ort.InferenceSession> = {};
+  for (const [key, file] of Object.entries(entry.files)) {
+    const dtype = chooseDtype(file, dtypePreference(backend, options.shaderF16));
+    const bytes = await fetchFile(weightPath(file, dtype));
+    try {
+      sessions[key] = await createSession(bytes, backend);
+    } catch (error) {
+      if (backend !== 'webgpu') throw error;
+      // One op the WebGPU provider cannot run is enough to need WASM for the whole model.
+      fallbackReason = `WebGPU could not run ${entry.repo}: ${error instanceof Error ? error.message : String(error)}`;
+      backend = 'wasm';
+      for (const done of Object.values(sessions)) await done.release();
+      return loadModel(name, { ...options, backend: 'wasm' }).then((m) => ({ ...m, fallbackReason }));
+    }
+  }
+  return { name, backend, fallbackReason, sessions: sessions as LoadedModel<N>['sessions'], configs, files };
+}
+
+export async function releaseModel(model: LoadedModel): Promise<void> {
+  for (const session of Object.values<ort.InferenceSession>(model.sessions)) await session.release();
+}
+
+/** Runs a session and returns its outputs with the time spent inside ONNX Runtime. */
+export async function timedRun(
+  session: ort.InferenceSession,
+  feeds: Record<string, ort.Tensor>,
+): Promise<{ outputs: ort.InferenceSession.OnnxValueMapType; ms: number }> {
+  const start = performance.now();
+  const outputs = await session.run(feeds);
+  return { outputs, ms: performance.now() - start };
+}
+
+/** Feeds only the inputs the session declares: exports differ (e.g. CLIP text with or without attention_mask). */
+export function declaredFeeds(session: ort.InferenceSession, available: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of session.inputNames) {
+    const tensor = available[name];
+    if (!tensor) throw new Error(`The model asks for an input named ${name}, which this runner does not provide`);
+    feeds[name] = tensor;
+  }
+  return feeds;
+}
+
+export function outputTensor(outputs: ort.InferenceSession.OnnxValueMapType, name: string): ort.Tensor {
+  const tensor = outputs[name];
+  if (!tensor) throw new Error(`The model has no output named ${name}`);
+  return tensor;
+}

@@ -1,0 +1,102 @@
+/**
+ * Downloads model files with progress, refuses short or broken downloads, and keeps them in a
+ * cache so the second load makes no network request. Browser-free apart from `fetch`, so the
+ * same code runs in the offscreen document and in Node tests.
+ */
+
+export interface ModelCache {
+  get(url: string): Promise<Uint8Array | undefined>;
+  put(url: string, bytes: Uint8Array): Promise<void>;
+}
+
+export interface FileProgress {
+  url: string;
+  loaded: number;
+  total: number;
+  fromCache: boolean;
+}
+
+export class DownloadError extends Error {
+  constructor(
+    readonly url: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}
+
+export interface FetchOptions {
+  cache: ModelCache;
+  onProgress?: (progress: FileProgress) => void;
+  signal?: AbortSignal;
+  /** Bytes the registry expects; a download of another size is refused (cut or wrong file). */
+  expectedBytes?: number;
+  fetchImpl?: typeof fetch;
+}
+
+function fileName(url: string): string {
+  return url.slice(url.lastIndexOf('/') + 1);
+}
+
+export async function fetchModelFile(url: string, options: FetchOptions): Promise<{ bytes: Uint8Array; fromCache: boolean }> {
+  const cached = await options.cache.get(url);
+  if (cached) {
+    options.onProgress?.({ url, loaded: cached.length, total: cached.length, fromCache: true });
+    return { bytes: cached, fromCache: true };
+  }
+  let response: Response;
+  try {
+    response = await (options.fetchImpl ?? fetch)(url, { signal: options.signal ?? null, cache: 'no-store' });
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw new DownloadError(url, `Could not reach the model host for ${fileName(url)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!response.ok) {
+    throw new DownloadError(url, `The model host answered ${response.status} ${response.statusText} for ${fileName(url)}`);
+  }
+  const header = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(header) && header > 0 ? header : (options.expectedBytes ?? 0);
+  const body = response.body;
+  if (!body) throw new DownloadError(url, `Empty response for ${fileName(url)}`);
+
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.length;
+      options.onProgress?.({ url, loaded, total: Math.max(total, loaded), fromCache: false });
+    }
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw new DownloadError(url, `The download of ${fileName(url)} broke off after ${loaded} of ${total || '?'} bytes; try again`);
+  }
+  if (header > 0 && loaded !== header) {
+    throw new DownloadError(url, `The download of ${fileName(url)} was cut short: ${loaded} of ${header} bytes`);
+  }
+  if (options.expectedBytes !== undefined && loaded !== options.expectedBytes) {
+    throw new DownloadError(url, `${fileName(url)} has ${loaded} bytes, the registry expects ${options.expectedBytes}`);
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  await options.cache.put(url, bytes);
+  return { bytes, fromCache: false };
+}
+
+/** A cache in memory, for tests and as the fallback where no persistent cache exists. */
+export function memoryCache(): ModelCache & { urls(): string[] } {
+  const store = new Map<string, Uint8Array>();
+  return {
+    get: async (url) => store.get(url),
+    put: async (url, bytes) => void store.set(url, bytes),
+    urls: () => [...store.keys()],
+  };
+}

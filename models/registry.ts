@@ -1,0 +1,99 @@
+/**
+ * The models the product uses: data only. Each entry pins the Hub repository and revision, the
+ * files per dtype with their byte sizes, the licence, and the input/output conventions the
+ * runners and the test models follow. `verify:models` checks these facts against the real Hub.
+ */
+
+export type Dtype = 'fp32' | 'fp16' | 'q8';
+
+export interface ModelFile {
+  /** Path in the repo without the dtype suffix and extension, e.g. `onnx/vision_encoder`. */
+  base: string;
+  /** Byte size on the Hub per dtype that exists. */
+  bytes: Partial<Record<Dtype, number>>;
+}
+
+export interface RegistryEntry {
+  task: 'segmentation' | 'scoring' | 'fill';
+  repo: string;
+  /** A commit hash pins the files; `main` means not pinned yet (verify:models reports it). */
+  revision: string;
+  licence: string;
+  /** Small JSON files loaded beside the weights (processor and tokenizer configs). */
+  configFiles: readonly string[];
+  files: Readonly<Record<string, ModelFile>>;
+  conventions: Readonly<Record<string, string>>;
+}
+
+export const registry = {
+  sam: {
+    task: 'segmentation',
+    repo: 'Xenova/slimsam-77-uniform',
+    revision: 'main',
+    licence: 'apache-2.0',
+    configFiles: ['preprocessor_config.json'],
+    files: {
+      encoder: { base: 'onnx/vision_encoder', bytes: { fp32: 23_276_014, fp16: 12_170_657, q8: 8_882_165 } },
+      decoder: { base: 'onnx/prompt_encoder_mask_decoder', bytes: { fp32: 16_557_892, fp16: 8_550_118, q8: 4_903_810 } },
+    },
+    conventions: {
+      'encoder.input': 'pixel_values f32 [1,3,1024,1024]: longest side resized to 1024 (bilinear), /255, ImageNet mean/std, zero-padded bottom/right',
+      'encoder.output': 'image_embeddings f32 [1,256,64,64], image_positional_embeddings f32 [1,256,64,64]',
+      'decoder.input': 'input_points f32 [1,1,N,2] in resized-1024 pixels (x,y); input_labels i64 [1,1,N]: 1 include, 0 exclude, -10 padding',
+      'decoder.output': 'iou_scores f32 [1,1,3]; pred_masks f32 [1,1,3,256,256]: logits over the padded 1024² frame, > 0 inside',
+    },
+  },
+  clip: {
+    task: 'scoring',
+    repo: 'Xenova/clip-vit-base-patch32',
+    revision: '4c1807b705b1d015fb032789cc4d221b23025a6f',
+    licence: 'mit',
+    configFiles: ['preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'],
+    files: {
+      // Exact where the Hub page showed bytes; else its rounded MB figure.
+      text: { base: 'onnx/text_model', bytes: { fp32: 254_058_553, fp16: 127_000_000, q8: 64_500_000 } },
+      vision: { base: 'onnx/vision_model', bytes: { fp32: 351_685_709, fp16: 176_080_659, q8: 89_100_000 } },
+    },
+    conventions: {
+      'text.input': 'input_ids i64 [B,77] padded with <|endoftext|> (pooling takes the first, highest id); attention_mask only if the export declares it (Xenova: input_ids only)',
+      'text.output': 'text_embeds f32 [B,512] (unnormalised projection)',
+      'vision.input': 'pixel_values f32 [B,3,224,224]: shortest side 224 (bicubic), centre crop, /255, CLIP mean/std',
+      'vision.output': 'image_embeds f32 [B,512] (unnormalised projection)',
+      score: '100 · max(cos(image, text), 0) (torchmetrics); Hessel et al. CLIPScore = 2.5 · max(cos, 0)',
+    },
+  },
+  migan: {
+    task: 'fill',
+    repo: 'andraniksargsyan/migan',
+    revision: '1538c135034b8cfe7a8472f34d09c8a5a45b17a7',
+    licence: 'mit',
+    configFiles: [],
+    files: {
+      pipeline: { base: 'migan_pipeline_v2', bytes: { fp32: 28_079_181 } },
+    },
+    conventions: {
+      input: 'image u8 [1,3,H,W] RGB; mask u8 [1,1,H,W]: 255 = keep, 0 = fill; any H, W (crops around the hole itself)',
+      output: 'result u8 [1,3,H,W]',
+    },
+  },
+} as const satisfies Record<string, RegistryEntry>;
+
+export type ModelName = keyof typeof registry;
+
+const DTYPE_SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized' };
+
+/** The file path transformers.js-style repos use for a dtype: fp32 → X.onnx, fp16 → X_fp16.onnx, q8 → X_quantized.onnx. */
+export function weightPath(file: ModelFile, dtype: Dtype): string {
+  return `${file.base}${DTYPE_SUFFIX[dtype]}.onnx`;
+}
+
+/** Picks the dtype for a file: the preferred order for the backend, limited to what the repo has. */
+export function chooseDtype(file: ModelFile, preferred: readonly Dtype[]): Dtype {
+  const available = Object.keys(file.bytes) as Dtype[];
+  return preferred.find((d) => available.includes(d)) ?? available[0] ?? 'fp32';
+}
+
+/** `{host}/{repo}/resolve/{revision}/{path}`: the Hub's download URL layout. */
+export function resolveUrl(host: string, repo: string, revision: string, path: string): string {
+  return `${host.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+}

@@ -1,0 +1,82 @@
+import type { RGBAImage, Rect } from './types';
+
+/**
+ * Resamples `src` (the `rect` part of it) to dstWidth×dstHeight and hands each output pixel's
+ * RGB (0–255 floats) to `write`. Upscaling is bilinear; downscaling averages a k×k grid of
+ * bilinear samples per output pixel (k = the scale factor, rounded up), which avoids the
+ * aliasing plain bilinear gives at 4× and more. Pixels of `rect` outside the image read as the
+ * nearest edge pixel.
+ */
+export function resampleRGB(
+  src: RGBAImage,
+  rect: Rect,
+  dstWidth: number,
+  dstHeight: number,
+  write: (index: number, r: number, g: number, b: number) => void,
+): void {
+  const sx = rect.width / dstWidth;
+  const sy = rect.height / dstHeight;
+  const kx = Math.max(1, Math.ceil(sx - 1e-9));
+  const ky = Math.max(1, Math.ceil(sy - 1e-9));
+  const inv = 1 / (kx * ky);
+  const { width: w, height: h, data } = src;
+  for (let oy = 0; oy < dstHeight; oy++) {
+    for (let ox = 0; ox < dstWidth; ox++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let j = 0; j < ky; j++) {
+        // Sample centres spread evenly over the output pixel's footprint in source space.
+        const fy = Math.min(h - 1, Math.max(0, rect.y + (oy + (j + 0.5) / ky) * sy - 0.5));
+        const y0 = Math.floor(fy);
+        const y1 = Math.min(h - 1, y0 + 1);
+        const wy = fy - y0;
+        for (let i = 0; i < kx; i++) {
+          const fx = Math.min(w - 1, Math.max(0, rect.x + (ox + (i + 0.5) / kx) * sx - 0.5));
+          const x0 = Math.floor(fx);
+          const x1 = Math.min(w - 1, x0 + 1);
+          const wx = fx - x0;
+          const a = (y0 * w + x0) * 4;
+          const c = (y0 * w + x1) * 4;
+          const d = (y1 * w + x0) * 4;
+          const e = (y1 * w + x1) * 4;
+          const w00 = (1 - wx) * (1 - wy);
+          const w01 = wx * (1 - wy);
+          const w10 = (1 - wx) * wy;
+          const w11 = wx * wy;
+          r += data[a]! * w00 + data[c]! * w01 + data[d]! * w10 + data[e]! * w11;
+          g += data[a + 1]! * w00 + data[c + 1]! * w01 + data[d + 1]! * w10 + data[e + 1]! * w11;
+          b += data[a + 2]! * w00 + data[c + 2]! * w01 + data[d + 2]! * w10 + data[e + 2]! * w11;
+        }
+      }
+      write(oy * dstWidth + ox, r * inv, g * inv, b * inv);
+    }
+  }
+}
+
+/**
+ * Writes the resampled rect into a planar float tensor [3, dstHeight, dstWidth] (offset into a
+ * larger planar buffer of size planeWidth×planeHeight), normalised as (v/255 − mean)/std.
+ */
+export function resampleToPlanar(
+  src: RGBAImage,
+  rect: Rect,
+  dstWidth: number,
+  dstHeight: number,
+  out: Float32Array,
+  planeWidth: number,
+  planeHeight: number,
+  mean: readonly [number, number, number],
+  std: readonly [number, number, number],
+): void {
+  const plane = planeWidth * planeHeight;
+  const scale = [1 / (255 * std[0]), 1 / (255 * std[1]), 1 / (255 * std[2])] as const;
+  const shift = [mean[0] / std[0], mean[1] / std[1], mean[2] / std[2]] as const;
+  resampleRGB(src, rect, dstWidth, dstHeight, (index, r, g, b) => {
+    const y = Math.floor(index / dstWidth);
+    const p = y * planeWidth + (index - y * dstWidth);
+    out[p] = r * scale[0] - shift[0];
+    out[plane + p] = g * scale[1] - shift[1];
+    out[2 * plane + p] = b * scale[2] - shift[2];
+  });
+}

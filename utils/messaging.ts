@@ -1,0 +1,105 @@
+/**
+ * Sending and serving protocol messages over `runtime.sendMessage` / `tabs.sendMessage`.
+ * Every receiver validates the envelope and the payload before a handler sees it.
+ */
+import { browser, type Browser } from 'wxt/browser';
+import * as v from 'valibot';
+import {
+  Envelope,
+  EventEnvelope,
+  errorReply,
+
+  isMessageType,
+  messages,
+  parseEvent,
+  parseRequest,
+  ProtocolError,
+  unwrapReply,
+  type EventOf,
+  type EventType,
+  type MessageType,
+  type Reply,
+  type RequestOf,
+  type ResponseOf,
+} from './protocol';
+
+type Handlers<T extends MessageType> = {
+  [K in T]: (request: RequestOf<K>, sender: Browser.runtime.MessageSender) => Promise<ResponseOf<K>> | ResponseOf<K>;
+};
+
+/** Sends a request to its destination and returns the validated response. */
+export async function send<T extends MessageType>(type: T, payload: RequestOf<T>, options: { tabId?: number } = {}): Promise<ResponseOf<T>> {
+  const envelope: Envelope = { to: messages[type].to, type, payload };
+  if (messages[type].to === 'content') {
+    if (options.tabId === undefined) throw new ProtocolError('bad-request', `${type}: needs a tab`);
+    return unwrapReply(type, await browser.tabs.sendMessage(options.tabId, envelope));
+  }
+  return unwrapReply(type, await browser.runtime.sendMessage(envelope));
+}
+
+/** Sends an already-validated envelope on to the offscreen document (used by the background). */
+export async function forwardToOffscreen(type: MessageType, payload: unknown): Promise<Reply> {
+  const raw: unknown = await browser.runtime.sendMessage({ to: 'offscreen-doc', type, payload } satisfies Envelope);
+  const reply = v.safeParse(v.object({ ok: v.boolean() }), raw);
+  if (!reply.success) return { ok: false, error: { code: 'no-receiver', message: `${type}: the inference document did not answer` } };
+  return raw as Reply;
+}
+
+/**
+ * Serves the listed message types for one destination. `accept` decides whether a sender may
+ * ask for a type at all (e.g. content scripts are limited to a few). Returns an unsubscribe.
+ */
+export function serve<T extends MessageType>(
+  to: Envelope['to'],
+  handlers: Handlers<T>,
+  options: {
+    accept?: (type: T, sender: Browser.runtime.MessageSender) => boolean;
+    /** Handles a validated envelope this context routes elsewhere (the background's forwarding). */
+    route?: (type: MessageType, payload: unknown, sender: Browser.runtime.MessageSender) => Promise<Reply> | undefined;
+  } = {},
+): () => void {
+  const listener = (raw: unknown, sender: Browser.runtime.MessageSender, sendResponse: (reply: Reply) => void) => {
+    const parsed = v.safeParse(Envelope, raw);
+    if (!parsed.success || !isMessageType(parsed.output.type)) return undefined;
+    const { type, payload } = parsed.output;
+    if (parsed.output.to !== to) {
+      const routed = options.route?.(type, payload, sender);
+      if (!routed) return undefined;
+      routed.then(sendResponse, (error: unknown) => sendResponse(errorReply(error)));
+      return true;
+    }
+    if (!Object.hasOwn(handlers, type)) return undefined;
+    const handled = type as T;
+    if (options.accept && !options.accept(handled, sender)) {
+      sendResponse(errorReply(new ProtocolError('refused', `${type}: not allowed from this sender`)));
+      return undefined;
+    }
+    (async () => handlers[handled](parseRequest(handled, payload), sender))().then(
+      (value) => sendResponse({ ok: true, value }),
+      (error: unknown) => sendResponse(errorReply(error)),
+    );
+    return true; // the reply comes asynchronously
+  };
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}
+
+/** Broadcasts an event to every extension page (no reply expected; nobody listening is fine). */
+export function emit<E extends EventType>(event: E, payload: EventOf<E>): void {
+  browser.runtime.sendMessage({ event, payload }).catch(() => {
+    // No page is listening: events are best-effort by design.
+  });
+}
+
+export function onEvent<E extends EventType>(event: E, callback: (payload: EventOf<E>) => void): () => void {
+  const listener = (raw: unknown) => {
+    const parsed = v.safeParse(EventEnvelope, raw);
+    if (!parsed.success || parsed.output.event !== event) return undefined;
+    const payload = parseEvent(event, parsed.output.payload);
+    if (payload) callback(payload);
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}
+

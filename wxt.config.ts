@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'wxt';
+
+// The e2e build grants the loopback test origins up front: a headless test cannot click the
+// context menu, so this host access stands in for the activeTab grant a user's click gives.
+const e2e = process.env.INPAINT_E2E === '1';
+
+// ONNX Runtime's WebAssembly (JSEP build: WASM and WebGPU in one binary), shipped inside the
+// extension because MV3 forbids remote code; the offscreen document points wasmPaths at /ort/.
+const ORT_FILES = ['ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs'];
+
+export default defineConfig({
+  modules: ['@wxt-dev/module-svelte'],
+  manifest: ({ browser }) => ({
+    name: 'Inpaint Biases',
+    description:
+      'Fix the part of an AI-generated image that came out wrong: mask it, refine the prompt, inpaint, and prove it with a CLIP score.',
+    permissions: [
+      'contextMenus',
+      'storage',
+      'unlimitedStorage',
+      'activeTab',
+      'scripting',
+      ...(browser === 'firefox' ? [] : ['offscreen', 'sidePanel']),
+    ],
+    host_permissions: e2e ? ['http://127.0.0.1/*', 'http://localhost/*'] : [],
+    // API servers and image origins are asked for when the user configures or picks them.
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
+    content_security_policy: {
+      // Without 'wasm-unsafe-eval' no extension page can compile ONNX Runtime's WebAssembly.
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
+    },
+    action: { default_title: 'Inpaint Biases: pick an image to fix' },
+    commands: {
+      'pick-image': {
+        suggested_key: { default: 'Alt+Shift+F' },
+        description: 'Pick an image on the page to fix',
+      },
+    },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'inpaint-biases@example.org' } } }
+      : {}),
+  }),
+  hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      for (const name of ORT_FILES) {
+        files.push({ absoluteSrc: resolve('node_modules/onnxruntime-web/dist', name), relativeDest: `ort/${name}` });
+      }
+    },
+  },
+  vite: () => ({
+    resolve: {
+      // Without this condition Vite inlines ~28 MB of base64 WASM into the offscreen bundle;
+      // the .wasm files ship under public/ort instead.
+      conditions: ['onnxruntime-web-use-extern-wasm'],
+    },
+    build: { chunkSizeWarningLimit: 2048 },
+  }),
+});
