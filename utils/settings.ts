@@ -4,7 +4,9 @@
  */
 import { storage } from 'wxt/utils/storage';
 
-export const DEFAULT_MODEL_HOST = 'https://huggingface.co';
+import { DEFAULT_MODEL_HOST } from './model-host';
+
+export { DEFAULT_MODEL_HOST, normaliseModelHost } from './model-host';
 
 /** Where model files come from: the Hugging Face Hub or a mirror with the same URL layout. */
 export const modelHost = storage.defineItem<string>('local:modelHost', { fallback: DEFAULT_MODEL_HOST, version: 1 });
@@ -15,16 +17,3 @@ export const devicePreference = storage.defineItem<DevicePreference>('local:devi
 
 /** Seconds a loaded model may sit unused before its session is released to free memory. */
 export const modelIdleSeconds = storage.defineItem<number>('local:modelIdleSeconds', { fallback: 300, version: 1 });
-
-/** Normalises a user-typed host: http(s) only, no trailing slash. Returns undefined when invalid. */
-export function normaliseModelHost(input: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(input.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.username || url.password || url.search || url.hash) return undefined;
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}

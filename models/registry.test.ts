@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { chooseDtype, registry, resolveUrl, weightPath } from './registry';
+
+describe('model registry', () => {
+  it('names files as transformers.js repos do per dtype', () => {
+    const file = registry.sam.files.encoder;
+    expect(weightPath(file, 'fp32')).toBe('onnx/vision_encoder.onnx');
+    expect(weightPath(file, 'fp16')).toBe('onnx/vision_encoder_fp16.onnx');
+    expect(weightPath(file, 'q8')).toBe('onnx/vision_encoder_quantized.onnx');
+    expect(weightPath(registry.migan.files.pipeline, 'fp32')).toBe('migan_pipeline_v2.onnx');
+  });
+  it('falls back to a dtype the repo has', () => {
+    expect(chooseDtype(registry.migan.files.pipeline, ['q8', 'fp16'])).toBe('fp32');
+    expect(chooseDtype(registry.sam.files.decoder, ['q8', 'fp32'])).toBe('q8');
+  });
+  it('builds Hub download URLs for any host', () => {
+    expect(resolveUrl('https://huggingface.co/', 'Xenova/clip-vit-base-patch32', 'main', 'onnx/text_model.onnx')).toBe(
+      'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/onnx/text_model.onnx',
+    );
+  });
+  it('gives every model a repo, a licence, byte sizes and its conventions', () => {
+    for (const entry of Object.values(registry)) {
+      expect(entry.repo).toMatch(/^[\w.-]+\/[\w.-]+$/);
+      expect(entry.licence).not.toBe('');
+      for (const file of Object.values(entry.files)) expect(Object.values(file.bytes).every((b) => b > 0)).toBe(true);
+      expect(Object.keys(entry.conventions).length).toBeGreaterThan(0);
+    }
+  });
+});
