@@ -1,0 +1,164 @@
+/**
+ * The foundation in real Chromium: the extension's contexts are wired and talking, the offscreen
+ * document runs every test model through the product's own loading code from the local hub on
+ * the backend under test, and a second load of a model makes no network request.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
+import { connectHub } from '../harness/hub';
+import { iou, SCENES, shapeMask, shapePoint } from '../harness/scenes';
+import { call, request, readStored, storeImageFromUrl, storeMask, tabIdFor, type Chrome, type Reply } from './support';
+
+const backend = backendFromEnv();
+const siteUrl = inject('siteUrl');
+const hub = connectHub(inject('hubUrl'));
+
+let ext: ExtensionHarness;
+let panel: Page;
+
+beforeAll(async () => {
+  ext = await launchExtension({ backend });
+  await ext.setSettings({ modelHost: hub.url });
+  panel = await ext.openExtensionPage('sidepanel.html');
+});
+afterAll(async () => {
+  await ext?.close();
+});
+
+describe(`foundation (${backend})`, () => {
+  it('registers the "Fix this image…" context menu item on images', async () => {
+    const update = (id: string) =>
+      ext.serviceWorker.evaluate(async (menuId) => {
+        try {
+          await (globalThis as unknown as { chrome: Chrome }).chrome.contextMenus.update(menuId, {});
+          return 'exists';
+        } catch (error) {
+          return String(error);
+        }
+      }, id);
+    expect(await update('fix-image')).toBe('exists');
+    expect(await update('no-such-item')).not.toBe('exists');
+  });
+
+  it('injects the content script on a page, which answers and opens its overlay over the image', async () => {
+    const page = await ext.openPage(`${siteUrl}/gallery.html`);
+    const tabId = await tabIdFor(ext.serviceWorker, page.url());
+    const send = (type: string, payload: unknown) =>
+      ext.serviceWorker.evaluate(
+        async ([id, t, p]) => {
+          const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+          await chrome.scripting.executeScript({ target: { tabId: id }, files: ['/content-scripts/content.js'] });
+          return chrome.tabs.sendMessage(id, { to: 'content', type: t, payload: p }) as Promise<Reply>;
+        },
+        [tabId, type, payload] as const,
+      );
+    expect(await send('content.ping', {})).toEqual({ ok: true, value: { ok: true, url: page.url() } });
+    expect(await send('content.ping', { extra: 1 })).toMatchObject({ ok: true }); // injected twice: still one listener, one reply
+
+    const opened = await send('content.open-overlay', { srcUrl: `${siteUrl}/img/river.png` });
+    expect(opened).toEqual({ ok: true, value: { opened: true } });
+    const overlay = await page.evaluate(() => {
+      const host = document.querySelector('inpaint-biases-overlay') as HTMLElement | null;
+      const image = document.querySelector('#img-river')!.getBoundingClientRect();
+      if (!host) return undefined;
+      const box = host.getBoundingClientRect();
+      // A closed shadow root: the page cannot reach into the overlay.
+      return { shadowHidden: host.shadowRoot === null, dx: box.left - image.left, dy: box.top - image.top, w: box.width - image.width };
+    });
+    expect(overlay).toEqual({ shadowHidden: true, dx: 0, dy: 0, w: 0 });
+    await page.keyboard.press('Escape');
+    expect(await page.locator('inpaint-biases-overlay').count()).toBe(0);
+
+    expect(await send('content.open-overlay', { srcUrl: 42 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    await page.close();
+  });
+
+  it('refuses inference requests from a content script (the page side)', async () => {
+    const page = await ext.openPage(`${siteUrl}/gallery.html`);
+    const tabId = await tabIdFor(ext.serviceWorker, page.url());
+    const reply = await ext.serviceWorker.evaluate(async (id) => {
+      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+      const [result] = await chrome.scripting.executeScript({
+        target: { tabId: id },
+        func: () => chrome.runtime.sendMessage({ to: 'offscreen', type: 'runtime.info', payload: {} }),
+      });
+      return result?.result as Reply;
+    }, tabId);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'refused' } });
+    await page.close();
+  });
+
+  it(`starts the offscreen document on ${backend}${backend === 'wasm' ? ' and says why WebGPU is not used' : ''}`, async () => {
+    expect(await call(panel, 'offscreen.ping', {})).toEqual({ ready: true });
+    const info = await call<{ backend: string; fallbackReason?: string; adapter?: string }>(panel, 'runtime.info', {});
+    expect(info.backend).toBe(backend);
+    if (backend === 'wasm') expect(info.fallbackReason).toMatch(/WebGPU/);
+    else expect(info.adapter).toMatch(/swiftshader.*software/i);
+  });
+
+  it('validates requests at the offscreen end', async () => {
+    const reply = await request(panel, 'sam.decode', { embedding: 'x', points: [{ x: 'left', y: 1, label: 1 }] });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('SAM: segments the clicked shape of a generated image (IoU ≥ 0.9), a negative click removing the other', async () => {
+    await hub.clearRequests();
+    const load = await call<{ backend: string; files: { path: string; fromCache: boolean }[] }>(panel, 'models.load', { model: 'sam' });
+    expect(load.backend).toBe(backend);
+    expect(load.files.length).toBe(3);
+    expect((await hub.requests()).map((r) => r.path).join('\n')).toMatch(/slimsam-77-uniform\/resolve\/.+\/onnx\/vision_encoder/);
+
+    const scene = SCENES.shapes;
+    const image = await storeImageFromUrl(panel, `${siteUrl}/img/shapes.png`);
+    const encoded = await call<{ embedding: string; width: number; height: number }>(panel, 'sam.encode', { image });
+    expect([encoded.width, encoded.height]).toEqual([1024, 1024]);
+    const decoded = await call<{ mask: string; scores: number[]; chosen: number }>(panel, 'sam.decode', {
+      embedding: encoded.embedding,
+      points: [
+        { ...shapePoint(scene, 'red-rect'), label: 1 },
+        { ...shapePoint(scene, 'red-rect-2'), label: 0 },
+      ],
+    });
+    const mask = await readStored(panel, decoded.mask);
+    expect([mask.kind, mask.width, mask.height]).toEqual(['mask', 1024, 1024]);
+    expect(iou(mask.data, shapeMask(scene, 'red-rect'))).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('CLIP: scores the text naming the image’s colours above one that does not', async () => {
+    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+    const result = await call<{ scores: number[] }>(panel, 'clip.score', { image, texts: ['a green valley with a blue river', 'a red desert'] });
+    expect(result.scores[0]!).toBeGreaterThan(result.scores[1]! + 10);
+  });
+
+  it('MI-GAN: fills the masked river from the green banks; unmasked pixels stay exact', async () => {
+    const scene = SCENES.river;
+    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+    const river = shapeMask(scene, 'river');
+    const mask = await storeMask(panel, river, scene.width, scene.height);
+    const result = await call<{ result: string }>(panel, 'fill.run', { image, mask });
+    const [before, after] = [await readStored(panel, image), await readStored(panel, result.result)];
+    let changedOutside = 0;
+    let greenInside = 0;
+    let inside = 0;
+    for (let p = 0; p < scene.width * scene.height; p++) {
+      if (river[p] === 0) {
+        for (let c = 0; c < 4; c++) if (after.data[4 * p + c] !== before.data[4 * p + c]) changedOutside++;
+      } else {
+        inside++;
+        if (after.data[4 * p + 1]! > after.data[4 * p + 2]! + 40) greenInside++;
+      }
+    }
+    expect(changedOutside).toBe(0);
+    expect(greenInside / inside).toBeGreaterThan(0.95);
+  });
+
+  it('loads a model again from the cache with no network request, even in a new offscreen document', async () => {
+    await call(panel, 'models.release', {});
+    await ext.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: Chrome }).chrome.offscreen.closeDocument());
+    await hub.clearRequests();
+    const load = await call<{ files: { fromCache: boolean }[] }>(panel, 'models.load', { model: 'sam' });
+    expect(load.files.every((f) => f.fromCache)).toBe(true);
+    expect(await hub.requests()).toEqual([]);
+  });
+});

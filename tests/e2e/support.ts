@@ -1,0 +1,120 @@
+/**
+ * Helpers for e2e tests that talk to the extension the way its own pages do: protocol messages
+ * from an extension page, and the session store (the extension origin's IndexedDB).
+ */
+import type { Page, Worker } from 'playwright-core';
+import type { browser } from 'wxt/browser';
+
+/** The `chrome` global as seen inside evaluated functions (types only; the code runs in Chromium). */
+export type Chrome = typeof browser;
+
+export interface Reply<T = unknown> {
+  ok: boolean;
+  value?: T;
+  error?: { code: string; message: string };
+}
+
+/** Sends a protocol request from an extension page (as the side panel does) and returns the raw reply. */
+export function request<T>(page: Page, type: string, payload: unknown): Promise<Reply<T>> {
+  return page.evaluate(
+    ([t, p]) => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.sendMessage({ to: 'offscreen', type: t, payload: p }),
+    [type, payload] as const,
+  ) as Promise<Reply<T>>;
+}
+
+/** Like `request`, but fails the test with the extension's own error message. */
+export async function call<T>(page: Page, type: string, payload: unknown): Promise<T> {
+  const reply = await request<T>(page, type, payload);
+  if (!reply.ok) throw new Error(`${type} failed: ${reply.error?.code}: ${reply.error?.message}`);
+  return reply.value as T;
+}
+
+/** Fetches an image URL in the extension page and stores it as the session store does; returns its key. */
+export function storeImageFromUrl(page: Page, url: string): Promise<string> {
+  return page.evaluate(async (src) => {
+    const blob = await (await fetch(src)).blob();
+    const bitmap = await createImageBitmap(blob);
+    const key = `image:${crypto.randomUUID()}`;
+    const record = { key, kind: 'image', width: bitmap.width, height: bitmap.height, blob, createdAt: Date.now() };
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('inpaint-biases', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('blobs', { keyPath: 'key' }).createIndex('createdAt', 'createdAt');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('blobs', 'readwrite');
+      tx.objectStore('blobs').put(record);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    return key;
+  }, url);
+}
+
+/** Stores a mask (1 byte per pixel) as the session store does; returns its key. */
+export function storeMask(page: Page, mask: Uint8Array, width: number, height: number): Promise<string> {
+  return page.evaluate(
+    async ({ base64, w, h }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const key = `mask:${crypto.randomUUID()}`;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('inpaint-biases', 1);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('blobs', 'readwrite');
+        tx.objectStore('blobs').put({ key, kind: 'mask', width: w, height: h, blob: new Blob([bytes]), createdAt: Date.now() });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+      return key;
+    },
+    { base64: Buffer.from(mask).toString('base64'), w: width, h: height },
+  );
+}
+
+/** Reads a stored record back: masks as their raw bytes, images decoded to RGBA. */
+export async function readStored(page: Page, key: string): Promise<{ kind: string; width: number; height: number; data: Uint8Array }> {
+  const stored = await page.evaluate(async (k) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('inpaint-biases', 1);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const record = await new Promise<{ kind: string; width: number; height: number; blob: Blob } | undefined>((resolve, reject) => {
+      const get = db.transaction('blobs').objectStore('blobs').get(k);
+      get.onsuccess = () => resolve(get.result as never);
+      get.onerror = () => reject(get.error);
+    });
+    db.close();
+    if (!record) throw new Error(`nothing stored under ${k}`);
+    let bytes: Uint8Array;
+    if (record.kind === 'image') {
+      const bitmap = await createImageBitmap(record.blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(bitmap, 0, 0);
+      bytes = new Uint8Array(context.getImageData(0, 0, bitmap.width, bitmap.height).data.buffer);
+    } else {
+      bytes = new Uint8Array(await record.blob.arrayBuffer());
+    }
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { kind: record.kind, width: record.width, height: record.height, base64: btoa(binary) };
+  }, key);
+  return { kind: stored.kind, width: stored.width, height: stored.height, data: new Uint8Array(Buffer.from(stored.base64, 'base64')) };
+}
+
+/** Finds the id of the tab showing `url` (from the service worker). */
+export function tabIdFor(worker: Worker, url: string): Promise<number> {
+  return worker.evaluate(async (u) => {
+    const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+    const [tab] = await chrome.tabs.query({ url: u });
+    if (tab?.id === undefined) throw new Error(`no tab shows ${u}`);
+    return tab.id;
+  }, url);
+}

@@ -1,0 +1,71 @@
+/**
+ * Generates the tiny test models into `outDir/{repo}/{path}` (same layout as the real Hugging
+ * Face Hub repos). Idempotent: files are rewritten only when their bytes change.
+ *
+ *   npx tsx tests/models/generate.ts [outDir]      (default: tests/.models)
+ *
+ * Node-only. See tests/models/README.md for what each model computes.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildClipTextModel, buildClipTokenizer, buildClipVisionModel, clipConfigFiles } from './clip.ts';
+import { buildMiganPipeline } from './migan.ts';
+import { buildSamMaskDecoder, buildSamVisionEncoder, samConfigFiles } from './sam.ts';
+import { CLIP_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, SAM_REPO } from './semantics.ts';
+
+/** Every generated file: repo-relative path → bytes. */
+export function buildTestModelFiles(): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  const json = (repo: string, entries: Record<string, unknown>): void => {
+    for (const [path, value] of Object.entries(entries)) {
+      files.set(`${repo}/${path}`, new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`));
+    }
+  };
+  const onnxVariants = (repo: string, base: string, bytes: Uint8Array): void => {
+    for (const suffix of ONNX_VARIANT_SUFFIXES) files.set(`${repo}/onnx/${base}${suffix}.onnx`, bytes);
+  };
+
+  json(SAM_REPO, samConfigFiles());
+  onnxVariants(SAM_REPO, 'vision_encoder', buildSamVisionEncoder());
+  onnxVariants(SAM_REPO, 'prompt_encoder_mask_decoder', buildSamMaskDecoder());
+
+  const tok = buildClipTokenizer();
+  json(CLIP_REPO, clipConfigFiles(tok));
+  onnxVariants(CLIP_REPO, 'text_model', buildClipTextModel(tok));
+  onnxVariants(CLIP_REPO, 'vision_model', buildClipVisionModel());
+
+  files.set(`${MIGAN_REPO}/${MIGAN_FILE}`, buildMiganPipeline());
+  return files;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Writes all test model files under outDir. Safe to call repeatedly (and concurrently-ish). */
+export async function generateTestModels(outDir: string): Promise<void> {
+  const files = buildTestModelFiles();
+  await Promise.all(
+    [...files].map(async ([rel, bytes]) => {
+      const path = join(outDir, rel);
+      const existing = await readFile(path).catch(() => null);
+      if (existing && sameBytes(existing, bytes)) return;
+      await mkdir(dirname(path), { recursive: true });
+      // Write to a temporary name then rename, so a reader never sees a half-written file.
+      const tmp = `${path}.${process.pid}.tmp`;
+      await writeFile(tmp, bytes);
+      await rename(tmp, path);
+    }),
+  );
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const outDir = resolve(process.argv[2] ?? 'tests/.models');
+  const t0 = performance.now();
+  await generateTestModels(outDir);
+  console.log(`test models written to ${outDir} in ${Math.round(performance.now() - t0)} ms`);
+}
