@@ -41,8 +41,14 @@ export function dtypePreference(backend: Backend, shaderF16: boolean): Dtype[] {
   return shaderF16 ? ['fp16', 'fp32', 'q8'] : ['fp32', 'q8', 'fp16'];
 }
 
-async function createSession(bytes: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+// Session creation is serialised: ONNX Runtime initialises its WASM module on the first create,
+// and concurrent first creates were seen to hang (Node, onnxruntime-web 1.30).
+let creating: Promise<unknown> = Promise.resolve();
+
+function createSession(bytes: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
+  const next = creating.then(() => ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' }));
+  creating = next.catch(() => undefined);
+  return next;
 }
 
 export async function loadModel<N extends ModelName>(name: N, options: HubOptions): Promise<LoadedModel<N>> {

@@ -22,7 +22,7 @@ describe('model registry', () => {
     for (const entry of Object.values(registry)) {
       expect(entry.repo).toMatch(/^[\w.-]+\/[\w.-]+$/);
       expect(entry.licence).not.toBe('');
-      for (const file of Object.values(entry.files)) expect(Object.values(file.bytes).every((b) => b > 0)).toBe(true);
+      for (const file of Object.values(entry.files)) expect(Object.values<number>(file.bytes).every((b) => b > 0)).toBe(true);
       expect(Object.keys(entry.conventions).length).toBeGreaterThan(0);
     }
   });

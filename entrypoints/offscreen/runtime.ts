@@ -4,12 +4,12 @@
  * for any fallback to WASM.
  */
 import * as ort from 'onnxruntime-web';
-import { browser } from 'wxt/browser';
 import type { RuntimeInfo } from '@/utils/protocol';
 import type { DevicePreference } from '@/utils/settings';
 
 export function configureOrt(): void {
-  ort.env.wasm.wasmPaths = browser.runtime.getURL('/ort/');
+  // This page's origin is the extension's: /ort/ holds the files the build copies there.
+  ort.env.wasm.wasmPaths = `${location.origin}/ort/`;
   // Threads need SharedArrayBuffer, which only cross-origin-isolated pages have.
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   ort.env.logLevel = 'error';
