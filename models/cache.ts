@@ -16,6 +16,9 @@ export function cacheStorageModelCache(name = MODEL_CACHE_NAME): ModelCache {
       const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) };
       await (await caches.open(name)).put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
     },
+    async delete(url) {
+      await (await caches.open(name)).delete(url);
+    },
   };
 }
 

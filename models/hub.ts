@@ -54,8 +54,9 @@ function createSession(bytes: Uint8Array, backend: Backend): Promise<ort.Inferen
 export async function loadModel<N extends ModelName>(name: N, options: HubOptions): Promise<LoadedModel<N>> {
   const entry = registry[name];
   const files: LoadedFileInfo[] = [];
+  const urlOf = (path: string) => resolveUrl(options.host, entry.repo, entry.revision, path);
   const fetchFile = async (path: string) => {
-    const url = resolveUrl(options.host, entry.repo, entry.revision, path);
+    const url = urlOf(path);
     const { bytes, fromCache } = await fetchModelFile(url, {
       cache: options.cache,
       signal: options.signal,
@@ -80,11 +81,17 @@ export async function loadModel<N extends ModelName>(name: N, options: HubOption
   const sessions: Record<string, ort.InferenceSession> = {};
   for (const [key, file] of Object.entries(entry.files)) {
     const dtype = chooseDtype(file, dtypePreference(backend, options.shaderF16));
-    const bytes = await fetchFile(weightPath(file, dtype));
+    const path = weightPath(file, dtype);
+    const bytes = await fetchFile(path);
     try {
       sessions[key] = await createSession(bytes, backend);
     } catch (error) {
-      if (backend !== 'webgpu') throw error;
+      if (backend !== 'webgpu') {
+        // A file ONNX Runtime cannot parse is damaged (e.g. a server that lied about its size):
+        // never keep it, or every later load would fail the same way.
+        await options.cache.delete(urlOf(path));
+        throw new Error(`${path} of ${entry.repo} could not be loaded (${error instanceof Error ? error.message : String(error)}); it was removed from the cache, so the next try downloads it again`);
+      }
       // One op the WebGPU provider cannot run is enough to need WASM for the whole model.
       fallbackReason = `WebGPU could not run ${entry.repo}: ${error instanceof Error ? error.message : String(error)}`;
       backend = 'wasm';

@@ -7,6 +7,7 @@
 export interface ModelCache {
   get(url: string): Promise<Uint8Array | undefined>;
   put(url: string, bytes: Uint8Array): Promise<void>;
+  delete(url: string): Promise<void>;
 }
 
 export interface FileProgress {
@@ -97,6 +98,7 @@ export function memoryCache(): ModelCache & { urls(): string[] } {
   return {
     get: async (url) => store.get(url),
     put: async (url, bytes) => void store.set(url, bytes),
+    delete: async (url) => void store.delete(url),
     urls: () => [...store.keys()],
   };
 }

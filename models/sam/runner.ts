@@ -33,7 +33,12 @@ export interface SamDecodeResult {
   modelMs: number;
 }
 
-export async function samDecode(model: LoadedModel<'sam'>, embedding: SamEmbedding, points: readonly LabelledPoint[]): Promise<SamDecodeResult> {
+export async function samDecode(
+  model: LoadedModel<'sam'>,
+  embedding: SamEmbedding,
+  points: readonly LabelledPoint[],
+  select?: number,
+): Promise<SamDecodeResult> {
   const { coords, labels } = samPromptTensors(points, embedding.frame);
   const n = points.length;
   const session = model.sessions.decoder;
@@ -47,7 +52,7 @@ export async function samDecode(model: LoadedModel<'sam'>, embedding: SamEmbeddi
   const scores = Array.from(outputTensor(outputs, 'iou_scores').data as Float32Array);
   const masks = outputTensor(outputs, 'pred_masks');
   const maskSize = masks.dims.at(-1) ?? SAM_MASK_SIZE;
-  const chosen = bestMaskIndex(scores);
+  const chosen = select !== undefined && select < scores.length ? select : bestMaskIndex(scores);
   const mask = samMaskToNatural(masks.data as Float32Array, chosen, embedding.frame, maskSize);
   return { mask, scores, chosen, modelMs: ms };
 }

@@ -72,6 +72,14 @@ describe('model loading', () => {
     expect(cache.urls().some((u) => u.includes('vision_encoder'))).toBe(false);
   });
 
+  it('drops a damaged file (short body the server called complete) from the cache, and recovers on the next try', async () => {
+    hub.setFault({ kind: 'wrong-size', match: 'migan_pipeline', times: 1 });
+    const cache = memoryCache();
+    await expect(load('migan', cache)).rejects.toThrow(/migan_pipeline_v2\.onnx.*removed from the cache/);
+    expect(cache.urls()).toEqual([]);
+    expect((await load('migan', cache)).files[0]!.fromCache).toBe(false);
+  });
+
   it('turns an HTTP error into a clear message', async () => {
     hub.setFault({ kind: 'status', status: 503 });
     await expect(load('clip')).rejects.toThrow(/answered 503.*preprocessor_config\.json/);
