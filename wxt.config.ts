@@ -25,13 +25,16 @@ export default defineConfig({
       'scripting',
       ...(browser === 'firefox' ? [] : ['offscreen', 'sidePanel']),
     ],
-    host_permissions: e2e ? ['http://127.0.0.1/*', 'http://localhost/*'] : [],
+    // 127.0.0.2 is the test site's second origin (cross-origin images without CORS).
+    host_permissions: e2e ? ['http://127.0.0.1/*', 'http://127.0.0.2/*', 'http://localhost/*'] : [],
     // API servers and image origins are asked for when the user configures or picks them.
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     content_security_policy: {
       // Without 'wasm-unsafe-eval' no extension page can compile ONNX Runtime's WebAssembly.
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     },
+    // The overlay frame is embedded in pages; it trusts only a content script holding its nonce.
+    web_accessible_resources: [{ resources: ['overlay.html'], matches: ['<all_urls>'] }],
     action: { default_title: 'Inpaint Biases: pick an image to fix' },
     commands: {
       'pick-image': {

@@ -7,6 +7,7 @@
  * in the session store (IndexedDB, see session-store.ts) and travel as keys.
  */
 import * as v from 'valibot';
+import { LLM_PROVIDERS } from './llm/config'; // LLM refinement (issue #4)
 
 const finite = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -44,6 +45,47 @@ const LoadedFile = v.object({ path: v.string(), bytes: count, fromCache: v.boole
 
 const Empty = v.object({});
 
+// ---- LLM prompt refinement (issue #4): schemas used by the llm.* / refine.* messages below ----
+export const LlmProvider = v.picklist(LLM_PROVIDERS);
+export type LlmProvider = v.InferOutput<typeof LlmProvider>;
+/** Chrome's built-in model (Prompt API) as `LanguageModel.availability()` reports it; `unsupported`: no such API. */
+export const BuiltinAvailability = v.picklist(['unsupported', 'unavailable', 'downloadable', 'downloading', 'available']);
+export type BuiltinAvailability = v.InferOutput<typeof BuiltinAvailability>;
+const RequestId = v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/));
+const ShortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
+/** A crop of the masked region for vision models: a session-store image key or a small data URL. */
+export const CropImage = v.union([
+  BlobKey,
+  v.pipe(v.string(), v.maxLength(4_000_000), v.regex(/^data:image\/(?:png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/)),
+]);
+/** What the LLM proposes for the masked region (validated; see utils/llm/refinement.ts). */
+export const RefinementSuggestion = v.object({
+  regionPrompt: v.pipe(v.string(), v.minLength(1), v.maxLength(600)),
+  negativePrompt: v.pipe(v.string(), v.minLength(1), v.maxLength(400)),
+  /** One line. */
+  rationale: v.pipe(v.string(), v.maxLength(240), v.regex(/^[^\n]*$/)),
+  alternatives: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(600))), v.minLength(2), v.maxLength(3)),
+});
+export type RefinementSuggestion = v.InferOutput<typeof RefinementSuggestion>;
+/** The provider settings as pages see them: never the key itself, only whether one is stored for this host. */
+export const LlmConfigView = v.object({
+  provider: LlmProvider,
+  /** As typed for `openai-compatible`; the server actually used is `effectiveBaseUrl`. */
+  baseUrl: v.string(),
+  effectiveBaseUrl: v.optional(v.string()),
+  model: v.string(),
+  sendPixels: v.boolean(),
+  timeoutSeconds: finite,
+  hasKey: v.boolean(),
+  /** Whether the extension may reach `effectiveBaseUrl` (optional host permission granted). */
+  hostPermission: v.boolean(),
+  builtin: BuiltinAvailability,
+});
+export type LlmConfigView = v.InferOutput<typeof LlmConfigView>;
+/** Optional on llm.* and refine.* requests: the server the caller expects; refused when it is not the configured one. */
+const ExpectedBaseUrl = v.optional(ShortText(2000));
+// ---- end LLM schemas ----
+
 /**
  * Every request the extension knows. `to` is where it is handled:
  * - `offscreen`: inference; any extension page may ask, the background routes it.
@@ -66,10 +108,15 @@ export const messages = {
   },
   'sam.decode': {
     to: 'offscreen',
-    request: v.object({ embedding: v.string(), points: v.pipe(v.array(SamPoint), v.minLength(1), v.maxLength(64)) }),
+    request: v.object({
+      embedding: v.string(),
+      points: v.pipe(v.array(SamPoint), v.minLength(1), v.maxLength(64)),
+      /** Which of SAM's candidate masks to return; default the best-scoring one. */
+      select: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(7))),
+    }),
     response: v.object({
-      /** The best mask, 1 byte per natural-image pixel (0/255), in the session store. */
-      mask: BlobKey,
+      /** The chosen mask at natural size (0/255), run-length coded (utils/mask/rle.ts). */
+      rle: v.string(),
       width: count,
       height: count,
       /** Predicted IoU of each of SAM's candidate masks; `chosen` is the index of `mask`. */
@@ -99,7 +146,104 @@ export const messages = {
     request: Empty,
     response: v.object({ modelHost: v.string(), device: v.picklist(['auto', 'webgpu', 'wasm']), idleSeconds: finite }),
   },
+  /**
+   * The overlay frame cannot open the session store (a frame's IndexedDB is partitioned by the
+   * page embedding it), so it hands pixels and masks to the background, which stores them.
+   */
+  'image.put': {
+    to: 'background',
+    request: v.object({ dataUrl: v.pipe(v.string(), v.regex(/^data:image\//), v.maxLength(128 * 1024 * 1024)) }),
+    response: v.object({ image: BlobKey, width: count, height: count }),
+  },
+  'session.create': {
+    to: 'background',
+    request: v.object({
+      image: BlobKey,
+      width: v.pipe(count, v.minValue(1)),
+      height: v.pipe(count, v.minValue(1)),
+      source: v.object({ pageUrl: v.pipe(v.string(), v.maxLength(8192)), srcUrl: v.optional(v.pipe(v.string(), v.maxLength(8192))), alt: v.optional(v.pipe(v.string(), v.maxLength(2000))), note: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
+    }),
+    response: v.object({ sessionId: v.string() }),
+  },
+  'session.save-mask': {
+    to: 'background',
+    request: v.object({ sessionId: v.string(), width: count, height: count, rle: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) }),
+    response: v.object({ mask: BlobKey }),
+  },
+  /** The content script announces the secret its overlay frame will present (see overlay.claim). */
+  'overlay.register': { to: 'background', request: v.object({ nonce: v.pipe(v.string(), v.uuid()) }), response: v.object({ registered: v.literal(true) }) },
+  /**
+   * The overlay frame (an extension page a hostile page could also embed) proves it was opened by
+   * our content script: the nonce is valid once, for the tab that registered it.
+   */
+  'overlay.claim': { to: 'background', request: v.object({ nonce: v.pipe(v.string(), v.uuid()) }), response: v.object({ tabId: count }) },
+  /** Fetches an image the page's origin may not read (no CORS) with the extension's host access; stores it. */
+  'image.fetch': {
+    to: 'background',
+    request: v.object({ url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:/)) }),
+    response: v.object({ image: BlobKey, width: count, height: count, type: v.string() }),
+  },
+  /** Last resort for unreadable pixels: a crop of the visible tab (device px), stored. */
+  'tab.capture': {
+    to: 'background',
+    request: v.object({ x: finite, y: finite, width: v.pipe(finite, v.minValue(1)), height: v.pipe(finite, v.minValue(1)), devicePixelRatio: v.pipe(finite, v.minValue(0.1)) }),
+    response: v.object({ image: BlobKey, width: count, height: count }),
+  },
+  // ---- LLM prompt refinement (issue #4): extension pages only (the background refuses content scripts) ----
+  'llm.config.get': { to: 'background', request: Empty, response: LlmConfigView },
+  'llm.config.set': {
+    to: 'background',
+    request: v.object({
+      provider: LlmProvider,
+      baseUrl: ShortText(2000),
+      model: ShortText(200),
+      sendPixels: v.boolean(),
+      timeoutSeconds: v.optional(finite),
+      /** Omitted: keep the stored key for this host; '': remove it. Never echoed back. */
+      apiKey: v.optional(ShortText(4000)),
+    }),
+    response: LlmConfigView,
+  },
+  'llm.models': { to: 'background', request: v.object({ baseUrl: ExpectedBaseUrl }), response: v.object({ models: v.array(v.string()) }) },
+  'llm.test': {
+    to: 'background',
+    request: v.object({ baseUrl: ExpectedBaseUrl }),
+    response: v.object({
+      /** One line for the user, e.g. "Connected to api.openai.com: 87 models, gpt-4o-mini available (212 ms)". */
+      message: v.string(),
+      models: v.array(v.string()),
+      /** Whether the configured model is among `models`; null when the server lists none. */
+      modelAvailable: v.nullable(v.boolean()),
+      ms: finite,
+    }),
+  },
+  'refine.run': {
+    to: 'background',
+    request: v.object({
+      /** Chosen by the caller; `refine.delta` events and `refine.cancel` refer to it. */
+      requestId: RequestId,
+      originalPrompt: ShortText(4000),
+      intent: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(2000)),
+      /** Sent to the model only when the user enabled "send pixels" in the options. */
+      crop: v.optional(CropImage),
+      baseUrl: ExpectedBaseUrl,
+    }),
+    response: v.object({
+      suggestion: RefinementSuggestion,
+      provider: LlmProvider,
+      model: v.string(),
+      templateVersion: count,
+      /** Whether the crop's pixels were sent to the model. */
+      sentImage: v.boolean(),
+      /** Whether the first answer was unusable and the repair attempt produced this one. */
+      repaired: v.boolean(),
+      ms: finite,
+    }),
+  },
+  'refine.cancel': { to: 'background', request: v.object({ requestId: RequestId }), response: v.object({ cancelled: v.boolean() }) },
+  // ---- end LLM messages ----
   'content.ping': { to: 'content', request: Empty, response: v.object({ ok: v.literal(true), url: v.string() }) },
+  'content.close-overlay': { to: 'content', request: Empty, response: v.object({ closed: v.literal(true) }) },
   'content.open-overlay': {
     to: 'content',
     request: v.object({ srcUrl: v.optional(v.string()) }),
@@ -122,9 +266,24 @@ export const events = {
     fromCache: v.boolean(),
   }),
   'runtime.backend': RuntimeInfo,
+  // ---- LLM prompt refinement (issue #4) ----
+  /** Streamed model output of a `refine.run`; `attempt` 2 is the repair attempt (its text starts afresh). */
+  'refine.delta': v.object({ requestId: RequestId, attempt: count, text: v.string() }),
+  /** What a `refine.run` is doing, for the UI (e.g. waiting out a rate limit). */
+  'refine.status': v.object({
+    requestId: RequestId,
+    stage: v.picklist(['connecting', 'streaming', 'retrying', 'repairing']),
+    detail: v.optional(v.string()),
+  }),
+  // ---- end LLM events ----
+  /** The overlay handed an image and mask to the editor. */
+  'session.opened': v.object({ sessionId: v.string() }),
 } as const satisfies Record<string, v.GenericSchema>;
 export type EventType = keyof typeof events;
 export type EventOf<T extends EventType> = v.InferOutput<(typeof events)[T]>;
+
+/** Background messages a content script may send; every other one needs an extension page. */
+export const CONTENT_SCRIPT_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.register', 'image.fetch', 'tab.capture']);
 
 /** What crosses `runtime.sendMessage`: the envelope around a request. */
 export const Envelope = v.object({

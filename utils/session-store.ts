@@ -1,7 +1,7 @@
 /**
  * The session store: images, masks and results as Blobs in IndexedDB, in the extension's origin,
- * shared by the offscreen document, the side panel and the background. Messages carry only the
- * keys, so pixels never cross a context as JSON.
+ * shared by the offscreen document, the overlay frame, the side panel and the background.
+ * Messages carry only the keys, so pixels never cross a context as JSON.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
@@ -17,17 +17,45 @@ export interface BlobRecord {
   createdAt: number;
 }
 
-interface StoreSchema extends DBSchema {
-  blobs: { key: string; value: BlobRecord; indexes: { createdAt: number } };
+/** Where an image came from, for the editor's title, export names and "replace in page". */
+export interface ImageSource {
+  pageUrl: string;
+  srcUrl?: string;
+  alt?: string;
+  /** Set when the pixels are not the original file's (screen capture, first frame, downscale). */
+  note?: string;
 }
 
+/** One image being fixed: the editor's unit of work. */
+export interface EditSession {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  source: ImageSource;
+  image: string;
+  width: number;
+  height: number;
+  mask?: string;
+}
+
+interface StoreSchema extends DBSchema {
+  blobs: { key: string; value: BlobRecord; indexes: { createdAt: number } };
+  sessions: { key: string; value: EditSession; indexes: { updatedAt: number } };
+}
+
+export const DB_NAME = 'inpaint-biases';
+export const DB_VERSION = 2;
 let db: Promise<IDBPDatabase<StoreSchema>> | undefined;
 
 function open(): Promise<IDBPDatabase<StoreSchema>> {
-  db ??= openDB<StoreSchema>('inpaint-biases', 1, {
+  db ??= openDB<StoreSchema>(DB_NAME, DB_VERSION, {
     upgrade(database) {
-      const blobs = database.createObjectStore('blobs', { keyPath: 'key' });
-      blobs.createIndex('createdAt', 'createdAt');
+      if (!database.objectStoreNames.contains('blobs')) {
+        database.createObjectStore('blobs', { keyPath: 'key' }).createIndex('createdAt', 'createdAt');
+      }
+      if (!database.objectStoreNames.contains('sessions')) {
+        database.createObjectStore('sessions', { keyPath: 'id' }).createIndex('updatedAt', 'updatedAt');
+      }
     },
   });
   return db;
@@ -65,4 +93,29 @@ export async function getMask(key: string): Promise<{ data: Uint8Array; width: n
 
 export async function deleteRecord(key: string): Promise<void> {
   await (await open()).delete('blobs', key);
+}
+
+export async function createSession(source: ImageSource, image: string, width: number, height: number): Promise<EditSession> {
+  const now = Date.now();
+  const session: EditSession = { id: crypto.randomUUID(), createdAt: now, updatedAt: now, source, image, width, height };
+  await (await open()).put('sessions', session);
+  return session;
+}
+
+export async function updateSession(id: string, change: Partial<Pick<EditSession, 'mask'>>): Promise<EditSession> {
+  const database = await open();
+  const session = await database.get('sessions', id);
+  if (!session) throw new Error('This editing session no longer exists');
+  const updated = { ...session, ...change, updatedAt: Date.now() };
+  await database.put('sessions', updated);
+  return updated;
+}
+
+export async function getSession(id: string): Promise<EditSession | undefined> {
+  return (await open()).get('sessions', id);
+}
+
+/** Sessions, most recently edited first. */
+export async function listSessions(): Promise<EditSession[]> {
+  return (await (await open()).getAllFromIndex('sessions', 'updatedAt')).reverse();
 }

@@ -5,6 +5,8 @@
 import { storage } from 'wxt/utils/storage';
 
 import { DEFAULT_MODEL_HOST } from './model-host';
+import { DEFAULT_TIMEOUT_SECONDS } from './llm/config'; // LLM refinement (issue #4)
+import type { LlmProvider } from './protocol'; // LLM refinement (issue #4)
 
 export { DEFAULT_MODEL_HOST, normaliseModelHost } from './model-host';
 
@@ -17,3 +19,23 @@ export const devicePreference = storage.defineItem<DevicePreference>('local:devi
 
 /** Seconds a loaded model may sit unused before its session is released to free memory. */
 export const modelIdleSeconds = storage.defineItem<number>('local:modelIdleSeconds', { fallback: 300, version: 1 });
+
+// ---- LLM prompt refinement (issue #4). Read and written by the background only (llm.config.*
+// messages); the options page never touches the key. ----
+/** Which LLM writes region prompts: see utils/llm/config.ts. */
+export const llmProvider = storage.defineItem<LlmProvider>('local:llmProvider', { fallback: 'none', version: 1 });
+/** The OpenAI-compatible server's base URL as the user typed it (normalised on save). */
+export const llmBaseUrl = storage.defineItem<string>('local:llmBaseUrl', { fallback: '', version: 1 });
+/** Model id; empty means the provider's default (OpenAI: DEFAULT_OPENAI_MODEL). */
+export const llmModel = storage.defineItem<string>('local:llmModel', { fallback: '', version: 1 });
+/**
+ * API keys by server origin (`https://api.openai.com`): a key is only ever sent to the origin it
+ * was entered for. `local:` only, never `sync:`; the background restricts storage.local to trusted
+ * contexts so content scripts cannot read it.
+ */
+export const llmApiKeys = storage.defineItem<Record<string, string>>('local:llmApiKeys', { fallback: {}, version: 1 });
+/** Opt-in: send the masked crop's pixels to vision-capable models. */
+export const llmSendPixels = storage.defineItem<boolean>('local:llmSendPixels', { fallback: false, version: 1 });
+/** Longest wait for the server's first byte, and between streamed chunks. */
+export const llmTimeoutSeconds = storage.defineItem<number>('local:llmTimeoutSeconds', { fallback: DEFAULT_TIMEOUT_SECONDS, version: 1 });
+// ---- end LLM settings ----

@@ -1,9 +1,13 @@
 import { browser } from 'wxt/browser';
 import { serve } from '@/utils/messaging';
-import { messages } from '@/utils/protocol';
+import { CONTENT_SCRIPT_MESSAGES, messages } from '@/utils/protocol';
 import { devicePreference, modelHost, modelIdleSeconds } from '@/utils/settings';
 import { createContextMenu, FIX_IMAGE_MENU_ID, openEditor } from './editor';
 import { askOffscreen } from './offscreen-lifecycle';
+import { restrictStorageToTrustedContexts, serveRefinement } from './refine'; // LLM refinement (issue #4)
+import { claimNonce, registerNonce } from './overlay-nonces';
+import { captureTabRegion, fetchPageImage } from './page-images';
+import { openSession, putImageFromDataUrl, saveSessionMask } from './sessions';
 
 /** Extension pages (side panel, options, offscreen) have our origin; content scripts the page's. */
 function isExtensionPage(sender: Browser.runtime.MessageSender): boolean {
@@ -21,9 +25,25 @@ export default defineBackground(() => {
     if (command === 'pick-image') void openEditor(tab);
   });
 
+  // ---- LLM refinement (issue #4): keys stay out of content scripts' reach; llm.*/refine.* for extension pages only ----
+  void restrictStorageToTrustedContexts();
+  serveRefinement(isExtensionPage);
+  // ---- end LLM refinement ----
+
   serve(
     'background',
     {
+      'overlay.register': ({ nonce }, sender) => {
+        if (sender.tab?.id === undefined) throw new Error('overlay.register: needs a tab');
+        registerNonce(nonce, sender.tab.id);
+        return { registered: true as const };
+      },
+      'overlay.claim': ({ nonce }, sender) => ({ tabId: claimNonce(nonce, sender.tab?.id) }),
+      'image.fetch': ({ url }) => fetchPageImage(url),
+      'image.put': ({ dataUrl }) => putImageFromDataUrl(dataUrl),
+      'session.create': (request) => openSession(request),
+      'session.save-mask': (request) => saveSessionMask(request),
+      'tab.capture': (region, sender) => captureTabRegion(sender.tab, region),
       'settings.runtime': async () => ({
         modelHost: await modelHost.getValue(),
         device: await devicePreference.getValue(),
@@ -31,7 +51,7 @@ export default defineBackground(() => {
       }),
     },
     {
-      accept: (_type, sender) => isExtensionPage(sender),
+      accept: (type, sender) => isExtensionPage(sender) || (CONTENT_SCRIPT_MESSAGES.has(type) && sender.tab !== undefined),
       route: (type, payload, sender) => {
         if (messages[type].to !== 'offscreen') return undefined;
         // Inference is for extension pages only: a content script (or the page behind it) may not drive it.

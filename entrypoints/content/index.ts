@@ -1,9 +1,12 @@
 /**
  * The content script, injected into a tab only when the user acts (context menu, toolbar,
- * shortcut). It stays tiny: it answers the protocol and mounts the overlay; no model code.
+ * shortcut). It stays tiny: it finds the image, reads its pixels and pins the overlay frame over
+ * it; the editor tools and all model code live in extension pages.
  */
 import { serve } from '@/utils/messaging';
-import { openOverlay } from './overlay';
+import { closeOverlay, openOverlay } from './overlay';
+import { pickImage } from './picker';
+import { findTargetByUrl } from './targets';
 
 declare global {
   interface Window {
@@ -19,7 +22,15 @@ export default defineContentScript({
     window.__inpaintBiasesContent = true;
     serve('content', {
       'content.ping': () => ({ ok: true as const, url: location.href }),
-      'content.open-overlay': ({ srcUrl }) => openOverlay(srcUrl),
+      'content.open-overlay': async ({ srcUrl }) => {
+        const target = srcUrl ? findTargetByUrl(srcUrl) : await pickImage();
+        if (!target) return { opened: false, reason: srcUrl ? 'The image could not be found on the page' : 'No image was picked' };
+        return openOverlay(target);
+      },
+      'content.close-overlay': () => {
+        closeOverlay();
+        return { closed: true as const };
+      },
     });
   },
 });

@@ -3,7 +3,7 @@ import { serve } from '@/utils/messaging';
 import { clipScores } from '@/models/clip/runner';
 import { miganFill } from '@/models/migan/runner';
 import { samDecode, samEncode } from '@/models/sam/runner';
-import { putMask } from '@/utils/session-store';
+import { encodeMaskRle } from '@/utils/mask/rle';
 import { Inference } from './inference';
 import { loadImage, loadMask, storeImage } from './pixels';
 
@@ -25,13 +25,12 @@ serve('offscreen-doc', {
     const { embedding, modelMs } = await samEncode(model, pixels);
     return { embedding: inference.storeEmbedding(embedding), width: pixels.width, height: pixels.height, modelMs, totalMs: performance.now() - start };
   },
-  'sam.decode': async ({ embedding, points }) => {
+  'sam.decode': async ({ embedding, points, select }) => {
     const start = performance.now();
     const model = await inference.model('sam');
     const stored = inference.embedding(embedding);
-    const result = await samDecode(model, stored, points);
-    const mask = await putMask(result.mask.data, result.mask.width, result.mask.height);
-    return { mask, width: result.mask.width, height: result.mask.height, scores: result.scores, chosen: result.chosen, modelMs: result.modelMs, totalMs: performance.now() - start };
+    const result = await samDecode(model, stored, points, select);
+    return { rle: encodeMaskRle(result.mask.data), width: result.mask.width, height: result.mask.height, scores: result.scores, chosen: result.chosen, modelMs: result.modelMs, totalMs: performance.now() - start };
   },
   'clip.score': async ({ image, texts }) => {
     const start = performance.now();

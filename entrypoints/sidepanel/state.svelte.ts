@@ -2,6 +2,7 @@
 import { onEvent, send } from '@/utils/messaging';
 import type { RuntimeInfo } from '@/utils/protocol';
 import type { ModelName } from '@/models/registry';
+import { getMask, getRecord, getSession, listSessions, type EditSession } from '@/utils/session-store';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -13,7 +14,36 @@ export class PanelState {
   /** Bytes per model file while downloading. */
   progress = $state<Record<string, { loaded: number; total: number; fromCache: boolean }>>({});
 
+  /** The image being fixed, its pixels and mask, and earlier sessions. */
+  session = $state<EditSession | undefined>();
+  image = $state<Blob | undefined>();
+  mask = $state<Uint8Array | undefined>();
+  sessions = $state<EditSession[]>([]);
+  sessionError = $state<string | undefined>();
+
+  async openSession(id: string): Promise<void> {
+    try {
+      const session = await getSession(id);
+      if (!session) throw new Error('This session was deleted');
+      const [image, mask] = await Promise.all([getRecord(session.image), session.mask ? getMask(session.mask) : undefined]);
+      this.session = session;
+      this.image = image.blob;
+      this.mask = mask?.data;
+      this.sessions = await listSessions();
+      this.sessionError = undefined;
+    } catch (error) {
+      this.sessionError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
   start(signal: AbortSignal): void {
+    const offSession = onEvent('session.opened', ({ sessionId }) => void this.openSession(sessionId));
+    signal.addEventListener('abort', offSession);
+    // Reopening the panel (or the browser) picks up where the user left off.
+    void listSessions().then((sessions) => {
+      this.sessions = sessions;
+      if (sessions[0] && !this.session) void this.openSession(sessions[0].id);
+    });
     const offProgress = onEvent('model.progress', (p) => {
       this.progress[`${p.model}/${p.file}`] = { loaded: p.loaded, total: p.total, fromCache: p.fromCache };
     });

@@ -56,7 +56,7 @@ describe('built extension', () => {
     };
     expect(manifest.content_security_policy.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self';");
     // Only the e2e build's loopback test origins; never <all_urls> or every site.
-    for (const host of manifest.host_permissions ?? []) expect(host).toMatch(/^http:\/\/(127\.0\.0\.1|localhost)\/\*$/);
+    for (const host of manifest.host_permissions ?? []) expect(host).toMatch(/^http:\/\/(127\.0\.0\.[12]|localhost)\/\*$/);
     expect(manifest.content_scripts ?? []).toEqual([]);
     expect(manifest.permissions).not.toContain('tabs');
     expect(manifest.permissions).not.toContain('<all_urls>');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { connectHub } from '../harness/hub';
+import { decodeMaskRle } from '../../utils/mask/rle';
 import { iou, SCENES, shapeMask, shapePoint } from '../harness/scenes';
 import { call, request, readStored, storeImageFromUrl, storeMask, tabIdFor, type Chrome, type Reply } from './support';
 
@@ -113,16 +114,15 @@ describe(`foundation (${backend})`, () => {
     const image = await storeImageFromUrl(panel, `${siteUrl}/img/shapes.png`);
     const encoded = await call<{ embedding: string; width: number; height: number }>(panel, 'sam.encode', { image });
     expect([encoded.width, encoded.height]).toEqual([1024, 1024]);
-    const decoded = await call<{ mask: string; scores: number[]; chosen: number }>(panel, 'sam.decode', {
+    const decoded = await call<{ rle: string; width: number; height: number; scores: number[]; chosen: number }>(panel, 'sam.decode', {
       embedding: encoded.embedding,
       points: [
         { ...shapePoint(scene, 'red-rect'), label: 1 },
         { ...shapePoint(scene, 'red-rect-2'), label: 0 },
       ],
     });
-    const mask = await readStored(panel, decoded.mask);
-    expect([mask.kind, mask.width, mask.height]).toEqual(['mask', 1024, 1024]);
-    expect(iou(mask.data, shapeMask(scene, 'red-rect'))).toBeGreaterThanOrEqual(0.9);
+    expect([decoded.width, decoded.height]).toEqual([1024, 1024]);
+    expect(iou(decodeMaskRle(decoded.rle, 1024 * 1024), shapeMask(scene, 'red-rect'))).toBeGreaterThanOrEqual(0.9);
   });
 
   it('CLIP: scores the text naming the image’s colours above one that does not', async () => {

@@ -37,8 +37,12 @@ export function storeImageFromUrl(page: Page, url: string): Promise<string> {
     const key = `image:${crypto.randomUUID()}`;
     const record = { key, kind: 'image', width: bitmap.width, height: bitmap.height, blob, createdAt: Date.now() };
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('inpaint-biases', 1);
-      open.onupgradeneeded = () => open.result.createObjectStore('blobs', { keyPath: 'key' }).createIndex('createdAt', 'createdAt');
+      // Same name, version and stores as utils/session-store.ts.
+      const open = indexedDB.open('inpaint-biases', 2);
+      open.onupgradeneeded = () => {
+        if (!open.result.objectStoreNames.contains('blobs')) open.result.createObjectStore('blobs', { keyPath: 'key' }).createIndex('createdAt', 'createdAt');
+        if (!open.result.objectStoreNames.contains('sessions')) open.result.createObjectStore('sessions', { keyPath: 'id' }).createIndex('updatedAt', 'updatedAt');
+      };
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
@@ -60,7 +64,7 @@ export function storeMask(page: Page, mask: Uint8Array, width: number, height: n
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const key = `mask:${crypto.randomUUID()}`;
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('inpaint-biases', 1);
+        const open = indexedDB.open('inpaint-biases', 2);
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });
@@ -81,7 +85,7 @@ export function storeMask(page: Page, mask: Uint8Array, width: number, height: n
 export async function readStored(page: Page, key: string): Promise<{ kind: string; width: number; height: number; data: Uint8Array }> {
   const stored = await page.evaluate(async (k) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('inpaint-biases', 1);
+      const open = indexedDB.open('inpaint-biases', 2);
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
@@ -117,4 +121,23 @@ export function tabIdFor(worker: Worker, url: string): Promise<number> {
     if (tab?.id === undefined) throw new Error(`no tab shows ${u}`);
     return tab.id;
   }, url);
+}
+
+/** A session record (utils/session-store.ts `EditSession`) read from the extension's IndexedDB. */
+export function readSession(page: Page, id: string): Promise<{ id: string; image: string; mask?: string; width: number; height: number; source: { pageUrl: string; srcUrl?: string; note?: string } }> {
+  return page.evaluate(async (sessionId) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('inpaint-biases', 2);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const session = await new Promise<unknown>((resolve, reject) => {
+      const get = db.transaction('sessions').objectStore('sessions').get(sessionId);
+      get.onsuccess = () => resolve(get.result);
+      get.onerror = () => reject(get.error);
+    });
+    db.close();
+    if (!session) throw new Error(`no session ${sessionId}`);
+    return session as never;
+  }, id);
 }

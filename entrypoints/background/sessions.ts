@@ -1,0 +1,32 @@
+/** Session-store writes on behalf of the overlay frame, which cannot open the store itself. */
+import { emit } from '@/utils/messaging';
+import { decodeMaskRle } from '@/utils/mask/rle';
+import type { RequestOf } from '@/utils/protocol';
+import { createSession, getSession, putImage, putMask, updateSession } from '@/utils/session-store';
+
+export async function putImageFromDataUrl(dataUrl: string): Promise<{ image: string; width: number; height: number }> {
+  const blob = await (await fetch(dataUrl)).blob();
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(blob);
+  } catch {
+    throw new Error('This image could not be decoded: the file is broken or in a format the browser cannot read');
+  }
+  const { width, height } = bitmap;
+  bitmap.close();
+  return { image: await putImage(blob, width, height), width, height };
+}
+
+export async function openSession({ image, width, height, source }: RequestOf<'session.create'>): Promise<{ sessionId: string }> {
+  return { sessionId: (await createSession(source, image, width, height)).id };
+}
+
+export async function saveSessionMask({ sessionId, width, height, rle }: RequestOf<'session.save-mask'>): Promise<{ mask: string }> {
+  const session = await getSession(sessionId);
+  if (!session) throw new Error('This editing session no longer exists');
+  if (session.width !== width || session.height !== height) throw new Error(`The mask is ${width}×${height}, the image ${session.width}×${session.height}`);
+  const mask = await putMask(decodeMaskRle(rle, width * height), width, height);
+  await updateSession(sessionId, { mask });
+  emit('session.opened', { sessionId });
+  return { mask };
+}

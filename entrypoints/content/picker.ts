@@ -1,0 +1,43 @@
+/**
+ * Picker mode (toolbar button, shortcut): highlights the pickable image under the pointer; a
+ * click picks it, Esc leaves. Page clicks are swallowed while picking so links don't fire.
+ */
+import { targetAt, type Target } from './targets';
+
+export function pickImage(): Promise<Target | undefined> {
+  return new Promise((resolve) => {
+    const stop = new AbortController();
+    const highlight = document.createElement('inpaint-biases-picker');
+    const root = highlight.attachShadow({ mode: 'closed' });
+    root.innerHTML = `<style>:host { all: initial; position: fixed; z-index: 2147483646; pointer-events: none; display: none;
+      outline: 3px dashed #7c4dff; outline-offset: -3px; background: rgb(124 77 255 / 0.12); }</style>`;
+    document.documentElement.append(highlight);
+    let hovered: Target | undefined;
+    const finish = (target: Target | undefined) => {
+      stop.abort();
+      highlight.remove();
+      resolve(target);
+    };
+    const options = { signal: stop.signal, capture: true };
+    window.addEventListener(
+      'pointermove',
+      (event) => {
+        hovered = targetAt(event.clientX, event.clientY);
+        const box = hovered?.element.getBoundingClientRect();
+        highlight.style.display = box ? 'block' : 'none';
+        if (box) Object.assign(highlight.style, { left: `${box.left}px`, top: `${box.top}px`, width: `${box.width}px`, height: `${box.height}px` });
+      },
+      options,
+    );
+    window.addEventListener(
+      'click',
+      (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        finish(targetAt(event.clientX, event.clientY) ?? hovered);
+      },
+      options,
+    );
+    window.addEventListener('keydown', (event) => event.key === 'Escape' && finish(undefined), options);
+  });
+}

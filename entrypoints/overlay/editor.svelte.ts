@@ -1,0 +1,206 @@
+/**
+ * The overlay editor's state: the image, SAM's prompt points and selection, brush strokes, the
+ * combined mask, and undo/redo of every mask edit. Inference happens in the offscreen document
+ * (through the background); this class only keeps state and timing.
+ */
+import { send } from '@/utils/messaging';
+import type { RuntimeInfo } from '@/utils/protocol';
+import type { ImageSource } from '@/utils/session-store';
+import { decodeMaskRle, encodeMaskRle } from '@/utils/mask/rle';
+import { dilate, erode, feather, invert } from '@/utils/mask/morphology';
+import { strokeLine } from '@/utils/mask/brush';
+
+export type Tool = 'click' | 'box' | 'brush' | 'eraser';
+export interface Point {
+  x: number;
+  y: number;
+  label: 0 | 1;
+}
+
+/** Brush layer values: what a stroke did to a pixel. */
+const PAINT_ADD = 1;
+const PAINT_ERASE = 2;
+const HISTORY_LIMIT = 40;
+
+/** One undoable state. Arrays are never mutated once in history (copy on write). */
+interface Snapshot {
+  base: Uint8Array;
+  sam: Uint8Array;
+  paint: Uint8Array;
+  points: Point[];
+  box?: { x0: number; y0: number; x1: number; y1: number };
+  candidate?: number;
+}
+
+export interface ClickTiming {
+  totalMs: number;
+  modelMs: number;
+  oursMs: number;
+}
+
+export class OverlayEditor {
+  sessionId = $state<string | undefined>();
+  width = $state(0);
+  height = $state(0);
+  status = $state('Reading the image…');
+  error = $state<string | undefined>();
+  note = $state<string | undefined>();
+  runtime = $state<RuntimeInfo | undefined>();
+  ready = $state(false);
+  busy = $state(false);
+  tool = $state<Tool>('click');
+  brushSize = $state(24);
+  /** Predicted IoU of SAM's candidates and which one is shown. */
+  scores = $state<number[]>([]);
+  chosen = $state(0);
+  lastClick = $state<ClickTiming | undefined>();
+  /** Bumps on every mask change so the view redraws. */
+  version = $state(0);
+
+  private embedding: string | undefined;
+  private state: Snapshot = { base: new Uint8Array(0), sam: new Uint8Array(0), paint: new Uint8Array(0), points: [] };
+  private undoStack: Snapshot[] = [];
+  private redoStack: Snapshot[] = [];
+  private decodeSeq = 0;
+
+  get points(): readonly Point[] {
+    return this.state.points;
+  }
+  get canUndo(): boolean {
+    return this.version >= 0 && this.undoStack.length > 0;
+  }
+  get canRedo(): boolean {
+    return this.version >= 0 && this.redoStack.length > 0;
+  }
+
+  /** Stores the image, opens a session and computes SAM's image embedding (once per image). */
+  async start(image: { key: string; width: number; height: number }, source: ImageSource): Promise<void> {
+    this.width = image.width;
+    this.height = image.height;
+    const empty = () => new Uint8Array(image.width * image.height);
+    this.state = { base: empty(), sam: empty(), paint: empty(), points: [] };
+    this.note = source.note;
+    this.sessionId = (await send('session.create', { image: image.key, width: image.width, height: image.height, source })).sessionId;
+    this.status = 'Starting the segmentation model…';
+    send('runtime.info', {}).then((info) => (this.runtime = info), () => undefined);
+    const encoded = await send('sam.encode', { image: image.key });
+    this.embedding = encoded.embedding;
+    this.ready = true;
+    this.status = 'Click the wrong region. Alt-click or right-click to exclude.';
+  }
+
+  /** The mask as the user sees it: (baked ∪ SAM ∪ brush) minus eraser, 0..255. */
+  combined(): Uint8Array {
+    const { base, sam, paint } = this.state;
+    const out = new Uint8Array(base.length);
+    for (let i = 0; i < out.length; i++) {
+      const p = paint[i];
+      out[i] = p === PAINT_ERASE ? 0 : p === PAINT_ADD ? 255 : Math.max(base[i]!, sam[i]!);
+    }
+    return out;
+  }
+
+  private commit(next: Snapshot): void {
+    this.undoStack.push(this.state);
+    if (this.undoStack.length > HISTORY_LIMIT) this.undoStack.shift();
+    this.redoStack = [];
+    this.state = next;
+    this.version++;
+  }
+
+  undo(): void {
+    const previous = this.undoStack.pop();
+    if (!previous) return;
+    this.redoStack.push(this.state);
+    this.state = previous;
+    this.decodeSeq++; // a decode in flight belongs to the state we left
+    this.version++;
+  }
+
+  redo(): void {
+    const next = this.redoStack.pop();
+    if (!next) return;
+    this.undoStack.push(this.state);
+    this.state = next;
+    this.decodeSeq++;
+    this.version++;
+  }
+
+  /** Adds a prompt point and re-runs the decoder with all points. */
+  async addPoint(point: Point, startedAt = performance.now()): Promise<void> {
+    await this.decode({ ...this.state, points: [...this.state.points, point], candidate: undefined }, startedAt);
+  }
+
+  /** A box prompt: the Hub's SlimSAM decoder takes no box input, so the box's centre is the
+   * click and the result is clipped to the box. */
+  async addBox(box: { x0: number; y0: number; x1: number; y1: number }, startedAt = performance.now()): Promise<void> {
+    const centre: Point = { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2, label: 1 };
+    await this.decode({ ...this.state, points: [...this.state.points, centre], box, candidate: undefined }, startedAt);
+  }
+
+  /** Shows SAM's next candidate mask for the same points. */
+  async nextCandidate(): Promise<void> {
+    if (this.scores.length < 2 || this.state.points.length === 0) return;
+    await this.decode({ ...this.state, candidate: (this.chosen + 1) % this.scores.length }, performance.now());
+  }
+
+  private async decode(next: Snapshot, startedAt: number): Promise<void> {
+    if (!this.embedding || next.points.length === 0) return;
+    const seq = ++this.decodeSeq;
+    this.busy = true;
+    try {
+      const result = await send('sam.decode', { embedding: this.embedding, points: next.points, select: next.candidate });
+      if (seq !== this.decodeSeq) return;
+      const data = decodeMaskRle(result.rle, this.width * this.height);
+      if (next.box) clipToBox(data, this.width, next.box);
+      this.scores = result.scores;
+      this.chosen = result.chosen;
+      this.commit({ ...next, sam: data, candidate: result.chosen });
+      this.busy = false;
+      // Our share: everything between the click and the next painted frame except the model's run.
+      requestAnimationFrame(() => {
+        const totalMs = performance.now() - startedAt;
+        this.lastClick = { totalMs, modelMs: result.modelMs, oursMs: totalMs - result.modelMs };
+      });
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+      if (seq === this.decodeSeq) this.busy = false;
+    }
+  }
+
+  /** Paints (or erases) a stroke segment; `begin` starts a new undo step. */
+  stroke(from: { x: number; y: number }, to: { x: number; y: number }, radius: number, begin: boolean): void {
+    if (begin) this.commit({ ...this.state, paint: new Uint8Array(this.state.paint) });
+    strokeLine({ width: this.width, height: this.height, data: this.state.paint }, from, to, radius, this.tool === 'eraser' ? PAINT_ERASE : PAINT_ADD);
+    this.version++;
+  }
+
+  /** Applies a whole-mask operation: the result becomes the new base; points and strokes reset. */
+  private bake(op: (mask: Uint8Array) => Uint8Array): void {
+    const size = this.width * this.height;
+    this.commit({ base: op(this.combined()), sam: new Uint8Array(size), paint: new Uint8Array(size), points: [] });
+  }
+
+  clear = () => this.bake((m) => new Uint8Array(m.length));
+  invert = () => this.bake((m) => invert({ width: this.width, height: this.height, data: m }).data);
+  grow = (px = 4) => this.bake((m) => dilate({ width: this.width, height: this.height, data: m }, px).data);
+  shrink = (px = 4) => this.bake((m) => erode({ width: this.width, height: this.height, data: m }, px).data);
+  soften = (px = 4) => this.bake((m) => feather({ width: this.width, height: this.height, data: m }, px).data);
+
+  /** Saves the mask into the session and tells the editor (side panel) to show it. */
+  async handOff(): Promise<string> {
+    if (!this.sessionId) throw new Error('No image yet');
+    const rle = encodeMaskRle(this.combined());
+    return (await send('session.save-mask', { sessionId: this.sessionId, width: this.width, height: this.height, rle })).mask;
+  }
+}
+
+function clipToBox(mask: Uint8Array, width: number, box: { x0: number; y0: number; x1: number; y1: number }): void {
+  const height = mask.length / width;
+  const [x0, x1] = [Math.min(box.x0, box.x1), Math.max(box.x0, box.x1)];
+  const [y0, y1] = [Math.min(box.y0, box.y1), Math.max(box.y0, box.y1)];
+  for (let y = 0; y < height; y++) {
+    const inside = y >= y0 && y <= y1;
+    for (let x = 0; x < width; x++) if (!inside || x < x0 || x > x1) mask[y * width + x] = 0;
+  }
+}

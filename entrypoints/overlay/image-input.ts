@@ -1,0 +1,84 @@
+/**
+ * Turns what the content script sent into a stored image at natural resolution: SVG rasterised,
+ * broken files refused with a clear message, over-large images downscaled only with the user's
+ * consent. The background stores it (this frame's own storage is partitioned by the page).
+ */
+import { send } from '@/utils/messaging';
+import type { ToFrame } from '@/utils/overlay-port';
+
+/** Above this many pixels (8000×8000 is 64 M) encoding would take seconds and GBs: ask first. */
+export const MAX_PIXELS = 4096 * 4096;
+const MAX_SIDE = 4096;
+/** An SVG with no intrinsic size is drawn at this width. */
+const DEFAULT_SVG_SIDE = 1024;
+
+type Source = Extract<ToFrame, { type: 'image' }>['source'];
+
+async function decode(blob: Blob): Promise<CanvasImageSource & { width: number; height: number }> {
+  if (blob.type !== 'image/svg+xml') {
+    try {
+      return await createImageBitmap(blob);
+    } catch {
+      // fall through: some formats only decode through an <img>
+    }
+  }
+  const url = URL.createObjectURL(blob);
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const width = img.naturalWidth || DEFAULT_SVG_SIDE;
+    const height = img.naturalHeight || DEFAULT_SVG_SIDE;
+    const canvas = new OffscreenCanvas(width, height);
+    canvas.getContext('2d')?.drawImage(img, 0, 0, width, height);
+    return canvas;
+  } catch {
+    throw new Error('This image could not be decoded: the file is broken or in a format the browser cannot read');
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+async function toPng(image: CanvasImageSource, width: number, height: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('No 2D canvas available');
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(image, 0, 0, width, height);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+function dataUrl(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('Could not read the image'));
+    reader.readAsDataURL(blob);
+  });
+}
+
+export async function prepareImage(
+  source: Source,
+  confirmDownscale: (width: number, height: number) => Promise<void>,
+): Promise<{ key: string; width: number; height: number; note?: string }> {
+  if (source.kind === 'stored') {
+    if (!(source.width > 0 && source.height > 0)) throw new Error('This image format cannot be read from another site; open the image in its own tab and try there');
+    return { key: source.key, width: source.width, height: source.height };
+  }
+  const image = await decode(source.blob);
+  let { width, height } = image;
+  let note: string | undefined;
+  let blob = source.blob;
+  if (width * height > MAX_PIXELS) {
+    await confirmDownscale(width, height);
+    const scale = MAX_SIDE / Math.max(width, height);
+    note = `Downscaled from ${width}×${height}`;
+    [width, height] = [Math.round(width * scale), Math.round(height * scale)];
+    blob = await toPng(image, width, height);
+  } else if (blob.type === 'image/svg+xml' || !blob.type.startsWith('image/')) {
+    blob = await toPng(image, width, height); // what the models read: a raster at natural size
+  }
+  if ('close' in image && typeof image.close === 'function') image.close();
+  const stored = await send('image.put', { dataUrl: await dataUrl(blob) });
+  return { key: stored.image, width: stored.width, height: stored.height, note };
+}

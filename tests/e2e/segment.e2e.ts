@@ -1,0 +1,160 @@
+/**
+ * Segment on the page, as a user does it: open the overlay on an image, click a shape, exclude
+ * another with Alt-click, paint with the brush, undo, and continue to the side panel — on a
+ * plain <img>, a CSS background, a canvas (through the picker), an image in a shadow root, a
+ * cross-origin image without CORS, and a page whose CSP forbids WebAssembly.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
+import { fnv1a } from '../../utils/checksum';
+import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
+import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
+import { readSession, readStored, tabIdFor, type Chrome, type Reply } from './support';
+
+const backend = backendFromEnv();
+const siteUrl = inject('siteUrl');
+const crossOriginUrl = inject('crossOriginUrl');
+const hubUrl = inject('hubUrl');
+
+let ext: ExtensionHarness;
+let panel: Page;
+
+beforeAll(async () => {
+  ext = await launchExtension({ backend });
+  await ext.setSettings({ modelHost: hubUrl });
+  panel = await ext.openExtensionPage('sidepanel.html');
+});
+afterAll(async () => {
+  await ext?.close();
+});
+
+/** What the background does on "Fix this image…": inject the content script, ask for the overlay. */
+async function openOverlay(page: Page, srcUrl?: string): Promise<Reply> {
+  const tabId = await tabIdFor(ext.serviceWorker, page.url());
+  return ext.serviceWorker.evaluate(
+    async ([id, src]) => {
+      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+      await chrome.scripting.executeScript({ target: { tabId: id }, files: ['/content-scripts/content.js'] });
+      return chrome.tabs.sendMessage(id, { to: 'content', type: 'content.open-overlay', payload: src === undefined ? {} : { srcUrl: src } }) as Promise<Reply>;
+    },
+    [tabId, srcUrl] as const,
+  );
+}
+
+async function overlayFrame(page: Page): Promise<Frame> {
+  for (let i = 0; i < 100; i++) {
+    const frame = page.frames().find((f) => f.url().includes('/overlay.html'));
+    if (frame) {
+      await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 60_000 });
+      return frame;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the overlay frame never appeared');
+}
+
+/** Clicks in the overlay at a natural-image point, given how the page shows the image. */
+async function clickNatural(frame: Frame, scene: Scene, point: { x: number; y: number }, shown: { x: number; y: number; scale: number }, button: 'left' | 'right' = 'left') {
+  const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
+  const before = Number(await canvas.getAttribute('data-version'));
+  await canvas.click({ position: { x: shown.x + point.x * shown.scale, y: shown.y + point.y * shown.scale }, button });
+  try {
+    await frame.waitForFunction((v) => {
+      const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
+      return Number(c.dataset.version) > v && c.dataset.busy === 'false';
+    }, before, { timeout: 60_000 });
+  } catch (error) {
+    throw new Error(`no new mask after the click; the overlay says: ${await frame.locator('[data-testid="overlay-status"]').innerText()}`, { cause: error });
+  }
+  void scene;
+}
+
+/** Presses Continue and returns the mask the side panel received, checking they are the same bytes. */
+async function continueToPanel(frame: Frame): Promise<Uint8Array> {
+  await frame.locator('[data-action="continue"]').click();
+  await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
+  const sessionId = await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session');
+  const session = await readSession(panel, sessionId!);
+  const mask = await readStored(panel, session.mask!);
+  // The side panel shows the same mask, byte for byte.
+  await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${fnv1a(mask.data)}"]`, { timeout: 30_000 });
+  return mask.data;
+}
+
+function union(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return a.map((v, i) => Math.max(v, b[i]!));
+}
+
+describe(`segment on the page (${backend})`, () => {
+  it('an <img> shown at half size: click, exclude, brush, undo, and hand-off to the side panel intact', async () => {
+    const page = await ext.openPage(`${siteUrl}/gallery.html`);
+    await page.bringToFront();
+    await page.waitForSelector('body[data-ready]');
+    expect(await openOverlay(page, `${siteUrl}/img/shapes.png`)).toEqual({ ok: true, value: { opened: true } });
+    const frame = await overlayFrame(page);
+    const scene = SCENES.shapes; // 1024² shown at 512²
+    const shown = { x: 0, y: 0, scale: 0.5 };
+
+    await clickNatural(frame, scene, shapePoint(scene, 'red-rect'), shown);
+    const reds = union(shapeMask(scene, 'red-rect'), shapeMask(scene, 'red-rect-2'));
+    expect(iou(await continueToPanel(frame), reds)).toBeGreaterThanOrEqual(0.9);
+
+    await clickNatural(frame, scene, shapePoint(scene, 'red-rect-2'), shown, 'right'); // exclude
+    const one = await continueToPanel(frame);
+    expect(iou(one, shapeMask(scene, 'red-rect'))).toBeGreaterThanOrEqual(0.9);
+
+    // Brush: a horizontal stroke across the blue background below the first rectangle.
+    await frame.locator('[data-tool="brush"]').click();
+    const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 60, box.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 160, box.y + 200, { steps: 8 });
+    await page.mouse.up();
+    const brushed = await continueToPanel(frame);
+    // (60..160, 200) CSS → natural (120..320, 400), stroke 24 CSS px wide → 48 natural px.
+    expect(brushed[400 * 1024 + 200]).toBe(255);
+    expect(one[400 * 1024 + 200]).toBe(0);
+    const added = brushed.reduce((n, v, i) => n + (v > 0 && one[i] === 0 ? 1 : 0), 0);
+    expect(added).toBeGreaterThan(200 * 40);
+    expect(added).toBeLessThan(260 * 56);
+
+    await frame.locator('[data-action="undo"]').click();
+    expect(fnv1a(await continueToPanel(frame))).toBe(fnv1a(one));
+    await ext.screenshot(page, `segment-img-${backend}`);
+    await page.keyboard.press('Escape');
+    await page.close();
+  });
+
+  const variants: { name: string; path: string; scrollTo?: string; src?: (site: string, cross: string) => string; pick?: string; scene: Scene; shape: string; shown: { x: number; y: number; scale: number } }[] = [
+    // 320² box, background-size: cover of the 1024² image.
+    { name: 'a CSS background image, picked with the picker', path: '/gallery.html', pick: '#bg-shapes', scene: SCENES.shapes, shape: 'green-disc', shown: { x: 0, y: 0, scale: 320 / 1024 } },
+    { name: 'a canvas, picked with the picker', path: '/gallery.html', pick: '#canvas-river', scene: SCENES.river, shape: 'river', shown: { x: 0, y: 0, scale: 1 } },
+    { name: 'an image in a shadow root, picked with the picker', path: '/gallery.html', pick: '#img-shadow', scene: SCENES.wide, shape: 'green-disc', shown: { x: 0, y: 0, scale: 0.5 } },
+    { name: 'a cross-origin image without CORS', path: '/gallery.html', scrollTo: '#img-cross-origin', src: (_s, c) => `${c}/img/shapes.png`, scene: SCENES.shapes, shape: 'yellow-rect', shown: { x: 0, y: 0, scale: 320 / 1024 } },
+    { name: 'an image on a page whose CSP forbids WebAssembly', path: '/strict-csp.html', src: (s) => `${s}/img/river.png`, scene: SCENES.river, shape: 'river', shown: { x: 0, y: 0, scale: 1 } },
+  ];
+
+  for (const variant of variants) {
+    it(`works on ${variant.name}`, async () => {
+      const page = await ext.openPage(`${siteUrl}${variant.path}`);
+      await page.bringToFront();
+      await page.waitForSelector('body[data-ready]');
+      if (variant.pick) {
+        const opening = openOverlay(page); // no URL: picker mode
+        await page.waitForSelector('inpaint-biases-picker', { state: 'attached' });
+        await page.locator(variant.pick).click();
+        expect(await opening).toEqual({ ok: true, value: { opened: true } });
+      } else {
+        // A user right-clicks an image they can see.
+        if (variant.scrollTo) await page.locator(variant.scrollTo).scrollIntoViewIfNeeded();
+        expect(await openOverlay(page, variant.src!(siteUrl, crossOriginUrl))).toEqual({ ok: true, value: { opened: true } });
+      }
+      const frame = await overlayFrame(page);
+      await clickNatural(frame, variant.scene, shapePoint(variant.scene, variant.shape), variant.shown);
+      const mask = await continueToPanel(frame);
+      expect(iou(mask, shapeMask(variant.scene, variant.shape))).toBeGreaterThanOrEqual(0.9);
+      await page.close();
+    });
+  }
+});
