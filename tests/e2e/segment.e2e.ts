@@ -77,7 +77,7 @@ async function continueToPanel(frame: Frame): Promise<Uint8Array> {
   const session = await readSession(panel, sessionId!);
   const mask = await readStored(panel, session.mask!);
   // The side panel shows the same mask, byte for byte.
-  await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${fnv1a(mask.data)}"]`, { timeout: 30_000 });
+  await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${fnv1a(mask.data)}"]`, { state: 'attached', timeout: 30_000 });
   return mask.data;
 }
 
@@ -87,7 +87,7 @@ function union(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 describe(`segment on the page (${backend})`, () => {
   it('an <img> shown at half size: click, exclude, brush, undo, and hand-off to the side panel intact', async () => {
-    const page = await ext.openPage(`${siteUrl}/gallery.html`);
+    const page = await ext.openPage(`${siteUrl}/gallery.html?test=img`);
     await page.bringToFront();
     await page.waitForSelector('body[data-ready]');
     expect(await openOverlay(page, `${siteUrl}/img/shapes.png`)).toEqual({ ok: true, value: { opened: true } });
@@ -122,6 +122,8 @@ describe(`segment on the page (${backend})`, () => {
     await frame.locator('[data-action="undo"]').click();
     expect(fnv1a(await continueToPanel(frame))).toBe(fnv1a(one));
     await ext.screenshot(page, `segment-img-${backend}`);
+    await panel.setViewportSize({ width: 420, height: 900 });
+    await ext.screenshot(panel, `segment-panel-${backend}`);
     await page.keyboard.press('Escape');
     await page.close();
   });
@@ -137,7 +139,7 @@ describe(`segment on the page (${backend})`, () => {
 
   for (const variant of variants) {
     it(`works on ${variant.name}`, async () => {
-      const page = await ext.openPage(`${siteUrl}${variant.path}`);
+      const page = await ext.openPage(`${siteUrl}${variant.path}?test=${encodeURIComponent(variant.name)}`);
       await page.bringToFront();
       await page.waitForSelector('body[data-ready]');
       if (variant.pick) {

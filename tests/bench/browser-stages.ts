@@ -1,0 +1,321 @@
+/**
+ * The stages measured in Chromium, through the built extension: protocol calls from an extension
+ * page (as the side panel makes them) and real clicks in the in-page overlay.
+ *
+ * Clocks: each context stamps events with `performance.timeOrigin + performance.now()` (epoch
+ * ms); Node does the same, so stamps from the overlay frame, the side panel and Node compare
+ * directly (same machine clock, ~0.1 ms resolution).
+ */
+import type { Frame, Page } from 'playwright-core';
+import type { ExtensionHarness } from '../harness/extension.ts';
+import type { Hub } from '../harness/hub.ts';
+import { SCENES, shapeMask, shapePoint } from '../harness/scenes.ts';
+import { call, storeImageFromUrl, storeMask, tabIdFor, type Chrome, type Reply } from '../e2e/support.ts';
+import { encodeMaskRle } from '../../utils/mask/rle.ts';
+import type { Sample } from './stats.ts';
+
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** A protocol request from an extension page, timed inside the page (the round trip the page sees). */
+export async function timedCall<T>(page: Page, type: string, payload: unknown, to: 'offscreen' | 'background' = 'offscreen'): Promise<{ value: T; roundTripMs: number }> {
+  const { reply, ms } = await page.evaluate(
+    async ([dest, t, p]) => {
+      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+      const start = performance.now();
+      const answer = (await chrome.runtime.sendMessage({ to: dest, type: t, payload: p })) as Reply;
+      return { reply: answer, ms: performance.now() - start };
+    },
+    [to, type, payload] as const,
+  );
+  if (!reply.ok) throw new Error(`${type} failed: ${reply.error?.code}: ${reply.error?.message}`);
+  return { value: reply.value as T, roundTripMs: ms };
+}
+
+interface Timed {
+  modelMs: number;
+  totalMs: number;
+}
+
+/** A run as the offscreen document reports it, plus the round trip the calling page saw. */
+export interface OffscreenRun extends Sample {
+  roundTripMs: number;
+}
+
+const offscreenRun = (value: Timed, roundTripMs: number): OffscreenRun => ({ totalMs: value.totalMs, modelMs: value.modelMs, roundTripMs });
+
+const SHAPES = ['red-rect', 'green-disc', 'yellow-rect', 'red-rect-2'] as const;
+
+export interface EncodeResult {
+  loadMs: number;
+  loadFiles: { path: string; bytes: number; fromCache: boolean }[];
+  first: OffscreenRun;
+  runs: OffscreenRun[];
+  embedding: string;
+}
+
+/** Loads SAM, encodes the 1024² shapes image once (first run, reported apart), then `runs` warm runs. */
+export async function benchEncode(panel: Page, siteUrl: string, runs: number): Promise<EncodeResult> {
+  const load = await timedCall<{ files: EncodeResult['loadFiles']; ms: number }>(panel, 'models.load', { model: 'sam' });
+  const image = await storeImageFromUrl(panel, `${siteUrl}/img/shapes.png`);
+  type Encoded = Timed & { embedding: string; width: number; height: number };
+  const first = await timedCall<Encoded>(panel, 'sam.encode', { image });
+  if (first.value.width !== 1024 || first.value.height !== 1024) throw new Error(`expected a 1024² image, got ${first.value.width}×${first.value.height}`);
+  const out: OffscreenRun[] = [];
+  let embedding = first.value.embedding;
+  for (let i = 0; i < runs; i++) {
+    const r = await timedCall<Encoded>(panel, 'sam.encode', { image });
+    out.push(offscreenRun(r.value, r.roundTripMs));
+    embedding = r.value.embedding;
+  }
+  return { loadMs: load.value.ms, loadFiles: load.value.files, first: offscreenRun(first.value, first.roundTripMs), runs: out, embedding };
+}
+
+/** `sam.decode` called directly from an extension page: one positive point, alternating shapes. */
+export async function benchDecodeDirect(panel: Page, embedding: string, runs: number): Promise<OffscreenRun[]> {
+  const scene = SCENES.shapes;
+  const decode = (i: number) =>
+    timedCall<Timed & { rle: string }>(panel, 'sam.decode', { embedding, points: [{ ...shapePoint(scene, SHAPES[i % SHAPES.length]!), label: 1 }] });
+  await decode(0); // warm-up
+  const out: OffscreenRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await decode(i);
+    out.push(offscreenRun(r.value, r.roundTripMs));
+  }
+  return out;
+}
+
+/** `clip.score` on the river image with two texts (image + text model; one summed modelMs). */
+export async function benchClipScore(panel: Page, siteUrl: string, runs: number): Promise<{ first: OffscreenRun; runs: OffscreenRun[] }> {
+  const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+  const texts = [SCENES.river.alt, 'a red desert'];
+  const first = await timedCall<Timed>(panel, 'clip.score', { image, texts });
+  const out: OffscreenRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await timedCall<Timed>(panel, 'clip.score', { image, texts });
+    out.push(offscreenRun(r.value, r.roundTripMs));
+  }
+  return { first: offscreenRun(first.value, first.roundTripMs), runs: out };
+}
+
+/** `fill.run` (MI-GAN) on the 512² river scene with the river's mask. */
+export async function benchFill(panel: Page, siteUrl: string, runs: number): Promise<{ first: OffscreenRun; runs: OffscreenRun[] }> {
+  const scene = SCENES.river;
+  const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+  const mask = await storeMask(panel, shapeMask(scene, 'river'), scene.width, scene.height);
+  const first = await timedCall<Timed & { width: number }>(panel, 'fill.run', { image, mask });
+  if (first.value.width !== 512) throw new Error(`expected a 512² fill, got width ${first.value.width}`);
+  const out: OffscreenRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await timedCall<Timed>(panel, 'fill.run', { image, mask });
+    out.push(offscreenRun(r.value, r.roundTripMs));
+  }
+  return { first: offscreenRun(first.value, first.roundTripMs), runs: out };
+}
+
+// ---- the overlay, driven with real clicks ----
+
+/** What the background does on "Fix this image…": inject the content script, ask for the overlay. */
+async function openOverlay(ext: ExtensionHarness, page: Page, srcUrl: string): Promise<void> {
+  const tabId = await tabIdFor(ext.serviceWorker, page.url());
+  const reply = await ext.serviceWorker.evaluate(
+    async ([id, src]) => {
+      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+      await chrome.scripting.executeScript({ target: { tabId: id }, files: ['/content-scripts/content.js'] });
+      return chrome.tabs.sendMessage(id, { to: 'content', type: 'content.open-overlay', payload: { srcUrl: src } }) as Promise<Reply>;
+    },
+    [tabId, srcUrl] as const,
+  );
+  if (!reply.ok) throw new Error(`content.open-overlay failed: ${reply.error?.message}`);
+}
+
+async function overlayFrame(page: Page): Promise<Frame> {
+  for (let i = 0; i < 600; i++) {
+    const frame = page.frames().find((f) => f.url().includes('/overlay.html'));
+    if (frame) {
+      await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 120_000 });
+      return frame;
+    }
+    await page.waitForTimeout(20);
+  }
+  throw new Error('the overlay frame never appeared');
+}
+
+/** Stamps pointer-downs on the overlay canvas and clicks on Continue (capture phase, before the overlay's handlers). */
+async function installFrameStamps(frame: Frame): Promise<void> {
+  await frame.evaluate(() => {
+    const w = window as unknown as { __bench?: { down: number[]; cont: number[] } };
+    if (w.__bench) return;
+    const stamps = { down: [] as number[], cont: [] as number[] };
+    w.__bench = stamps;
+    window.addEventListener('pointerdown', () => stamps.down.push(performance.timeOrigin + performance.now()), true);
+    window.addEventListener(
+      'click',
+      (e) => {
+        if ((e.target as Element | null)?.closest?.('[data-action="continue"]')) stamps.cont.push(performance.timeOrigin + performance.now());
+      },
+      true,
+    );
+  });
+}
+
+const lastStamp = (frame: Frame, kind: 'down' | 'cont') =>
+  frame.evaluate((k) => (window as unknown as { __bench: Record<string, number[]> }).__bench[k]!.at(-1) ?? Number.NaN, kind);
+
+interface CanvasState {
+  version: number;
+  ours: string | undefined;
+}
+
+const canvasState = (frame: Frame): Promise<CanvasState> =>
+  frame.evaluate(() => {
+    const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
+    return { version: Number(c.dataset.version), ours: c.dataset.oursMs };
+  });
+
+/** Clicks at a natural-image point of the 1024² shapes image shown at 512² and waits for the painted mask; returns the overlay's own timing. */
+async function clickAndWait(frame: Frame, point: { x: number; y: number }, scale: number): Promise<{ oursMs: number; modelMs: number }> {
+  const before = await canvasState(frame);
+  await frame.locator('canvas[data-testid="mask-canvas"]').click({ position: { x: point.x * scale, y: point.y * scale } });
+  try {
+    await frame.waitForFunction(
+      (b) => {
+        const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
+        return Number(c.dataset.version) > b.version && c.dataset.busy === 'false' && c.dataset.oursMs !== undefined && c.dataset.oursMs !== b.ours;
+      },
+      before,
+      { timeout: 120_000 },
+    );
+  } catch (error) {
+    throw new Error(`no new mask after the click; the overlay says: ${await frame.locator('[data-testid="overlay-status"]').innerText()}`, { cause: error });
+  }
+  return frame.evaluate(() => {
+    const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
+    return { oursMs: Number(c.dataset.oursMs), modelMs: Number(c.dataset.modelMs) };
+  });
+}
+
+async function clearMask(frame: Frame): Promise<void> {
+  const before = await canvasState(frame);
+  await frame.locator('[data-action="clear"]').click();
+  await frame.waitForFunction((v) => Number((document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement).dataset.version) > v, before.version);
+}
+
+/** Arms an observer in the side panel that stamps the moment its mask for `sessionId` shows a new checksum. */
+async function armPanelWatch(panel: Page, sessionId: string): Promise<void> {
+  await panel.evaluate((sid) => {
+    const w = window as unknown as { __benchSeen?: number; __benchObserver?: MutationObserver };
+    w.__benchObserver?.disconnect();
+    w.__benchSeen = undefined;
+    // (No named inner functions here: tsx's __name helper does not exist in the page.)
+    const selector = `[data-session-id="${sid}"] [data-testid="panel-mask"]`;
+    const previous = (document.querySelector(selector) as HTMLElement | null)?.dataset.checksum;
+    const observer = new MutationObserver(() => {
+      const now = (document.querySelector(selector) as HTMLElement | null)?.dataset.checksum;
+      if (now !== undefined && now !== previous) {
+        w.__benchSeen = performance.timeOrigin + performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-checksum', 'data-session-id'] });
+    w.__benchObserver = observer;
+  }, sessionId);
+}
+
+const panelSeen = async (panel: Page): Promise<number> => {
+  await panel.waitForFunction(() => (window as unknown as { __benchSeen?: number }).__benchSeen !== undefined, undefined, { timeout: 60_000, polling: 20 });
+  return panel.evaluate(() => (window as unknown as { __benchSeen: number }).__benchSeen);
+};
+
+export interface OverlayResult {
+  /** Per click: the overlay's data-ours-ms / data-model-ms (pointer event → next painted frame). */
+  clicks: Sample[];
+  firstClick: Sample;
+  /** Per Continue: click → the side panel shows the new mask (checksum). */
+  handoffs: number[];
+  firstHandoff: number;
+  sessionId: string;
+}
+
+/**
+ * Opens the overlay on the 1024² shapes <img> (shown at 512²) and, `runs` + 1 times (the first
+ * reported apart): clicks one shape (alternating), reads the overlay's timing, presses Continue
+ * and waits for the side panel to show that mask, then clears the selection (so every click is
+ * one positive point on an empty selection).
+ */
+export async function benchOverlay(ext: ExtensionHarness, panel: Page, siteUrl: string, runs: number): Promise<OverlayResult> {
+  const scene = SCENES.shapes;
+  const page = await ext.openPage(`${siteUrl}/gallery.html`);
+  await page.bringToFront();
+  await page.waitForSelector('body[data-ready]');
+  await openOverlay(ext, page, `${siteUrl}/img/shapes.png`);
+  const frame = await overlayFrame(page);
+  await installFrameStamps(frame);
+  const sessionId = (await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session'))!;
+  const clicks: Sample[] = [];
+  const handoffs: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const { oursMs, modelMs } = await clickAndWait(frame, shapePoint(scene, SHAPES[i % SHAPES.length]!), 0.5);
+    clicks.push({ totalMs: oursMs + modelMs, modelMs });
+    await armPanelWatch(panel, sessionId);
+    await frame.locator('[data-action="continue"]').click();
+    const seen = await panelSeen(panel);
+    handoffs.push(seen - (await lastStamp(frame, 'cont')));
+    await clearMask(frame);
+  }
+  await page.keyboard.press('Escape');
+  await page.close();
+  return { clicks: clicks.slice(1), firstClick: clicks[0]!, handoffs: handoffs.slice(1), firstHandoff: handoffs[0]!, sessionId };
+}
+
+/** `session.save-mask` round trips from the side panel (RLE of a 1024² mask → background → IndexedDB). */
+export async function benchSaveMask(panel: Page, sessionId: string, runs: number): Promise<number[]> {
+  const scene = SCENES.shapes;
+  const rles = SHAPES.map((s) => encodeMaskRle(shapeMask(scene, s)));
+  const out: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const r = await timedCall(panel, 'session.save-mask', { sessionId, width: 1024, height: 1024, rle: rles[i % rles.length] }, 'background');
+    if (i > 0) out.push(r.roundTripMs);
+  }
+  return out;
+}
+
+export interface FirstMaskRun {
+  /** Open-overlay request → first mask painted in the overlay. */
+  totalMs: number;
+  /** Open-overlay request → overlay ready (image read, session opened, model loaded from the cache, image encoded); ±1 frame. */
+  openToReadyMs: number;
+  /** Ready → the click (the harness noticing "ready" and clicking: not the product's time). */
+  readyToClickMs: number;
+  /** The click → the mask painted (the overlay's own measurement). */
+  clickToMaskMs: number;
+  /** Model-host requests during the run (0: the model came from the product's cache). */
+  hubRequests: number;
+}
+
+/**
+ * Time to the first mask on a cached model: the offscreen document is closed (models released),
+ * then the overlay is opened on the shapes image and clicked as soon as it is ready.
+ */
+export async function benchFirstMask(ext: ExtensionHarness, panel: Page, hub: Hub | undefined, siteUrl: string): Promise<FirstMaskRun> {
+  await call(panel, 'models.release', {});
+  await ext.serviceWorker.evaluate(async () => {
+    const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+    if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
+  });
+  const page = await ext.openPage(`${siteUrl}/gallery.html`);
+  await page.bringToFront();
+  await page.waitForSelector('body[data-ready]');
+  hub?.clearRequests();
+  const openedAt = epochNow();
+  await openOverlay(ext, page, `${siteUrl}/img/shapes.png`);
+  const frame = await overlayFrame(page);
+  const readyAt = await frame.evaluate(() => performance.timeOrigin + performance.now());
+  await installFrameStamps(frame);
+  const { oursMs, modelMs } = await clickAndWait(frame, shapePoint(SCENES.shapes, 'green-disc'), 0.5);
+  const clickAt = await lastStamp(frame, 'down');
+  const drawnAt = clickAt + oursMs + modelMs;
+  const hubRequests = hub?.requests.length ?? Number.NaN;
+  await page.keyboard.press('Escape');
+  await page.close();
+  return { totalMs: drawnAt - openedAt, openToReadyMs: readyAt - openedAt, readyToClickMs: clickAt - readyAt, clickToMaskMs: oursMs + modelMs, hubRequests };
+}

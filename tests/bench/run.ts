@@ -1,0 +1,256 @@
+/**
+ * `npm run bench` (after `INPAINT_E2E=1 wxt build`): times every stage of the product on this
+ * machine and writes bench-results.json. See tests/bench/README.md.
+ *
+ *   npx tsx tests/bench/run.ts [--backend=wasm|webgpu] [--runs=20] [--first-mask-runs=3]
+ *                              [--extension=.output/chrome-mv3] [--out=bench-results.json]
+ *                              [--model-host=URL]
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launchExtension, REPO_ROOT, type Backend, type ExtensionHarness } from '../harness/extension.ts';
+import { MODELS_DIR, prepareModels } from '../harness/global-setup.ts';
+import { startHub, type Hub } from '../harness/hub.ts';
+import { startSite, type Site } from '../harness/site.ts';
+import { call } from '../e2e/support.ts';
+import { benchClipScore, benchDecodeDirect, benchEncode, benchFill, benchFirstMask, benchOverlay, benchSaveMask, type FirstMaskRun } from './browser-stages.ts';
+import { pollOffscreenHeap } from './memory.ts';
+import { benchClipNode, benchComposite } from './node-stages.ts';
+import { median, round, spread, summarize, type StageSummary } from './stats.ts';
+
+const USAGE =
+  'usage: npx tsx tests/bench/run.ts [--backend=wasm|webgpu] [--runs=20] [--first-mask-runs=3] [--extension=DIR] [--out=FILE] [--model-host=URL]';
+
+interface Options {
+  backend: Backend;
+  runs: number;
+  firstMaskRuns: number;
+  extension: string;
+  out: string;
+  modelHost?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { backend: 'wasm', runs: 20, firstMaskRuns: 3, extension: path.join(REPO_ROOT, '.output/chrome-mv3'), out: path.join(REPO_ROOT, 'bench-results.json') };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [key, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? argv[++i] ?? fail(`${key} needs a value`);
+    if (key === '--backend') {
+      const b = value();
+      if (b !== 'wasm' && b !== 'webgpu') fail(`--backend must be wasm or webgpu, not ${b}`);
+      opts.backend = b as Backend;
+    } else if (key === '--runs') opts.runs = positiveInt(key, value());
+    else if (key === '--first-mask-runs') opts.firstMaskRuns = positiveInt(key, value());
+    else if (key === '--extension') opts.extension = path.resolve(value());
+    else if (key === '--out') opts.out = path.resolve(value());
+    else if (key === '--model-host') opts.modelHost = value().replace(/\/+$/, '');
+    else if (key === '--help' || key === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else fail(`unknown argument ${arg}`);
+  }
+  return opts;
+}
+
+function fail(message: string): never {
+  console.error(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function positiveInt(key: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) fail(`${key} must be a positive integer, not ${text}`);
+  return n;
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(p) : statSync(p).size;
+  }
+  return total;
+}
+
+function measureSizes(extensionDir: string) {
+  const content = readFileSync(path.join(extensionDir, 'content-scripts/content.js'));
+  return {
+    content_script_bytes: content.length,
+    content_script_gzip_bytes: gzipSync(content, { level: 9 }).length,
+    extension_bytes: folderBytes(extensionDir),
+    extension_path: path.relative(REPO_ROOT, extensionDir) || '.',
+  };
+}
+
+const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+
+function printTable(stages: Record<string, StageSummary>): void {
+  const rows = [['stage', 'measured in', 'runs', 'median ms', 'p90 ms', 'ours ms', 'model ms', 'ours/total']];
+  for (const [name, s] of Object.entries(stages)) {
+    rows.push([name, s.source, String(s.runs), ms(s.median_ms), ms(s.p90_ms), ms(s.ours_ms), ms(s.model_ms), pct(s.ours_share)]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  console.log(line(rows[0]!));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows.slice(1)) console.log(line(r));
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = (text: string) => console.log(`[bench] ${text}`);
+  const sizes = measureSizes(opts.extension);
+  let hub: Hub | undefined;
+  let site: Site | undefined;
+  let ext: ExtensionHarness | undefined;
+  const stages: Record<string, StageSummary> = {};
+  let memory: Awaited<ReturnType<Awaited<ReturnType<typeof pollOffscreenHeap>>['stop']>>;
+  let runtime: unknown;
+  let chromium = '';
+  const firstMask: FirstMaskRun[] = [];
+  const t0 = performance.now();
+  try {
+    if (!opts.modelHost) {
+      await prepareModels(MODELS_DIR);
+      hub = await startHub({ root: MODELS_DIR });
+    }
+    const modelHost = opts.modelHost ?? hub!.url;
+    site = await startSite();
+    ext = await launchExtension({ backend: opts.backend, extensionPath: opts.extension });
+    chromium = ext.context.browser()?.version() ?? '';
+    await ext.setSettings({ modelHost });
+    const panel = await ext.openExtensionPage('sidepanel.html');
+    const poller = await pollOffscreenHeap(ext.context, ext.origin);
+    const info = await call<{ backend: Backend; adapter?: string; fallbackReason?: string }>(panel, 'runtime.info', {});
+    runtime = info;
+    if (info.backend !== opts.backend) throw new Error(`asked for ${opts.backend}, the offscreen document runs ${info.backend} (${info.fallbackReason ?? ''})`);
+    log(`Chromium ${chromium}, ${info.backend}${info.adapter ? ` (${info.adapter})` : ''}, ${opts.runs} runs per stage, models from ${modelHost}`);
+
+    log('sam.encode');
+    const encode = await benchEncode(panel, site.url, opts.runs);
+    log('sam.decode (direct calls)');
+    const direct = await benchDecodeDirect(panel, encode.embedding, opts.runs);
+    log('sam.decode in the overlay, and hand-off to the side panel');
+    const overlay = await benchOverlay(ext, panel, site.url, opts.runs);
+    const saveMask = await benchSaveMask(panel, overlay.sessionId, opts.runs);
+    log('clip.score');
+    const clip = await benchClipScore(panel, site.url, opts.runs);
+    log('fill.run');
+    const fill = await benchFill(panel, site.url, opts.runs);
+    await poller.sample();
+    log(`time to first mask on a cached model (${opts.firstMaskRuns}×)`);
+    for (let i = 0; i < opts.firstMaskRuns; i++) firstMask.push(await benchFirstMask(ext, panel, hub, site.url));
+    memory = await poller.stop();
+    const errors = ext.consoleErrors;
+    if (errors.length) log(`console errors during the run:\n${errors.map((e) => `  ${e.url}: ${e.text}`).join('\n')}`);
+    await ext.close();
+    ext = undefined;
+
+    log('Node: composite, clip.image, clip.text');
+    const composite = benchComposite(opts.runs);
+    const clipNode = await benchClipNode(modelHost, opts.runs);
+
+    const rt = (runs: { roundTripMs: number }[]) => spread(runs.map((r) => r.roundTripMs));
+    const chromiumOffscreen = 'chromium: offscreen handler';
+    stages['sam.encode'] = summarize(encode.runs, chromiumOffscreen, {
+      first_ms: round(encode.first.totalMs),
+      first_model_ms: round(encode.first.modelMs),
+      model_load_ms: round(encode.loadMs),
+      model_load_files: encode.loadFiles,
+      roundtrip: rt(encode.runs),
+      time_to_first_mask_ms: round(median(firstMask.map((r) => r.totalMs))),
+      time_to_first_mask: {
+        runs: firstMask.length,
+        what: 'open-overlay request → first mask painted, model in the product cache, offscreen document closed before each run',
+        median_ms: round(median(firstMask.map((r) => r.totalMs))),
+        excluding_harness_click_delay_ms: round(median(firstMask.map((r) => r.totalMs - r.readyToClickMs))),
+        open_to_ready_ms: round(median(firstMask.map((r) => r.openToReadyMs))),
+        ready_to_click_ms: round(median(firstMask.map((r) => r.readyToClickMs))),
+        click_to_mask_ms: round(median(firstMask.map((r) => r.clickToMaskMs))),
+        hub_requests: firstMask.map((r) => r.hubRequests),
+        each_ms: firstMask.map((r) => round(r.totalMs)),
+      },
+    });
+    const directRt = direct.map((r) => r.roundTripMs);
+    const directOurs = median(direct.map((r) => r.roundTripMs - r.modelMs));
+    const decode = summarize(overlay.clicks, 'chromium: overlay click → painted', {
+      first_ms: round(overlay.firstClick.totalMs),
+      offscreen: {
+        what: 'sam.decode called directly from an extension page (same embedding, one point, alternating shapes)',
+        runs: direct.length,
+        roundtrip: spread(directRt),
+        offscreen_total: spread(direct.map((r) => r.totalMs)),
+        model_ms: round(median(direct.map((r) => r.modelMs))),
+        offscreen_ours_ms: round(median(direct.map((r) => r.totalMs - r.modelMs))),
+        messaging_ms: round(median(direct.map((r) => r.roundTripMs - r.totalMs))),
+      },
+      overlay_frame_ms_estimate: 0,
+    });
+    // What the overlay itself adds: its per-click "ours" minus what a plain page's round trip spends outside the model.
+    decode.overlay_frame_ms_estimate = round(decode.ours_ms - directOurs);
+    stages['sam.decode'] = decode;
+    stages['clip.image'] = summarize(clipNode.image, 'node: product runner, ort-web wasm 1 thread', { what: 'clipImageEmbeds on the 512² river image' });
+    stages['clip.text'] = summarize(clipNode.text, 'node: product runner, ort-web wasm 1 thread', { what: 'clipTextEmbeds of one prompt' });
+    stages['clip.score'] = summarize(clip.runs, chromiumOffscreen, { first_ms: round(clip.first.totalMs), roundtrip: rt(clip.runs), what: 'clip.score: 512² image + 2 texts, image and text model summed' });
+    stages['fill.local'] = summarize(fill.runs, chromiumOffscreen, { first_ms: round(fill.first.totalMs), roundtrip: rt(fill.runs), what: 'fill.run (MI-GAN) on the 512² river scene with the river mask, incl. reading the image and mask from and storing the result in IndexedDB' });
+    stages['composite'] = summarize(composite, 'node: pure code', { what: 'compositeThroughMask at 1024², feathered disc mask' });
+    stages['handoff'] = summarize(
+      overlay.handoffs.map((h) => ({ totalMs: h, modelMs: 0 })),
+      'chromium: Continue → side panel shows the mask',
+      { first_ms: round(overlay.firstHandoff), save_mask_roundtrip: spread(saveMask) },
+    );
+
+    const results = {
+      stages,
+      sizes,
+      memory: {
+        offscreen_peak_heap_bytes: memory.usedBytes,
+        offscreen_peak_heap_total_bytes: memory.totalBytes,
+        offscreen_peak_backing_store_bytes: memory.backingStorageBytes ?? null,
+        samples: memory.samples,
+        documents: memory.documents,
+        source: 'CDP Runtime.getHeapUsage on the offscreen document, polled every 200 ms',
+      },
+      backend: opts.backend,
+      runtime,
+      models: opts.modelHost ? opts.modelHost : 'generated test models (tests/.models) from a local hub: model times are NOT those of the real models',
+      machine: { chromium, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', load_average: os.loadavg().map((l) => round(l)) },
+      runs: opts.runs,
+      date: new Date().toISOString(),
+      wall_s: round((performance.now() - t0) / 1000, 1),
+    };
+    writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
+
+    console.log('');
+    console.log(`Bench (${opts.backend}${info.adapter ? `, ${info.adapter}` : ''}; ${results.models.startsWith('generated') ? 'generated test models' : results.models}), ${opts.runs} runs per stage, Chromium ${chromium}`);
+    printTable(stages);
+    const e = stages['sam.encode']!;
+    const d = stages['sam.decode']!;
+    const off = d.offscreen as { roundtrip: { median_ms: number }; offscreen_ours_ms: number; messaging_ms: number; model_ms: number };
+    const tfm = e.time_to_first_mask as { median_ms: number; excluding_harness_click_delay_ms: number; open_to_ready_ms: number; click_to_mask_ms: number; hub_requests: number[] };
+    console.log('');
+    console.log(`first runs      sam.encode ${ms(e.first_ms as number)} ms (model load ${ms(e.model_load_ms as number)} ms), clip.score ${ms(stages['clip.score']!.first_ms as number)} ms, fill ${ms(stages['fill.local']!.first_ms as number)} ms, overlay click ${ms(d.first_ms as number)} ms, hand-off ${ms(stages['handoff']!.first_ms as number)} ms`);
+    console.log(`first mask      ${ms(tfm.median_ms)} ms median of ${firstMask.length} (open → ready ${ms(tfm.open_to_ready_ms)}, click → mask ${ms(tfm.click_to_mask_ms)}; ${ms(tfm.excluding_harness_click_delay_ms)} without the harness's click delay); model-host requests ${tfm.hub_requests.join(', ')}`);
+    console.log(`decode split    overlay ours ${ms(d.ours_ms)} ms = page round trip outside the model ${ms(off.roundtrip.median_ms - off.model_ms)} (offscreen post-processing ${ms(off.offscreen_ours_ms)} + messaging ${ms(off.messaging_ms)}) + overlay frame ≈ ${ms(d.overlay_frame_ms_estimate as number)} (RLE decode, mask state, draw, next frame)`);
+    console.log(`hand-off        save-mask round trip ${ms((stages['handoff']!.save_mask_roundtrip as { median_ms: number }).median_ms)} ms`);
+    console.log(`sizes           content script ${sizes.content_script_bytes} B (${(sizes.content_script_gzip_bytes / 1024).toFixed(1)} KiB gzip -9), extension ${(sizes.extension_bytes / 1024 / 1024).toFixed(2)} MiB`);
+    console.log(`memory          offscreen peak JS heap ${(memory.usedBytes / 1024 / 1024).toFixed(1)} MiB${memory.backingStorageBytes !== undefined ? `, ArrayBuffers/WASM ${(memory.backingStorageBytes / 1024 / 1024).toFixed(1)} MiB` : ''} (${memory.samples} samples, ${memory.documents} documents)`);
+    console.log(`budgets         click ours ≤ 16 ms: ${d.ours_ms <= 16 ? 'yes' : 'NO'}; content script ≤ 30 KB gzip: ${sizes.content_script_gzip_bytes <= 30 * 1024 ? 'yes' : 'NO'}`);
+    console.log(`wrote ${path.relative(process.cwd(), opts.out) || opts.out} (${results.wall_s} s; load average ${results.machine.load_average.join(' ')})`);
+  } finally {
+    await ext?.close();
+    await Promise.all([hub?.close(), site?.close()]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
