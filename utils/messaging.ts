@@ -63,6 +63,8 @@ export function serve<T extends MessageType>(
     if (!parsed.success || !isMessageType(parsed.output.type)) return undefined;
     const { type, payload } = parsed.output;
     if (parsed.output.to !== to) {
+      // Only the background's own forwards are addressed to the offscreen document: never route them again.
+      if (parsed.output.to === 'offscreen-doc') return undefined;
       const routed = options.route?.(type, payload, sender);
       if (!routed) return undefined;
       routed.then(sendResponse, (error: unknown) => sendResponse(errorReply(error)));

@@ -1,4 +1,5 @@
 import { configureOrt } from './runtime';
+import { browser, type Browser } from 'wxt/browser';
 import { serve } from '@/utils/messaging';
 import { clipScores } from '@/models/clip/runner';
 import { miganFill } from '@/models/migan/runner';
@@ -9,6 +10,13 @@ import { loadImage, loadMask, storeImage } from './pixels';
 
 configureOrt();
 const inference = new Inference();
+
+/**
+ * Only extension contexts may drive inference. Content scripts can address any extension page
+ * with runtime.sendMessage, so the background's check alone would not be enough.
+ */
+const fromExtension = (_type: unknown, sender: Browser.runtime.MessageSender) =>
+  sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(location.origin + '/');
 
 serve('offscreen-doc', {
   'offscreen.ping': () => ({ ready: true as const }),
@@ -45,4 +53,4 @@ serve('offscreen-doc', {
     const key = await storeImage(result.image);
     return { result: key, width: pixels.width, height: pixels.height, modelMs: result.modelMs, totalMs: performance.now() - start };
   },
-});
+}, { accept: fromExtension });

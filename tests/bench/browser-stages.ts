@@ -43,7 +43,12 @@ export interface OffscreenRun extends Sample {
 
 const offscreenRun = (value: Timed, roundTripMs: number): OffscreenRun => ({ totalMs: value.totalMs, modelMs: value.modelMs, roundTripMs });
 
-const SHAPES = ['red-rect', 'green-disc', 'yellow-rect', 'red-rect-2'] as const;
+/**
+ * The shapes clicked in turn. Consecutive masks must differ (the hand-off waits for the panel's
+ * checksum to change): the test SAM selects every cell of the clicked colour, so both red
+ * rectangles give the same mask, and they are never clicked one after the other.
+ */
+const SHAPES = ['red-rect', 'green-disc', 'red-rect-2', 'yellow-rect'] as const;
 
 export interface EncodeResult {
   loadMs: number;
@@ -222,7 +227,11 @@ async function armPanelWatch(panel: Page, sessionId: string): Promise<void> {
 }
 
 const panelSeen = async (panel: Page): Promise<number> => {
-  await panel.waitForFunction(() => (window as unknown as { __benchSeen?: number }).__benchSeen !== undefined, undefined, { timeout: 60_000, polling: 20 });
+  try {
+    await panel.waitForFunction(() => (window as unknown as { __benchSeen?: number }).__benchSeen !== undefined, undefined, { timeout: 60_000, polling: 20 });
+  } catch (error) {
+    throw new Error('the side panel never showed the handed-off mask (its checksum did not change within 60 s)', { cause: error });
+  }
   return panel.evaluate(() => (window as unknown as { __benchSeen: number }).__benchSeen);
 };
 
