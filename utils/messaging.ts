@@ -53,7 +53,7 @@ export function serve<T extends MessageType>(
   to: Envelope['to'],
   handlers: Handlers<T>,
   options: {
-    accept?: (type: T, sender: Browser.runtime.MessageSender) => boolean;
+    accept?: (type: NoInfer<T>, sender: Browser.runtime.MessageSender) => boolean;
     /** Handles a validated envelope this context routes elsewhere (the background's forwarding). */
     route?: (type: MessageType, payload: unknown, sender: Browser.runtime.MessageSender) => Promise<Reply> | undefined;
   } = {},
