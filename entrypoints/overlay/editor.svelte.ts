@@ -89,14 +89,19 @@ export class OverlayEditor {
     this.status = 'Click the wrong region. Alt-click or right-click to exclude.';
   }
 
-  /** The mask as the user sees it: (baked ∪ SAM ∪ brush) minus eraser, 0..255. */
+  private combinedCache: { state: Snapshot; version: number; mask: Uint8Array } | undefined;
+
+  /** The mask as the user sees it: (baked ∪ SAM ∪ brush) minus eraser, 0..255. Computed once per edit. */
   combined(): Uint8Array {
+    const cached = this.combinedCache;
+    if (cached && cached.state === this.state && cached.version === this.version) return cached.mask;
     const { base, sam, paint } = this.state;
     const out = new Uint8Array(base.length);
     for (let i = 0; i < out.length; i++) {
       const p = paint[i];
       out[i] = p === PAINT_ERASE ? 0 : p === PAINT_ADD ? 255 : Math.max(base[i]!, sam[i]!);
     }
+    this.combinedCache = { state: this.state, version: this.version, mask: out };
     return out;
   }
 
