@@ -37,6 +37,22 @@ export async function send<T extends MessageType>(type: T, payload: RequestOf<T>
   return unwrapReply(type, await browser.runtime.sendMessage(envelope));
 }
 
+/**
+ * Sends an inference request straight to the offscreen document, skipping the background's hop
+ * (the per-click path); falls back to the routed `send` when the document is not running yet,
+ * which creates it.
+ */
+export async function sendToOffscreen<T extends MessageType>(type: T, payload: RequestOf<T>): Promise<ResponseOf<T>> {
+  if (messages[type].to !== 'offscreen') throw new ProtocolError('bad-request', `${type} is not an inference request`);
+  let raw: unknown;
+  try {
+    raw = await browser.runtime.sendMessage({ to: 'offscreen-doc', type, payload } satisfies Envelope);
+  } catch {
+    raw = undefined; // no document yet
+  }
+  return raw === undefined ? send(type, payload) : unwrapReply(type, raw);
+}
+
 /** Sends an already-validated envelope on to the offscreen document (used by the background). */
 export async function forwardToOffscreen(type: MessageType, payload: unknown): Promise<Reply> {
   const raw: unknown = await browser.runtime.sendMessage({ to: 'offscreen-doc', type, payload } satisfies Envelope);
