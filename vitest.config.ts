@@ -29,7 +29,7 @@ function e2e(backend: 'webgpu' | 'wasm', groupOrder: number): TestProjectInlineC
       fileParallelism: false,
       pool: 'forks',
       maxWorkers: 1,
-      testTimeout: 120_000,
+      testTimeout: 240_000,
       hookTimeout: 180_000,
     },
   };
