@@ -28,6 +28,9 @@ interface Snapshot {
   base: Uint8Array;
   sam: Uint8Array;
   paint: Uint8Array;
+  /** Whether `paint` / `base` may hold anything (saves a full-mask pass per click when not). */
+  painted?: boolean;
+  baked?: boolean;
   points: Point[];
   box?: { x0: number; y0: number; x1: number; y1: number };
   candidate?: number;
@@ -98,7 +101,9 @@ export class OverlayEditor {
   combined(): Uint8Array {
     const cached = this.combinedCache;
     if (cached && cached.state === this.state && cached.version === this.version) return cached.mask;
-    const { base, sam, paint } = this.state;
+    const { base, sam, paint, painted, baked } = this.state;
+    // The common case, clicks only: the SAM selection is the mask.
+    if (!painted && !baked) return sam;
     const out = new Uint8Array(base.length);
     for (let i = 0; i < out.length; i++) {
       const p = paint[i];
@@ -180,7 +185,7 @@ export class OverlayEditor {
 
   /** Paints (or erases) a stroke segment; `begin` starts a new undo step. */
   stroke(from: { x: number; y: number }, to: { x: number; y: number }, radius: number, begin: boolean): void {
-    if (begin) this.commit({ ...this.state, paint: new Uint8Array(this.state.paint) });
+    if (begin) this.commit({ ...this.state, paint: new Uint8Array(this.state.paint), painted: true });
     strokeLine({ width: this.width, height: this.height, data: this.state.paint }, from, to, radius, this.tool === 'eraser' ? PAINT_ERASE : PAINT_ADD);
     this.version++;
   }
@@ -188,7 +193,7 @@ export class OverlayEditor {
   /** Applies a whole-mask operation: the result becomes the new base; points and strokes reset. */
   private bake(op: (mask: Uint8Array) => Uint8Array): void {
     const size = this.width * this.height;
-    this.commit({ base: op(this.combined()), sam: new Uint8Array(size), paint: new Uint8Array(size), points: [] });
+    this.commit({ base: op(this.combined()), sam: new Uint8Array(size), paint: new Uint8Array(size), points: [], baked: true });
   }
 
   clear = () => this.bake((m) => new Uint8Array(m.length));
