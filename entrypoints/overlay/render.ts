@@ -13,13 +13,22 @@ const TINT = [124, 77, 255] as const;
 const TINT_WORDS = Uint32Array.from({ length: 256 }, (_, m) => (((m * 140) >> 8) << 24) | (TINT[2] << 16) | (TINT[1] << 8) | TINT[0]);
 
 /**
- * The mask's tint as natural-size RGBA (alpha follows the mask, so feathering shows), written
- * into `into` when it fits: one 32-bit store per pixel, no allocation per click.
+ * The mask's tint (alpha follows the mask, so feathering shows) at `width`×`height`, sampled
+ * nearest from the natural-size mask: drawing at screen resolution instead of natural size
+ * touches 4× fewer pixels for a 1024² image shown at 512². Written into `into` when it fits.
  */
-export function tintBitmap(mask: Uint8Array, width: number, height: number, into?: ImageData): ImageData {
+export function tintBitmap(mask: Uint8Array, maskWidth: number, maskHeight: number, width: number, height: number, into?: ImageData): ImageData {
   const image = into && into.width === width && into.height === height ? into : new ImageData(width, height);
   const words = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height);
-  for (let p = 0; p < mask.length; p++) words[p] = mask[p] === 0 ? 0 : TINT_WORDS[mask[p]!]!;
+  const columns = new Int32Array(width);
+  for (let x = 0; x < width; x++) columns[x] = Math.min(maskWidth - 1, Math.floor(((x + 0.5) * maskWidth) / width));
+  for (let y = 0, p = 0; y < height; y++) {
+    const row = Math.min(maskHeight - 1, Math.floor(((y + 0.5) * maskHeight) / height)) * maskWidth;
+    for (let x = 0; x < width; x++, p++) {
+      const m = mask[row + columns[x]!]!;
+      words[p] = m === 0 ? 0 : TINT_WORDS[m]!;
+    }
+  }
   return image;
 }
 

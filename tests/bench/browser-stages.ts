@@ -14,11 +14,28 @@ import { call, storeImageFromUrl, storeMask, tabIdFor, type Chrome, type Reply }
 import { encodeMaskRle } from '../../utils/mask/rle.ts';
 import type { Sample } from './stats.ts';
 
+const verbose = (text: string) => {
+  if (process.env.BENCH_VERBOSE) console.log(`[bench]   ${text}`);
+};
+
 export const epochNow = (): number => performance.timeOrigin + performance.now();
 
-/** A protocol request from an extension page, timed inside the page (the round trip the page sees). */
-export async function timedCall<T>(page: Page, type: string, payload: unknown, to: 'offscreen' | 'background' = 'offscreen'): Promise<{ value: T; roundTripMs: number }> {
-  const { reply, ms } = await page.evaluate(
+/** Rejects when `promise` takes longer than `ms` (a hung step becomes an error that names it). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A protocol request from an extension page, timed inside the page (the round trip the page sees).
+ * `offscreen` goes through the background's route; `offscreen-doc` straight to the offscreen
+ * document, as the overlay sends its per-click requests (utils/messaging.ts `sendToOffscreen`).
+ */
+export async function timedCall<T>(page: Page, type: string, payload: unknown, to: 'offscreen' | 'offscreen-doc' | 'background' = 'offscreen'): Promise<{ value: T; roundTripMs: number }> {
+  const { reply, ms } = await withTimeout(page.evaluate(
     async ([dest, t, p]) => {
       const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
       const start = performance.now();
@@ -26,7 +43,7 @@ export async function timedCall<T>(page: Page, type: string, payload: unknown, t
       return { reply: answer, ms: performance.now() - start };
     },
     [to, type, payload] as const,
-  );
+  ), 120_000, type);
   if (!reply.ok) throw new Error(`${type} failed: ${reply.error?.code}: ${reply.error?.message}`);
   return { value: reply.value as T, roundTripMs: ms };
 }
@@ -75,18 +92,25 @@ export async function benchEncode(panel: Page, siteUrl: string, runs: number): P
   return { loadMs: load.value.ms, loadFiles: load.value.files, first: offscreenRun(first.value, first.roundTripMs), runs: out, embedding };
 }
 
-/** `sam.decode` called directly from an extension page: one positive point, alternating shapes. */
-export async function benchDecodeDirect(panel: Page, embedding: string, runs: number): Promise<OffscreenRun[]> {
+/**
+ * `sam.decode` called from an extension page, one positive point, alternating shapes: straight to
+ * the offscreen document (the overlay's per-click path) and through the background's route, in turn.
+ */
+export async function benchDecodeDirect(panel: Page, embedding: string, runs: number): Promise<{ direct: OffscreenRun[]; routed: OffscreenRun[] }> {
   const scene = SCENES.shapes;
-  const decode = (i: number) =>
-    timedCall<Timed & { rle: string }>(panel, 'sam.decode', { embedding, points: [{ ...shapePoint(scene, SHAPES[i % SHAPES.length]!), label: 1 }] });
-  await decode(0); // warm-up
-  const out: OffscreenRun[] = [];
+  const decode = (i: number, to: 'offscreen' | 'offscreen-doc') =>
+    timedCall<Timed & { rle: string }>(panel, 'sam.decode', { embedding, points: [{ ...shapePoint(scene, SHAPES[i % SHAPES.length]!), label: 1 }] }, to);
+  await decode(0, 'offscreen-doc'); // warm-up
+  await decode(1, 'offscreen');
+  const direct: OffscreenRun[] = [];
+  const routed: OffscreenRun[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = await decode(i);
-    out.push(offscreenRun(r.value, r.roundTripMs));
+    const a = await decode(i, 'offscreen-doc');
+    direct.push(offscreenRun(a.value, a.roundTripMs));
+    const b = await decode(i + 1, 'offscreen');
+    routed.push(offscreenRun(b.value, b.roundTripMs));
   }
-  return out;
+  return { direct, routed };
 }
 
 /** `clip.score` on the river image with two texts (image + text model; one summed modelMs). */
@@ -133,6 +157,14 @@ async function openOverlay(ext: ExtensionHarness, page: Page, srcUrl: string): P
   if (!reply.ok) throw new Error(`content.open-overlay failed: ${reply.error?.message}`);
 }
 
+/**
+ * Closes a tab that shows the overlay. (Not with Escape: a key event whose handler removes the
+ * focused overlay frame was seen to leave Playwright waiting forever for the input's ack.)
+ */
+async function closePage(page: Page): Promise<void> {
+  await withTimeout(page.close(), 15_000, 'closing the tab').catch((error: unknown) => verbose(String(error)));
+}
+
 async function overlayFrame(page: Page): Promise<Frame> {
   for (let i = 0; i < 600; i++) {
     const frame = page.frames().find((f) => f.url().includes('/overlay.html'));
@@ -177,25 +209,46 @@ const canvasState = (frame: Frame): Promise<CanvasState> =>
     return { version: Number(c.dataset.version), ours: c.dataset.oursMs };
   });
 
-/** Clicks at a natural-image point of the 1024² shapes image shown at 512² and waits for the painted mask; returns the overlay's own timing. */
-async function clickAndWait(frame: Frame, point: { x: number; y: number }, scale: number): Promise<{ oursMs: number; modelMs: number }> {
+/**
+ * Clicks at a natural-image point of the 1024² shapes image shown at 512² and waits for the painted
+ * mask; returns the overlay's own timing. The overlay sets data-ours-ms / data-model-ms in the
+ * first animation frame after the new mask is committed, so once the mask is in (version bumped,
+ * not busy) two frames later the attributes belong to this click (even when a value happens to
+ * equal the previous one, which a change-watch would miss).
+ */
+async function clickAndWait(frame: Frame, point: { x: number; y: number }, scale: number): Promise<{ oursMs: number; modelMs: number; frameMs: number }> {
   const before = await canvasState(frame);
   await frame.locator('canvas[data-testid="mask-canvas"]').click({ position: { x: point.x * scale, y: point.y * scale } });
   try {
     await frame.waitForFunction(
-      (b) => {
+      (v) => {
         const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
-        return Number(c.dataset.version) > b.version && c.dataset.busy === 'false' && c.dataset.oursMs !== undefined && c.dataset.oursMs !== b.ours;
+        return Number(c.dataset.version) > v && c.dataset.busy === 'false';
       },
-      before,
+      before.version,
       { timeout: 120_000 },
     );
+    await frame.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no animation frame within 10 s (document ${document.visibilityState})`)), 10_000);
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              clearTimeout(timer);
+              resolve();
+            }),
+          );
+        }),
+    );
   } catch (error) {
-    throw new Error(`no new mask after the click; the overlay says: ${await frame.locator('[data-testid="overlay-status"]').innerText()}`, { cause: error });
+    const now = await canvasState(frame).catch(() => undefined);
+    const status = await frame.locator('[data-testid="overlay-status"]').innerText().catch(() => '?');
+    throw new Error(`no new mask after the click (before ${JSON.stringify(before)}, now ${JSON.stringify(now)}); the overlay says: ${status}`, { cause: error });
   }
   return frame.evaluate(() => {
     const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
-    return { oursMs: Number(c.dataset.oursMs), modelMs: Number(c.dataset.modelMs) };
+    // data-frame-ms: click → the next painted frame (newer builds); absent in older ones.
+    return { oursMs: Number(c.dataset.oursMs), modelMs: Number(c.dataset.modelMs), frameMs: c.dataset.frameMs === undefined ? Number.NaN : Number(c.dataset.frameMs) };
   });
 }
 
@@ -236,9 +289,11 @@ const panelSeen = async (panel: Page): Promise<number> => {
 };
 
 export interface OverlayResult {
-  /** Per click: the overlay's data-ours-ms / data-model-ms (pointer event → next painted frame). */
+  /** Per click: the overlay's data-ours-ms / data-model-ms (pointer event → mask drawn). */
   clicks: Sample[];
   firstClick: Sample;
+  /** Per click: data-frame-ms (pointer event → the next painted frame); NaN where the build lacks it. */
+  frames: number[];
   /** Per Continue: click → the side panel shows the new mask (checksum). */
   handoffs: number[];
   firstHandoff: number;
@@ -261,19 +316,24 @@ export async function benchOverlay(ext: ExtensionHarness, panel: Page, siteUrl: 
   await installFrameStamps(frame);
   const sessionId = (await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session'))!;
   const clicks: Sample[] = [];
+  const frames: number[] = [];
   const handoffs: number[] = [];
   for (let i = 0; i <= runs; i++) {
-    const { oursMs, modelMs } = await clickAndWait(frame, shapePoint(scene, SHAPES[i % SHAPES.length]!), 0.5);
+    const { oursMs, modelMs, frameMs } = await clickAndWait(frame, shapePoint(scene, SHAPES[i % SHAPES.length]!), 0.5);
     clicks.push({ totalMs: oursMs + modelMs, modelMs });
+    frames.push(frameMs);
+    verbose(`click ${i}: ours ${oursMs.toFixed(1)} model ${modelMs.toFixed(1)} frame ${frameMs.toFixed(1)}`);
     await armPanelWatch(panel, sessionId);
     await frame.locator('[data-action="continue"]').click();
     const seen = await panelSeen(panel);
     handoffs.push(seen - (await lastStamp(frame, 'cont')));
+    verbose(`hand-off ${i}: ${handoffs.at(-1)!.toFixed(1)} ms`);
     await clearMask(frame);
   }
-  await page.keyboard.press('Escape');
-  await page.close();
-  return { clicks: clicks.slice(1), firstClick: clicks[0]!, handoffs: handoffs.slice(1), firstHandoff: handoffs[0]!, sessionId };
+  verbose('overlay: close');
+  await closePage(page);
+  verbose('overlay: closed');
+  return { clicks: clicks.slice(1), firstClick: clicks[0]!, frames: frames.slice(1), handoffs: handoffs.slice(1), firstHandoff: handoffs[0]!, sessionId };
 }
 
 /** `session.save-mask` round trips from the side panel (RLE of a 1024² mask → background → IndexedDB). */
@@ -282,6 +342,7 @@ export async function benchSaveMask(panel: Page, sessionId: string, runs: number
   const rles = SHAPES.map((s) => encodeMaskRle(shapeMask(scene, s)));
   const out: number[] = [];
   for (let i = 0; i <= runs; i++) {
+    verbose(`save-mask ${i}`);
     const r = await timedCall(panel, 'session.save-mask', { sessionId, width: 1024, height: 1024, rle: rles[i % rles.length] }, 'background');
     if (i > 0) out.push(r.roundTripMs);
   }
@@ -289,14 +350,16 @@ export async function benchSaveMask(panel: Page, sessionId: string, runs: number
 }
 
 export interface FirstMaskRun {
-  /** Open-overlay request → first mask painted in the overlay. */
+  /** Open-overlay request → first mask drawn in the overlay. */
   totalMs: number;
   /** Open-overlay request → overlay ready (image read, session opened, model loaded from the cache, image encoded); ±1 frame. */
   openToReadyMs: number;
   /** Ready → the click (the harness noticing "ready" and clicking: not the product's time). */
   readyToClickMs: number;
-  /** The click → the mask painted (the overlay's own measurement). */
+  /** The click → the mask drawn (the overlay's own measurement). */
   clickToMaskMs: number;
+  /** The click → the next painted frame (data-frame-ms), when the build reports it. */
+  clickToFrameMs: number;
   /** Model-host requests during the run (0: the model came from the product's cache). */
   hubRequests: number;
 }
@@ -306,7 +369,9 @@ export interface FirstMaskRun {
  * then the overlay is opened on the shapes image and clicked as soon as it is ready.
  */
 export async function benchFirstMask(ext: ExtensionHarness, panel: Page, hub: Hub | undefined, siteUrl: string): Promise<FirstMaskRun> {
+  verbose('first mask: release models');
   await call(panel, 'models.release', {});
+  verbose('first mask: close the offscreen document');
   await ext.serviceWorker.evaluate(async () => {
     const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
     if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
@@ -315,16 +380,21 @@ export async function benchFirstMask(ext: ExtensionHarness, panel: Page, hub: Hu
   await page.bringToFront();
   await page.waitForSelector('body[data-ready]');
   hub?.clearRequests();
+  verbose('first mask: open the overlay');
   const openedAt = epochNow();
   await openOverlay(ext, page, `${siteUrl}/img/shapes.png`);
+  verbose('first mask: wait for the overlay');
   const frame = await overlayFrame(page);
+  verbose('first mask: click');
   const readyAt = await frame.evaluate(() => performance.timeOrigin + performance.now());
   await installFrameStamps(frame);
-  const { oursMs, modelMs } = await clickAndWait(frame, shapePoint(SCENES.shapes, 'green-disc'), 0.5);
+  const { oursMs, modelMs, frameMs } = await clickAndWait(frame, shapePoint(SCENES.shapes, 'green-disc'), 0.5);
+  verbose('first mask: mask painted');
   const clickAt = await lastStamp(frame, 'down');
   const drawnAt = clickAt + oursMs + modelMs;
   const hubRequests = hub?.requests.length ?? Number.NaN;
-  await page.keyboard.press('Escape');
-  await page.close();
-  return { totalMs: drawnAt - openedAt, openToReadyMs: readyAt - openedAt, readyToClickMs: clickAt - readyAt, clickToMaskMs: oursMs + modelMs, hubRequests };
+  verbose('first mask: close');
+  await closePage(page);
+  verbose('first mask: closed');
+  return { totalMs: drawnAt - openedAt, openToReadyMs: readyAt - openedAt, readyToClickMs: clickAt - readyAt, clickToMaskMs: oursMs + modelMs, clickToFrameMs: frameMs, hubRequests };
 }

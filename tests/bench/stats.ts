@@ -62,6 +62,9 @@ export function summarize(samples: readonly Sample[], source: string, extra: Rec
     ours_p90_ms: round(percentile(ours, 90)),
     source,
     ...extra,
+    /** Every run, in order: total and ours (ms, 0.1 ms). */
+    totals_ms: totals.map((v) => round(v, 1)),
+    ours_each_ms: ours.map((v) => round(v, 1)),
   };
 }
 
