@@ -2,6 +2,7 @@
 import { onEvent, send } from '@/utils/messaging';
 import type { RuntimeInfo } from '@/utils/protocol';
 import type { ModelName } from '@/models/registry';
+import { maskedCrop } from './crop';
 import { getMask, getRecord, getSession, listSessions, type EditSession } from '@/utils/session-store';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -18,17 +19,26 @@ export class PanelState {
   session = $state<EditSession | undefined>();
   image = $state<Blob | undefined>();
   mask = $state<Uint8Array | undefined>();
+  /** The masked region as a JPEG data URL, for LLMs that see images (sent only when opted in). */
+  crop = $state<string | undefined>();
   sessions = $state<EditSession[]>([]);
   sessionError = $state<string | undefined>();
 
+  private openSeq = 0;
+
   async openSession(id: string): Promise<void> {
+    // The latest request wins: a slow earlier load must not overwrite a newer session or mask.
+    const seq = ++this.openSeq;
     try {
       const session = await getSession(id);
       if (!session) throw new Error('This session was deleted');
       const [image, mask] = await Promise.all([getRecord(session.image), session.mask ? getMask(session.mask) : undefined]);
+      const crop = mask ? await maskedCrop(image.blob, mask).catch(() => undefined) : undefined;
+      if (seq !== this.openSeq) return;
       this.session = session;
       this.image = image.blob;
       this.mask = mask?.data;
+      this.crop = crop;
       this.sessions = await listSessions();
       this.sessionError = undefined;
     } catch (error) {
@@ -40,9 +50,10 @@ export class PanelState {
     const offSession = onEvent('session.opened', ({ sessionId }) => void this.openSession(sessionId));
     signal.addEventListener('abort', offSession);
     // Reopening the panel (or the browser) picks up where the user left off.
+    const seqAtStart = this.openSeq;
     void listSessions().then((sessions) => {
       this.sessions = sessions;
-      if (sessions[0] && !this.session) void this.openSession(sessions[0].id);
+      if (sessions[0] && this.openSeq === seqAtStart) void this.openSession(sessions[0].id);
     });
     const offProgress = onEvent('model.progress', (p) => {
       this.progress[`${p.model}/${p.file}`] = { loaded: p.loaded, total: p.total, fromCache: p.fromCache };

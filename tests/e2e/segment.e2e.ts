@@ -102,6 +102,8 @@ describe(`segment on the page (${backend})`, () => {
     await clickNatural(frame, scene, shapePoint(scene, 'red-rect-2'), shown, 'right'); // exclude
     const one = await continueToPanel(frame);
     expect(iou(one, shapeMask(scene, 'red-rect'))).toBeGreaterThanOrEqual(0.9);
+    // The side panel has the masked region ready for a vision-capable LLM (sent only if opted in).
+    await expect.poll(() => panel.locator('[data-testid="session"]').getAttribute('data-crop-bytes')).toMatch(/^[1-9]\d{2,}$/);
 
     // Brush: a horizontal stroke across the blue background below the first rectangle.
     await frame.locator('[data-tool="brush"]').click();
