@@ -167,6 +167,7 @@ async function main(): Promise<void> {
         runs: firstMask.length,
         what: 'open-overlay request → first mask drawn, model in the product cache, offscreen document closed before each run',
         median_ms: round(median(firstMask.map((r) => r.totalMs))),
+        p90_ms: spread(firstMask.map((r) => r.totalMs)).p90_ms,
         excluding_harness_click_delay_ms: round(median(firstMask.map((r) => r.totalMs - r.readyToClickMs))),
         open_to_ready_ms: round(median(firstMask.map((r) => r.openToReadyMs))),
         ready_to_click_ms: round(median(firstMask.map((r) => r.readyToClickMs))),
@@ -237,10 +238,10 @@ async function main(): Promise<void> {
     const d = stages['sam.decode']!;
     const off = d.offscreen as { roundtrip: { median_ms: number }; offscreen_ours_ms: number; messaging_ms: number; model_ms: number; routed_roundtrip: { median_ms: number; messaging_ms: number } };
     const frame = d.frame as { median_ms: number; p90_ms: number; ours_ms: number } | null;
-    const tfm = e.time_to_first_mask as { median_ms: number; excluding_harness_click_delay_ms: number; open_to_ready_ms: number; click_to_mask_ms: number; hub_requests: number[] };
+    const tfm = e.time_to_first_mask as { median_ms: number; p90_ms: number; excluding_harness_click_delay_ms: number; open_to_ready_ms: number; click_to_mask_ms: number; hub_requests: number[] };
     console.log('');
     console.log(`first runs      sam.encode ${ms(e.first_ms as number)} ms (model load ${ms(e.model_load_ms as number)} ms), clip.score ${ms(stages['clip.score']!.first_ms as number)} ms, fill ${ms(stages['fill.local']!.first_ms as number)} ms, overlay click ${ms(d.first_ms as number)} ms, hand-off ${ms(stages['handoff']!.first_ms as number)} ms`);
-    console.log(`first mask      ${ms(tfm.median_ms)} ms median of ${firstMask.length} (open → ready ${ms(tfm.open_to_ready_ms)}, click → mask ${ms(tfm.click_to_mask_ms)}; ${ms(tfm.excluding_harness_click_delay_ms)} without the harness's click delay); model-host requests ${tfm.hub_requests.join(', ')}`);
+    console.log(`first mask      ${ms(tfm.median_ms)} ms median of ${firstMask.length}, p90 ${ms(tfm.p90_ms)} (open → ready ${ms(tfm.open_to_ready_ms)}, click → mask ${ms(tfm.click_to_mask_ms)}; ${ms(tfm.excluding_harness_click_delay_ms)} without the harness's click delay); model-host requests ${tfm.hub_requests.join(', ')}`);
     console.log(`decode split    overlay ours ${ms(d.ours_ms)} ms (click → mask drawn, less the model) ≈ direct round trip outside the model ${ms(off.roundtrip.median_ms - off.model_ms)} (offscreen post-processing ${ms(off.offscreen_ours_ms)} + messaging ${ms(off.messaging_ms)}) + overlay frame ${ms(d.overlay_frame_ms_estimate as number)} (RLE decode, mask state, draw); medians`);
     console.log(`                through the background instead: messaging ${ms(off.routed_roundtrip.messaging_ms)} ms; click → next painted frame ${frame ? `${ms(frame.median_ms)} ms (p90 ${ms(frame.p90_ms)}), ours to the frame ${ms(frame.ours_ms)} ms` : 'not reported by this build'}`);
     console.log(`hand-off        save-mask round trip ${ms((stages['handoff']!.save_mask_roundtrip as { median_ms: number }).median_ms)} ms`);
