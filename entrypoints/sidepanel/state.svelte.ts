@@ -33,12 +33,18 @@ export class PanelState {
       const session = await getSession(id);
       if (!session) throw new Error('This session was deleted');
       const [image, mask] = await Promise.all([getRecord(session.image), session.mask ? getMask(session.mask) : undefined]);
-      const crop = mask ? await maskedCrop(image.blob, mask).catch(() => undefined) : undefined;
       if (seq !== this.openSeq) return;
       this.session = session;
       this.image = image.blob;
       this.mask = mask?.data;
-      this.crop = crop;
+      this.crop = undefined;
+      // The crop is for the LLM step: made after the mask is on screen, never delaying it.
+      if (mask) {
+        void maskedCrop(image.blob, mask).then(
+          (crop) => seq === this.openSeq && (this.crop = crop),
+          () => undefined,
+        );
+      }
       this.sessions = await listSessions();
       this.sessionError = undefined;
     } catch (error) {

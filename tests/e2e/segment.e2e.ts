@@ -126,7 +126,8 @@ describe(`segment on the page (${backend})`, () => {
     await ext.screenshot(page, `segment-img-${backend}`);
     await panel.setViewportSize({ width: 420, height: 900 });
     await ext.screenshot(panel, `segment-panel-${backend}`);
-    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape'); // focus is in the overlay frame
+    await expect.poll(() => page.locator('inpaint-biases-overlay').count()).toBe(0);
     await page.close();
   });
 
