@@ -2,7 +2,10 @@
 
 export const DEFAULT_MODEL_HOST = 'https://huggingface.co';
 
-/** Normalises a user-typed host: http(s) only, no trailing slash. Returns undefined when invalid. */
+/**
+ * Normalises a user-typed http(s) base URL (model host, LLM server): no credentials, query or
+ * fragment, no trailing slash. Returns undefined when invalid.
+ */
 export function normaliseModelHost(input: string): string | undefined {
   let url: URL;
   try {

@@ -3,6 +3,7 @@
  * broken files refused with a clear message, over-large images downscaled only with the user's
  * consent. The background stores it (this frame's own storage is partitioned by the page).
  */
+import { blobToDataUrl } from '@/utils/data-url';
 import { send } from '@/utils/messaging';
 import type { ToFrame } from '@/utils/overlay-port';
 
@@ -48,15 +49,6 @@ async function toPng(image: CanvasImageSource, width: number, height: number): P
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-function dataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('Could not read the image'));
-    reader.readAsDataURL(blob);
-  });
-}
-
 export async function prepareImage(
   source: Source,
   confirmDownscale: (width: number, height: number) => Promise<void>,
@@ -79,6 +71,6 @@ export async function prepareImage(
     blob = await toPng(image, width, height); // what the models read: a raster at natural size
   }
   if ('close' in image && typeof image.close === 'function') image.close();
-  const stored = await send('image.put', { dataUrl: await dataUrl(blob) });
+  const stored = await send('image.put', { dataUrl: await blobToDataUrl(blob) });
   return { key: stored.image, width: stored.width, height: stored.height, note };
 }

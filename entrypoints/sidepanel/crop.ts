@@ -2,20 +2,12 @@
  * The masked region as a small picture for vision-capable LLMs (sent only when the user opted in):
  * the mask's bounding box plus a margin, made square, at most 512 px.
  */
+import { blobToDataUrl } from '@/utils/data-url';
 import { regionSquare } from '@/models/clip/processor';
 import type { Mask } from '@/utils/image/types';
 import { maskBoundingBox } from '@/utils/mask/resample';
 
 const MAX_SIDE = 512;
-
-function dataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('Could not read the crop'));
-    reader.readAsDataURL(blob);
-  });
-}
 
 export async function maskedCrop(image: Blob, mask: Mask): Promise<string | undefined> {
   const box = maskBoundingBox(mask);
@@ -26,5 +18,5 @@ export async function maskedCrop(image: Blob, mask: Mask): Promise<string | unde
   const canvas = new OffscreenCanvas(side, side);
   canvas.getContext('2d')?.drawImage(bitmap, square.x, square.y, square.width, square.height, 0, 0, side, side);
   bitmap.close();
-  return dataUrl(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 }));
+  return blobToDataUrl(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 }));
 }

@@ -4,6 +4,8 @@
  * API here, so the options page, the background and Node tests share one definition.
  */
 
+import { normaliseModelHost as normaliseHttpBase } from '../model-host';
+
 export const LLM_PROVIDERS = ['none', 'openai', 'openai-compatible', 'chrome'] as const;
 /** The protocol's `LlmProvider` schema is built from this list. */
 type Provider = (typeof LLM_PROVIDERS)[number];
@@ -36,16 +38,9 @@ export const BASE_URL_EXAMPLES = [
  * undefined when the input is not usable.
  */
 export function normaliseBaseUrl(input: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(input.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.username || url.password || url.search || url.hash) return undefined;
-  const path = url.pathname.replace(/\/+$/, '');
-  return `${url.origin}${path === '' ? '/v1' : path}`;
+  const base = normaliseHttpBase(input);
+  if (!base) return undefined;
+  return base === new URL(base).origin ? `${base}/v1` : base;
 }
 
 /** The base URL a provider talks to, or undefined when it talks to no server (none, chrome) or the URL is invalid. */
