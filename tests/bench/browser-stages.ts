@@ -10,7 +10,10 @@ import type { Frame, Page } from 'playwright-core';
 import type { ExtensionHarness } from '../harness/extension.ts';
 import type { Hub } from '../harness/hub.ts';
 import { SCENES, shapeMask, shapePoint } from '../harness/scenes.ts';
-import { call, storeImageFromUrl, storeMask, tabIdFor, type Chrome, type Reply } from '../e2e/support.ts';
+import { call, openOverlay as openOverlayIn, overlayFrame as waitForOverlay, storeImageFromUrl, storeMask, type Chrome, type Reply } from '../e2e/support.ts';
+
+/** The bench waits longer than the tests for the overlay: WebGPU on a software adapter is slow. */
+const overlayFrame = (page: Page): Promise<Frame> => waitForOverlay(page, 120_000);
 import { encodeMaskRle } from '../../utils/mask/rle.ts';
 import type { Sample } from './stats.ts';
 
@@ -143,17 +146,9 @@ export async function benchFill(panel: Page, siteUrl: string, runs: number): Pro
 
 // ---- the overlay, driven with real clicks ----
 
-/** What the background does on "Fix this image…": inject the content script, ask for the overlay. */
+/** Opens the overlay as the menu action does; fails with the content script's reason. */
 async function openOverlay(ext: ExtensionHarness, page: Page, srcUrl: string): Promise<void> {
-  const tabId = await tabIdFor(ext.serviceWorker, page.url());
-  const reply = await ext.serviceWorker.evaluate(
-    async ([id, src]) => {
-      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
-      await chrome.scripting.executeScript({ target: { tabId: id }, files: ['/content-scripts/content.js'] });
-      return chrome.tabs.sendMessage(id, { to: 'content', type: 'content.open-overlay', payload: { srcUrl: src } }) as Promise<Reply>;
-    },
-    [tabId, srcUrl] as const,
-  );
+  const reply = await openOverlayIn(ext.serviceWorker, page, srcUrl);
   if (!reply.ok) throw new Error(`content.open-overlay failed: ${reply.error?.message}`);
 }
 
@@ -163,18 +158,6 @@ async function openOverlay(ext: ExtensionHarness, page: Page, srcUrl: string): P
  */
 async function closePage(page: Page): Promise<void> {
   await withTimeout(page.close(), 15_000, 'closing the tab').catch((error: unknown) => verbose(String(error)));
-}
-
-async function overlayFrame(page: Page): Promise<Frame> {
-  for (let i = 0; i < 600; i++) {
-    const frame = page.frames().find((f) => f.url().includes('/overlay.html'));
-    if (frame) {
-      await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 120_000 });
-      return frame;
-    }
-    await page.waitForTimeout(20);
-  }
-  throw new Error('the overlay frame never appeared');
 }
 
 /** Stamps pointer-downs on the overlay canvas and clicks on Continue (capture phase, before the overlay's handlers). */

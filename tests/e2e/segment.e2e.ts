@@ -9,7 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { fnv1a } from '../../utils/checksum';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
-import { readSession, readStored, tabIdFor, type Chrome, type Reply } from './support';
+import { openOverlay as openOverlayIn, overlayFrame, readSession, readStored, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -19,6 +19,8 @@ const hubUrl = inject('hubUrl');
 let ext: ExtensionHarness;
 let panel: Page;
 
+const openOverlay = (page: Page, srcUrl?: string): Promise<Reply> => openOverlayIn(ext.serviceWorker, page, srcUrl);
+
 beforeAll(async () => {
   ext = await launchExtension({ backend });
   await ext.setSettings({ modelHost: hubUrl });
@@ -27,31 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ext?.close();
 });
-
-/** What the background does on "Fix this image…": inject the content script, ask for the overlay. */
-async function openOverlay(page: Page, srcUrl?: string): Promise<Reply> {
-  const tabId = await tabIdFor(ext.serviceWorker, page.url());
-  return ext.serviceWorker.evaluate(
-    async ([id, src]) => {
-      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
-      await chrome.scripting.executeScript({ target: { tabId: id }, files: ['/content-scripts/content.js'] });
-      return chrome.tabs.sendMessage(id, { to: 'content', type: 'content.open-overlay', payload: src === undefined ? {} : { srcUrl: src } }) as Promise<Reply>;
-    },
-    [tabId, srcUrl] as const,
-  );
-}
-
-async function overlayFrame(page: Page): Promise<Frame> {
-  for (let i = 0; i < 100; i++) {
-    const frame = page.frames().find((f) => f.url().includes('/overlay.html'));
-    if (frame) {
-      await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 60_000 });
-      return frame;
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error('the overlay frame never appeared');
-}
 
 /** Clicks in the overlay at a natural-image point, given how the page shows the image. */
 async function clickNatural(frame: Frame, scene: Scene, point: { x: number; y: number }, shown: { x: number; y: number; scale: number }, button: 'left' | 'right' = 'left') {

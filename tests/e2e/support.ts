@@ -2,7 +2,7 @@
  * Helpers for e2e tests that talk to the extension the way its own pages do: protocol messages
  * from an extension page, and the session store (the extension origin's IndexedDB).
  */
-import type { Page, Worker } from 'playwright-core';
+import type { Frame, Page, Worker } from 'playwright-core';
 import type { browser } from 'wxt/browser';
 
 /** The `chrome` global as seen inside evaluated functions (types only; the code runs in Chromium). */
@@ -140,4 +140,34 @@ export function readSession(page: Page, id: string): Promise<{ id: string; image
     if (!session) throw new Error(`no session ${sessionId}`);
     return session as never;
   }, id);
+}
+
+/**
+ * What the background does on "Fix this image…": inject the content script, ask for the overlay
+ * (no URL: picker mode). Returns the content script's raw reply.
+ */
+export async function openOverlay(worker: Worker, page: Page, srcUrl?: string): Promise<Reply> {
+  const tabId = await tabIdFor(worker, page.url());
+  return worker.evaluate(
+    async ([id, src]) => {
+      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+      await chrome.scripting.executeScript({ target: { tabId: id }, files: ['/content-scripts/content.js'] });
+      return chrome.tabs.sendMessage(id, { to: 'content', type: 'content.open-overlay', payload: src === undefined ? {} : { srcUrl: src } }) as Promise<Reply>;
+    },
+    [tabId, srcUrl] as const,
+  );
+}
+
+/** The overlay frame in `page`, once its image is encoded and it takes clicks. */
+export async function overlayFrame(page: Page, readyTimeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const frame = page.frames().find((f) => f.url().includes('/overlay.html'));
+    if (frame) {
+      await frame.waitForSelector('canvas[data-ready="true"]', { timeout: readyTimeoutMs });
+      return frame;
+    }
+    await page.waitForTimeout(20);
+  }
+  throw new Error('the overlay frame never appeared');
 }
