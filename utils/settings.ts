@@ -8,7 +8,6 @@ import { DEFAULT_MODEL_HOST } from './model-host';
 import { DEFAULT_TIMEOUT_SECONDS } from './llm/config'; // LLM refinement (issue #4)
 import type { LlmProvider } from './protocol'; // LLM refinement (issue #4)
 
-export { DEFAULT_MODEL_HOST, normaliseModelHost } from './model-host';
 
 /** Where model files come from: the Hugging Face Hub or a mirror with the same URL layout. */
 export const modelHost = storage.defineItem<string>('local:modelHost', { fallback: DEFAULT_MODEL_HOST, version: 1 });

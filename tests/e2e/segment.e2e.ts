@@ -9,7 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { fnv1a } from '../../utils/checksum';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
-import { openOverlay as openOverlayIn, overlayFrame, readSession, readStored, type Reply } from './support';
+import { openOverlay as openOverlayIn, overlayFrame, readSession, readStored, step, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -19,7 +19,7 @@ const hubUrl = inject('hubUrl');
 let ext: ExtensionHarness;
 let panel: Page;
 
-const openOverlay = (page: Page, srcUrl?: string): Promise<Reply> => openOverlayIn(ext.serviceWorker, page, srcUrl);
+const openOverlay = (page: Page, srcUrl?: string): Promise<Reply> => step('open the overlay', () => openOverlayIn(ext.serviceWorker, page, srcUrl));
 
 beforeAll(async () => {
   ext = await launchExtension({ backend });
@@ -51,8 +51,8 @@ async function continueToPanel(frame: Frame): Promise<Uint8Array> {
   await frame.locator('[data-action="continue"]').click();
   await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
   const sessionId = await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session');
-  const session = await readSession(panel, sessionId!);
-  const mask = await readStored(panel, session.mask!);
+  const session = await step('read the session', () => readSession(panel, sessionId!));
+  const mask = await step('read the mask', () => readStored(panel, session.mask!));
   // The side panel shows the same mask, byte for byte.
   await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${fnv1a(mask.data)}"]`, { state: 'attached', timeout: 30_000 });
   return mask.data;
@@ -86,10 +86,13 @@ describe(`segment on the page (${backend})`, () => {
     await frame.locator('[data-tool="brush"]').click();
     const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
     const box = (await canvas.boundingBox())!;
-    await page.mouse.move(box.x + 60, box.y + 200);
-    await page.mouse.down();
-    await page.mouse.move(box.x + 160, box.y + 200, { steps: 8 });
-    await page.mouse.up();
+    await page.bringToFront(); // input events to a background tab are never acknowledged
+    await step('brush stroke', async () => {
+      await page.mouse.move(box.x + 60, box.y + 200);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 160, box.y + 200, { steps: 8 });
+      await page.mouse.up();
+    });
     const brushed = await continueToPanel(frame);
     // (60..160, 200) CSS → natural (120..320, 400), stroke 24 CSS px wide → 48 natural px.
     expect(brushed[400 * 1024 + 200]).toBe(255);
@@ -100,12 +103,14 @@ describe(`segment on the page (${backend})`, () => {
 
     await frame.locator('[data-action="undo"]').click();
     expect(fnv1a(await continueToPanel(frame))).toBe(fnv1a(one));
-    await ext.screenshot(page, `segment-img-${backend}`);
-    await panel.setViewportSize({ width: 420, height: 900 });
-    await ext.screenshot(panel, `segment-panel-${backend}`);
-    await page.keyboard.press('Escape'); // focus is in the overlay frame
+    await step('screenshot the page', () => ext.screenshot(page, `segment-img-${backend}`));
+    await page.bringToFront();
+    await step('press Escape', () => page.keyboard.press('Escape')); // focus is in the overlay frame
     await expect.poll(() => page.locator('inpaint-biases-overlay').count()).toBe(0);
-    await page.close();
+    await panel.setViewportSize({ width: 420, height: 900 });
+    await panel.bringToFront();
+    await step('screenshot the side panel', () => ext.screenshot(panel, `segment-panel-${backend}`));
+    await step('close the page', () => page.close());
   });
 
   const variants: { name: string; path: string; scrollTo?: string; src?: (site: string, cross: string) => string; pick?: string; scene: Scene; shape: string; shown: { x: number; y: number; scale: number } }[] = [
@@ -136,7 +141,7 @@ describe(`segment on the page (${backend})`, () => {
       await clickNatural(frame, variant.scene, shapePoint(variant.scene, variant.shape), variant.shown);
       const mask = await continueToPanel(frame);
       expect(iou(mask, shapeMask(variant.scene, variant.shape))).toBeGreaterThanOrEqual(0.9);
-      await page.close();
+      await step('close the page', () => page.close());
     });
   }
 });

@@ -171,3 +171,20 @@ export async function overlayFrame(page: Page, readyTimeoutMs = 60_000): Promise
   }
   throw new Error('the overlay frame never appeared');
 }
+
+/**
+ * Runs one step of a browser test with a deadline, so a step that never settles (an input event
+ * whose ack never comes, a message nobody answers) fails fast and names itself, instead of using
+ * up the whole test timeout with no clue.
+ */
+export async function step<T>(label: string, run: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`step "${label}" did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([run(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
