@@ -45,6 +45,79 @@ const LoadedFile = v.object({ path: v.string(), bytes: count, fromCache: v.boole
 
 const Empty = v.object({});
 
+// ---- Inpainting and scoring (issue #5): the contract the offscreen jobs, the options and the side panel share ----
+export const InpaintBackend = v.picklist(['local', 'openai', 'a1111']);
+export type InpaintBackend = v.InferOutput<typeof InpaintBackend>;
+/** Local prompt-free fill models in the registry. */
+export const LocalFillModel = v.picklist(['migan', 'lama']);
+export type LocalFillModel = v.InferOutput<typeof LocalFillModel>;
+export const OpenAiImageModel = v.picklist(['gpt-image-1', 'dall-e-2']);
+export type OpenAiImageModel = v.InferOutput<typeof OpenAiImageModel>;
+/** One CLIP comparison: cosine, 100·max(cos, 0) (torchmetrics) and 2.5·max(cos, 0) (Hessel et al.). */
+export const ClipScore = v.object({ cosine: finite, score: finite, hessel: finite });
+export type ClipScore = v.InferOutput<typeof ClipScore>;
+/** The paper's global score (whole image vs full prompt) and the region score (mask's box crop vs region prompt). */
+export const ScorePair = v.object({ global: ClipScore, region: v.optional(ClipScore) });
+export type ScorePair = v.InferOutput<typeof ScorePair>;
+export const InpaintCandidate = v.object({
+  image: BlobKey,
+  scores: ScorePair,
+  /** Score after minus score before (the `score` convention), per kind. */
+  delta: v.object({ global: finite, region: v.optional(finite) }),
+  seed: v.optional(v.number()),
+});
+export type InpaintCandidate = v.InferOutput<typeof InpaintCandidate>;
+export const InpaintRequest = v.object({
+  /** When given, the finished result is appended to this session's `results` (nothing is lost if no UI is open). */
+  sessionId: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  image: BlobKey,
+  mask: BlobKey,
+  backend: InpaintBackend,
+  /** The refined region prompt (what the masked region should show). */
+  prompt: v.pipe(v.string(), v.maxLength(1000)),
+  /** The original full-image prompt, for the global score; defaults to `prompt`. */
+  fullPrompt: v.optional(v.pipe(v.string(), v.maxLength(4000))),
+  negativePrompt: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+  /** Candidates wanted (local fill is deterministic: one). */
+  n: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4)),
+  /** Feather of the paste-back edge, natural px. */
+  feather: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64))),
+});
+export type InpaintRequest = v.InferOutput<typeof InpaintRequest>;
+export const InpaintResult = v.object({
+  jobId: v.string(),
+  backend: InpaintBackend,
+  /** The model or server that made the candidates, e.g. "migan", "gpt-image-1", "A1111 at 127.0.0.1:7860". */
+  model: v.string(),
+  prompt: v.string(),
+  fullPrompt: v.string(),
+  image: BlobKey,
+  mask: BlobKey,
+  before: ScorePair,
+  /** Ranked best first (region score when there is one, else global). */
+  candidates: v.array(InpaintCandidate),
+  createdAt: finite,
+  ms: v.object({ total: finite, inpaint: finite, score: finite }),
+});
+export type InpaintResult = v.InferOutput<typeof InpaintResult>;
+export const JobState = v.picklist(['queued', 'running', 'done', 'failed', 'cancelled']);
+export const JobStage = v.picklist(['waiting', 'loading-model', 'scoring-before', 'inpainting', 'scoring-after', 'saving']);
+export const JobView = v.object({
+  jobId: v.string(),
+  sessionId: v.optional(v.string()),
+  backend: InpaintBackend,
+  state: JobState,
+  stage: JobStage,
+  /** 0..1 over the whole job. */
+  progress: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+  /** Jobs ahead of this one in the queue. */
+  position: count,
+  message: v.optional(v.string()),
+  error: v.optional(v.object({ code: v.string(), message: v.string() })),
+});
+export type JobView = v.InferOutput<typeof JobView>;
+// ---- end inpainting contract ----
+
 // ---- LLM prompt refinement (issue #4): schemas used by the llm.* / refine.* messages below ----
 export const LlmProvider = v.picklist(LLM_PROVIDERS);
 export type LlmProvider = v.InferOutput<typeof LlmProvider>;
@@ -140,6 +213,19 @@ export const messages = {
     request: v.object({ image: BlobKey, mask: BlobKey }),
     response: v.object({ result: BlobKey, width: count, height: count, ...Timing.entries }),
   },
+  // ---- Inpainting and scoring (issue #5) ----
+  /** Queues an inpainting job; progress comes as `job.progress` events, the result as `job.done`. */
+  'inpaint.start': { to: 'offscreen', request: InpaintRequest, response: v.object({ jobId: v.string(), position: count }) },
+  'inpaint.cancel': { to: 'offscreen', request: v.object({ jobId: v.string() }), response: v.object({ cancelled: v.boolean() }) },
+  /** Queued, running and recently finished jobs (a reopened panel picks up running ones). */
+  'jobs.list': { to: 'offscreen', request: Empty, response: v.object({ jobs: v.array(JobView) }) },
+  /** Global (and, with a mask and region prompt, region) CLIP score of one image. */
+  'score.image': {
+    to: 'offscreen',
+    request: v.object({ image: BlobKey, mask: v.optional(BlobKey), fullPrompt: v.pipe(v.string(), v.maxLength(4000)), regionPrompt: v.optional(v.pipe(v.string(), v.maxLength(1000))) }),
+    response: v.object({ scores: ScorePair, ...Timing.entries }),
+  },
+  // ---- end inpainting ----
   /** The offscreen document has no storage API: it asks the background for what it needs. */
   'settings.runtime': {
     to: 'background',
@@ -276,6 +362,10 @@ export const events = {
     detail: v.optional(v.string()),
   }),
   // ---- end LLM events ----
+  // ---- Inpainting (issue #5) ----
+  'job.progress': JobView,
+  'job.done': v.object({ jobId: v.string(), sessionId: v.optional(v.string()), result: InpaintResult }),
+  // ---- end inpainting events ----
   /** The overlay handed an image and mask to the editor. */
   'session.opened': v.object({ sessionId: v.string() }),
 } as const satisfies Record<string, v.GenericSchema>;

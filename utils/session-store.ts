@@ -4,6 +4,7 @@
  * Messages carry only the keys, so pixels never cross a context as JSON.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { InpaintResult, ScorePair } from './protocol';
 
 export type BlobKind = 'image' | 'mask';
 
@@ -36,6 +37,15 @@ export interface EditSession {
   width: number;
   height: number;
   mask?: string;
+  /** The prompts the user settled on (original full-image prompt, region prompt, negative). */
+  prompt?: { original: string; region: string; negative?: string };
+  /** Finished inpainting jobs, oldest first (appended by the offscreen jobs; issue #5). */
+  results?: InpaintResult[];
+  /**
+   * Accepted edits (issue #6): `steps[0]` is the original image; accepting a candidate pushes its
+   * image; undo/redo move `index`. The image being edited is `steps[index].image`.
+   */
+  history?: { steps: { image: string; mask?: string; prompt?: string; scores?: ScorePair; acceptedAt: number }[]; index: number };
 }
 
 interface StoreSchema extends DBSchema {
@@ -102,12 +112,21 @@ export async function createSession(source: ImageSource, image: string, width: n
   return session;
 }
 
-export async function updateSession(id: string, change: Partial<Pick<EditSession, 'mask'>>): Promise<EditSession> {
-  const database = await open();
-  const session = await database.get('sessions', id);
+export async function updateSession(id: string, change: Partial<Pick<EditSession, 'mask' | 'prompt' | 'history'>>): Promise<EditSession> {
+  return modifySession(id, (session) => ({ ...session, ...change }));
+}
+
+/**
+ * Read-modify-write of one session in a single transaction, so writers in different contexts
+ * (the offscreen jobs appending results, the side panel accepting an edit) never lose each other's change.
+ */
+export async function modifySession(id: string, modify: (session: EditSession) => EditSession): Promise<EditSession> {
+  const tx = (await open()).transaction('sessions', 'readwrite');
+  const session = await tx.store.get(id);
   if (!session) throw new Error('This editing session no longer exists');
-  const updated = { ...session, ...change, updatedAt: Date.now() };
-  await database.put('sessions', updated);
+  const updated = { ...modify(session), id, updatedAt: Date.now() };
+  await tx.store.put(updated);
+  await tx.done;
   return updated;
 }
 
