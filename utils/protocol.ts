@@ -116,6 +116,24 @@ export const JobView = v.object({
   error: v.optional(v.object({ code: v.string(), message: v.string() })),
 });
 export type JobView = v.InferOutput<typeof JobView>;
+/** Inpainting settings as pages see them (never the key, only whether one is stored for the OpenAI host). */
+export const InpaintConfigView = v.object({
+  backend: InpaintBackend,
+  localModel: LocalFillModel,
+  /** Candidates per job for the remote backends. */
+  n: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4)),
+  openaiBaseUrl: v.string(),
+  openaiModel: OpenAiImageModel,
+  hasOpenAiKey: v.boolean(),
+  a1111BaseUrl: v.string(),
+  /** Denoising strength for A1111 (0..1). */
+  a1111Denoise: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+  /** Privacy: never send pixels to a server that is not on this machine (remote backends and LLM crops). */
+  neverSendPixels: v.boolean(),
+  /** Whether the extension may reach each server (optional host permission granted). */
+  permissions: v.object({ openai: v.boolean(), a1111: v.boolean() }),
+});
+export type InpaintConfigView = v.InferOutput<typeof InpaintConfigView>;
 // ---- end inpainting contract ----
 
 // ---- LLM prompt refinement (issue #4): schemas used by the llm.* / refine.* messages below ----
@@ -224,6 +242,34 @@ export const messages = {
     to: 'offscreen',
     request: v.object({ image: BlobKey, mask: v.optional(BlobKey), fullPrompt: v.pipe(v.string(), v.maxLength(4000)), regionPrompt: v.optional(v.pipe(v.string(), v.maxLength(1000))) }),
     response: v.object({ scores: ScorePair, ...Timing.entries }),
+  },
+  'inpaint.config.get': { to: 'background', request: Empty, response: InpaintConfigView },
+  'inpaint.config.set': {
+    to: 'background',
+    request: v.object({
+      backend: InpaintBackend,
+      localModel: LocalFillModel,
+      n: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4)),
+      openaiBaseUrl: v.pipe(v.string(), v.maxLength(2000)),
+      openaiModel: OpenAiImageModel,
+      a1111BaseUrl: v.pipe(v.string(), v.maxLength(2000)),
+      a1111Denoise: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+      neverSendPixels: v.boolean(),
+      /** Omitted: keep the stored key for the OpenAI host; '': remove it. Never echoed back. */
+      apiKey: v.optional(v.pipe(v.string(), v.maxLength(4000))),
+    }),
+    response: InpaintConfigView,
+  },
+  /** What an inpainting job needs from storage, key included: answered to the offscreen document only. */
+  'settings.inpaint': {
+    to: 'background',
+    request: Empty,
+    response: v.object({
+      openai: v.object({ baseUrl: v.string(), model: OpenAiImageModel, apiKey: v.optional(v.string()) }),
+      a1111: v.object({ baseUrl: v.string(), denoise: v.number() }),
+      localModel: LocalFillModel,
+      neverSendPixels: v.boolean(),
+    }),
   },
   // ---- end inpainting ----
   /** The offscreen document has no storage API: it asks the background for what it needs. */

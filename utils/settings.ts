@@ -6,7 +6,7 @@ import { storage } from 'wxt/utils/storage';
 
 import { DEFAULT_MODEL_HOST } from './model-host';
 import { DEFAULT_TIMEOUT_SECONDS } from './llm/config'; // LLM refinement (issue #4)
-import type { LlmProvider } from './protocol'; // LLM refinement (issue #4)
+import type { InpaintBackend, LlmProvider, LocalFillModel, OpenAiImageModel } from './protocol';
 
 
 /** Where model files come from: the Hugging Face Hub or a mirror with the same URL layout. */
@@ -38,3 +38,16 @@ export const llmSendPixels = storage.defineItem<boolean>('local:llmSendPixels', 
 /** Longest wait for the server's first byte, and between streamed chunks. */
 export const llmTimeoutSeconds = storage.defineItem<number>('local:llmTimeoutSeconds', { fallback: DEFAULT_TIMEOUT_SECONDS, version: 1 });
 // ---- end LLM settings ----
+
+// ---- Inpainting (issue #5). Written through inpaint.config.set (background); the OpenAI key
+// lives in llmApiKeys under its origin, so one key serves refinement and image edits. ----
+export const inpaintBackend = storage.defineItem<InpaintBackend>('local:inpaintBackend', { fallback: 'local', version: 1 });
+export const localFillModel = storage.defineItem<LocalFillModel>('local:localFillModel', { fallback: 'migan', version: 1 });
+export const inpaintCount = storage.defineItem<number>('local:inpaintCount', { fallback: 2, version: 1 });
+export const openaiImageBaseUrl = storage.defineItem<string>('local:openaiImageBaseUrl', { fallback: 'https://api.openai.com/v1', version: 1 });
+export const openaiImageModel = storage.defineItem<OpenAiImageModel>('local:openaiImageModel', { fallback: 'gpt-image-1', version: 1 });
+export const a1111BaseUrl = storage.defineItem<string>('local:a1111BaseUrl', { fallback: 'http://127.0.0.1:7860', version: 1 });
+export const a1111Denoise = storage.defineItem<number>('local:a1111Denoise', { fallback: 0.75, version: 1 });
+/** Privacy: never send pixels to a server off this machine (image edits, A1111 elsewhere, LLM crops). */
+export const neverSendPixels = storage.defineItem<boolean>('local:neverSendPixels', { fallback: false, version: 1 });
+// ---- end inpainting settings ----
