@@ -65,6 +65,24 @@ export default defineConfig({
       },
       e2e('webgpu', 1),
       e2e('wasm', 2),
+      {
+        // The Firefox add-on (.output/firefox-mv3) in Debian's firefox-esr over WebDriver BiDi;
+        // see tests/harness/firefox.ts. After the Chromium projects, one browser at a time.
+        resolve: { alias },
+        test: {
+          name: 'e2e-firefox',
+          include: ['tests/e2e-firefox/**/*.e2e.ts'],
+          environment: 'node',
+          globalSetup: ['tests/harness/global-setup.ts'],
+          sequence: { groupOrder: 3 },
+          fileParallelism: false,
+          pool: 'forks',
+          maxWorkers: 1,
+          testTimeout: 240_000,
+          retry: 1,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -11,8 +11,14 @@ const e2e = process.env.INPAINT_E2E === '1';
 // Chromium's software adapter for our test models, where this one matches WASM to 1e-6.
 const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
 
+// Firefox's id is fixed so that storage, the moz-extension UUID map in tests and AMO updates stay
+// stable. 128 is the oldest ESR with MV3 host-permission prompts and `optional_host_permissions`.
+const GECKO_ID = 'inpaint-biases@example.org';
+
 export default defineConfig({
   modules: ['@wxt-dev/module-svelte'],
+  // WXT builds Firefox as MV2 unless told; the product is MV3 everywhere.
+  manifestVersion: 3,
   manifest: ({ browser }) => ({
     name: 'Inpaint Biases',
     description:
@@ -43,7 +49,17 @@ export default defineConfig({
       },
     },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'inpaint-biases@example.org' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ID,
+              strict_min_version: '128.0',
+              // AMO asks every new add-on to declare what it collects: nothing leaves the browser
+              // except what the user sends to the servers they configure.
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
       : {}),
   }),
   hooks: {

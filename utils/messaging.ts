@@ -27,6 +27,24 @@ type Handlers<T extends MessageType> = {
   [K in T]: (request: RequestOf<K>, sender: Browser.runtime.MessageSender) => Promise<ResponseOf<K>> | ResponseOf<K>;
 };
 
+/**
+ * What a context serves, by envelope: a reply, or undefined when the envelope is not for it.
+ * `runtime.sendMessage` never reaches the sender's own context, so a request for something this
+ * context serves itself (Firefox's event page serves the background's and the inference handlers)
+ * is answered in-process, through the same validation.
+ */
+type Dispatch = (envelope: Envelope, sender: Browser.runtime.MessageSender) => Promise<Reply> | undefined;
+const servedHere = new Set<Dispatch>();
+
+function dispatchHere(envelope: Envelope): Promise<Reply> | undefined {
+  const self: Browser.runtime.MessageSender = { id: browser.runtime.id, url: location.href };
+  for (const dispatch of servedHere) {
+    const reply = dispatch(envelope, self);
+    if (reply) return reply;
+  }
+  return undefined;
+}
+
 /** Sends a request to its destination and returns the validated response. */
 export async function send<T extends MessageType>(type: T, payload: RequestOf<T>, options: { tabId?: number } = {}): Promise<ResponseOf<T>> {
   const envelope: Envelope = { to: messages[type].to, type, payload };
@@ -34,7 +52,8 @@ export async function send<T extends MessageType>(type: T, payload: RequestOf<T>
     if (options.tabId === undefined) throw new ProtocolError('bad-request', `${type}: needs a tab`);
     return unwrapReply(type, await browser.tabs.sendMessage(options.tabId, envelope));
   }
-  return unwrapReply(type, await browser.runtime.sendMessage(envelope));
+  const here = dispatchHere(envelope);
+  return unwrapReply(type, await (here ?? browser.runtime.sendMessage(envelope)));
 }
 
 /**
@@ -44,6 +63,8 @@ export async function send<T extends MessageType>(type: T, payload: RequestOf<T>
  */
 export async function sendToOffscreen<T extends MessageType>(type: T, payload: RequestOf<T>): Promise<ResponseOf<T>> {
   if (messages[type].to !== 'offscreen') throw new ProtocolError('bad-request', `${type} is not an inference request`);
+  // Firefox: inference lives in the event page, and the background's route keeps it awake while it works.
+  if (import.meta.env.FIREFOX) return send(type, payload);
   let raw: unknown;
   try {
     raw = await browser.runtime.sendMessage({ to: 'offscreen-doc', type, payload } satisfies Envelope);
@@ -55,7 +76,8 @@ export async function sendToOffscreen<T extends MessageType>(type: T, payload: R
 
 /** Sends an already-validated envelope on to the offscreen document (used by the background). */
 export async function forwardToOffscreen(type: MessageType, payload: unknown): Promise<Reply> {
-  const raw: unknown = await browser.runtime.sendMessage({ to: 'offscreen-doc', type, payload } satisfies Envelope);
+  const envelope: Envelope = { to: 'offscreen-doc', type, payload };
+  const raw: unknown = await (dispatchHere(envelope) ?? browser.runtime.sendMessage(envelope));
   const reply = v.safeParse(v.object({ ok: v.boolean() }), raw);
   if (!reply.success) return { ok: false, error: { code: 'no-receiver', message: `${type}: the inference document did not answer` } };
   return raw as Reply;
@@ -74,32 +96,37 @@ export function serve<T extends MessageType>(
     route?: (type: MessageType, payload: unknown, sender: Browser.runtime.MessageSender) => Promise<Reply> | undefined;
   } = {},
 ): () => void {
-  const listener = (raw: unknown, sender: Browser.runtime.MessageSender, sendResponse: (reply: Reply) => void) => {
-    const parsed = v.safeParse(Envelope, raw);
-    if (!parsed.success || !isMessageType(parsed.output.type)) return undefined;
-    const { type, payload } = parsed.output;
-    if (parsed.output.to !== to) {
+  const dispatch: Dispatch = ({ to: target, type, payload }, sender) => {
+    if (!isMessageType(type)) return undefined;
+    if (target !== to) {
       // Only the background's own forwards are addressed to the offscreen document: never route them again.
-      if (parsed.output.to === 'offscreen-doc') return undefined;
-      const routed = options.route?.(type, payload, sender);
-      if (!routed) return undefined;
-      routed.then(sendResponse, (error: unknown) => sendResponse(errorReply(error)));
-      return true;
+      if (target === 'offscreen-doc') return undefined;
+      return options.route?.(type, payload, sender)?.catch(errorReply);
     }
     if (!Object.hasOwn(handlers, type)) return undefined;
     const handled = type as T;
     if (options.accept && !options.accept(handled, sender)) {
-      sendResponse(errorReply(new ProtocolError('refused', `${type}: not allowed from this sender`)));
-      return undefined;
+      return Promise.resolve(errorReply(new ProtocolError('refused', `${type}: not allowed from this sender`)));
     }
-    (async () => handlers[handled](parseRequest(handled, payload), sender))().then(
-      (value) => sendResponse({ ok: true, value }),
-      (error: unknown) => sendResponse(errorReply(error)),
+    return (async () => handlers[handled](parseRequest(handled, payload), sender))().then(
+      (value): Reply => ({ ok: true, value }),
+      errorReply,
     );
+  };
+  const listener = (raw: unknown, sender: Browser.runtime.MessageSender, sendResponse: (reply: Reply) => void) => {
+    const parsed = v.safeParse(Envelope, raw);
+    if (!parsed.success) return undefined;
+    const reply = dispatch(parsed.output, sender);
+    if (!reply) return undefined;
+    void reply.then(sendResponse);
     return true; // the reply comes asynchronously
   };
+  servedHere.add(dispatch);
   browser.runtime.onMessage.addListener(listener);
-  return () => browser.runtime.onMessage.removeListener(listener);
+  return () => {
+    servedHere.delete(dispatch);
+    browser.runtime.onMessage.removeListener(listener);
+  };
 }
 
 /** Broadcasts an event to every extension page (no reply expected; nobody listening is fine). */

@@ -3,6 +3,7 @@ import { serve } from '@/utils/messaging';
 import { CONTENT_SCRIPT_MESSAGES, messages } from '@/utils/protocol';
 import { devicePreference, modelHost, modelIdleSeconds } from '@/utils/settings';
 import { createContextMenu, FIX_IMAGE_MENU_ID, openEditor } from './editor';
+import { askInferenceHere } from './inference-host';
 import { askOffscreen } from './offscreen-lifecycle';
 import { restrictStorageToTrustedContexts, serveRefinement } from './refine'; // LLM refinement (issue #4)
 import { claimNonce, registerNonce } from './overlay-nonces';
@@ -58,7 +59,7 @@ export default defineBackground(() => {
         if (!isExtensionPage(sender)) {
           return Promise.resolve({ ok: false, error: { code: 'refused', message: `${type}: not allowed from this sender` } });
         }
-        return askOffscreen(type, payload);
+        return import.meta.env.FIREFOX ? askInferenceHere(type, payload) : askOffscreen(type, payload);
       },
     },
   );

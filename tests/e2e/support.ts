@@ -8,6 +8,11 @@ import type { browser } from 'wxt/browser';
 /** The `chrome` global as seen inside evaluated functions (types only; the code runs in Chromium). */
 export type Chrome = typeof browser;
 
+/** What the page helpers need: Playwright's (Chromium) and puppeteer's (Firefox) pages both have it. */
+export interface InPage {
+  evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<Awaited<R>>;
+}
+
 export interface Reply<T = unknown> {
   ok: boolean;
   value?: T;
@@ -15,7 +20,7 @@ export interface Reply<T = unknown> {
 }
 
 /** Sends a protocol request from an extension page (as the side panel does) and returns the raw reply. */
-export function request<T>(page: Page, type: string, payload: unknown): Promise<Reply<T>> {
+export function request<T>(page: InPage, type: string, payload: unknown): Promise<Reply<T>> {
   return page.evaluate(
     ([t, p]) => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.sendMessage({ to: 'offscreen', type: t, payload: p }),
     [type, payload] as const,
@@ -23,14 +28,14 @@ export function request<T>(page: Page, type: string, payload: unknown): Promise<
 }
 
 /** Like `request`, but fails the test with the extension's own error message. */
-export async function call<T>(page: Page, type: string, payload: unknown): Promise<T> {
+export async function call<T>(page: InPage, type: string, payload: unknown): Promise<T> {
   const reply = await request<T>(page, type, payload);
   if (!reply.ok) throw new Error(`${type} failed: ${reply.error?.code}: ${reply.error?.message}`);
   return reply.value as T;
 }
 
 /** Fetches an image URL in the extension page and stores it as the session store does; returns its key. */
-export function storeImageFromUrl(page: Page, url: string): Promise<string> {
+export function storeImageFromUrl(page: InPage, url: string): Promise<string> {
   return page.evaluate(async (src) => {
     const blob = await (await fetch(src)).blob();
     const bitmap = await createImageBitmap(blob);
@@ -58,7 +63,7 @@ export function storeImageFromUrl(page: Page, url: string): Promise<string> {
 }
 
 /** Stores a mask (1 byte per pixel) as the session store does; returns its key. */
-export function storeMask(page: Page, mask: Uint8Array, width: number, height: number): Promise<string> {
+export function storeMask(page: InPage, mask: Uint8Array, width: number, height: number): Promise<string> {
   return page.evaluate(
     async ({ base64, w, h }) => {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -82,7 +87,7 @@ export function storeMask(page: Page, mask: Uint8Array, width: number, height: n
 }
 
 /** Reads a stored record back: masks as their raw bytes, images decoded to RGBA. */
-export async function readStored(page: Page, key: string): Promise<{ kind: string; width: number; height: number; data: Uint8Array }> {
+export async function readStored(page: InPage, key: string): Promise<{ kind: string; width: number; height: number; data: Uint8Array }> {
   const stored = await page.evaluate(async (k) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('inpaint-biases', 2);
@@ -124,7 +129,7 @@ export function tabIdFor(worker: Worker, url: string): Promise<number> {
 }
 
 /** A session record (utils/session-store.ts `EditSession`) read from the extension's IndexedDB. */
-export function readSession(page: Page, id: string): Promise<{ id: string; image: string; mask?: string; width: number; height: number; source: { pageUrl: string; srcUrl?: string; note?: string } }> {
+export function readSession(page: InPage, id: string): Promise<{ id: string; image: string; mask?: string; width: number; height: number; source: { pageUrl: string; srcUrl?: string; note?: string } }> {
   return page.evaluate(async (sessionId) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('inpaint-biases', 2);
