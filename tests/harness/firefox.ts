@@ -11,7 +11,7 @@
  * Firefox has no handle on the background event page for a test (nothing like Playwright's service
  * worker): tests drive the extension from an extension page opened as a tab, as its own pages do.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { InPage } from '../e2e/support.ts';
@@ -190,6 +190,7 @@ export async function launchFirefox(options: LaunchFirefoxOptions = {}): Promise
       await page.close();
     },
     screenshot: async (page, name) => {
+      mkdirSync(ARTIFACTS_DIR, { recursive: true });
       const file = path.join(ARTIFACTS_DIR, `firefox-${name.replace(/\.png$/i, '').replace(/[^\w.-]+/g, '-')}.png`);
       await page.screenshot({ path: file as `${string}.png`, fullPage: true });
       return file;

@@ -1,0 +1,218 @@
+/**
+ * The product's loop in Firefox ESR: the add-on loads (sidebar, context menu, no offscreen
+ * document), the background event page runs the test models on the backend Firefox offers, the
+ * overlay opens over a page image in its closed shadow root and a click there segments the shape
+ * (IoU ≥ 0.9), and CLIP and MI-GAN run in the event page. Driven from an extension page opened as a
+ * tab, as the side panel drives it.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Frame, Page } from 'puppeteer-core';
+import { inPage, launchFirefox, type FirefoxHarness } from '../harness/firefox';
+import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
+import { call, readSession, readStored, request, step, storeImageFromUrl, storeMask, type Chrome, type InPage, type Reply } from '../e2e/support';
+
+const siteUrl = inject('siteUrl');
+const hubUrl = inject('hubUrl');
+
+let fox: FirefoxHarness;
+let panelPage: Page;
+let panel: InPage;
+
+beforeAll(async () => {
+  fox = await launchFirefox();
+  await fox.setSettings({ modelHost: hubUrl });
+  panelPage = await fox.openExtensionPage('sidepanel.html');
+  panel = inPage(panelPage);
+});
+afterAll(async () => {
+  await fox?.close();
+});
+
+/**
+ * Runs `fn` (self-contained) in the side-panel tab, where the extension's API is (Firefox also
+ * names it `chrome`); that is the extension's own context for everything a test needs.
+ */
+function inExtension<T, A>(fn: (arg: A) => Promise<T>, arg: A): Promise<T> {
+  return panel.evaluate(fn, arg);
+}
+
+async function tabIdFor(url: string): Promise<number> {
+  return inExtension(async (u) => {
+    const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+    // Firefox's `url` filter does not take a URL with a port and query: compare (host access shows it).
+    const tab = (await chrome.tabs.query({})).find((t) => t.url === u);
+    if (tab?.id === undefined) throw new Error(`no tab shows ${u}`);
+    return tab.id;
+  }, url);
+}
+
+/** What the background does on "Fix this image…": inject the content script, ask for the overlay. */
+async function sendToContent(page: Page, type: string, payload: unknown): Promise<Reply> {
+  const tabId = await tabIdFor(page.url());
+  return inExtension(
+    async ([id, t, p]) => {
+      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+      await chrome.scripting.executeScript({ target: { tabId: id }, files: ['/content-scripts/content.js'] });
+      return chrome.tabs.sendMessage(id, { to: 'content', type: t, payload: p }) as Promise<Reply>;
+    },
+    [tabId, type, payload] as const,
+  );
+}
+
+/**
+ * The overlay frame in `page`, once its image is encoded and it takes clicks. Puppeteer keeps
+ * reporting the frame's first URL (about:blank) after it moves to the extension process, so the
+ * frame is found by asking each child frame where it is.
+ */
+async function overlayFrame(page: Page): Promise<Frame> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    for (const frame of page.mainFrame().childFrames()) {
+      const href = await frame.evaluate(() => location.href).catch(() => '');
+      if (!href.includes('/overlay.html')) continue;
+      await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 60_000 });
+      return frame;
+    }
+    if (Date.now() > deadline) throw new Error('the overlay frame never appeared');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Clicks the overlay at a natural-image point and waits for the new mask. */
+async function clickNatural(page: Page, frame: Frame, point: { x: number; y: number }, scale: number, button: 'left' | 'right' = 'left'): Promise<void> {
+  const canvas = (await frame.$('canvas[data-testid="mask-canvas"]'))!;
+  const before = Number(await canvas.evaluate((c) => c.dataset.version));
+  await page.bringToFront();
+  await canvas.click({ offset: { x: point.x * scale, y: point.y * scale }, button });
+  await frame
+    .waitForFunction(
+      (v) => {
+        const c = document.querySelector<HTMLCanvasElement>('canvas[data-testid="mask-canvas"]')!;
+        return Number(c.dataset.version) > v && c.dataset.busy === 'false';
+      },
+      { timeout: 60_000, polling: 100 },
+      before,
+    )
+    .catch(async (error: unknown) => {
+      const status = await frame.$eval('[data-testid="overlay-status"]', (e) => e.textContent).catch(() => '?');
+      throw new Error(`no new mask after the click; the overlay says: ${status}`, { cause: error });
+    });
+}
+
+/** Presses Continue and returns the mask stored in the session it hands to the side panel. */
+async function continueToPanel(frame: Frame): Promise<Uint8Array> {
+  await frame.click('[data-action="continue"]');
+  await frame.waitForFunction(() => document.querySelector('[data-action="continue"]')?.textContent?.includes('Sent'), { timeout: 30_000, polling: 100 });
+  const sessionId = await frame.$eval('canvas[data-testid="mask-canvas"]', (c) => c.getAttribute('data-session'));
+  const session = await step('read the session', () => readSession(panel, sessionId!));
+  return (await step('read the mask', () => readStored(panel, session.mask!))).data;
+}
+
+describe('the loop in Firefox', () => {
+  it('loads as a Firefox MV3 add-on: sidebar, context menu, no offscreen document', async () => {
+    const manifest = await inExtension(async () => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.getManifest(), null);
+    // Firefox reports the manifest's paths as full URLs.
+    expect([manifest.manifest_version, manifest.sidebar_action?.default_panel, manifest.background && 'scripts' in manifest.background ? manifest.background.scripts : manifest.background]).toEqual([3, fox.extensionUrl('sidepanel.html'), [fox.extensionUrl('background.js')]]);
+    expect(manifest.permissions).not.toContain('offscreen');
+    expect(manifest.permissions).not.toContain('sidePanel');
+    const update = (id: string) =>
+      inExtension(async (menuId) => {
+        try {
+          await (globalThis as unknown as { chrome: Chrome }).chrome.contextMenus.update(menuId, {});
+          return 'exists';
+        } catch (error) {
+          return String(error);
+        }
+      }, id);
+    expect(await update('fix-image')).toBe('exists');
+    expect(await update('no-such-item')).not.toBe('exists');
+    // The inference handlers answer from the background event page.
+    expect(await call(panel, 'offscreen.ping', {})).toEqual({ ready: true });
+  });
+
+  it('reports the backend Firefox offers: WebGPU when it has an adapter, else WASM and why', async () => {
+    const offered = await panelPage.evaluate(async () => {
+      const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+      return gpu ? (await gpu.requestAdapter({ powerPreference: 'high-performance' })) !== null : false;
+    });
+    const info = await call<{ backend: string; fallbackReason?: string }>(panel, 'runtime.info', {});
+    expect(info.backend).toBe(offered ? 'webgpu' : 'wasm');
+    if (!offered) expect(info.fallbackReason).toMatch(/WebGPU/);
+    const load = await call<{ backend: string }>(panel, 'models.load', { model: 'sam' });
+    expect(['webgpu', 'wasm']).toContain(load.backend);
+    console.log(`[firefox] WebGPU adapter offered: ${offered}; runtime.info: ${JSON.stringify(info)}; SAM loaded on ${load.backend}`);
+  });
+
+  it('refuses inference requests from a content script (the page side)', async () => {
+    const page = await fox.openPage(`${siteUrl}/gallery.html?test=refuse`);
+    const tabId = await tabIdFor(page.url());
+    const replies = await inExtension(async (id) => {
+      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+      const ask = (to: string, type: string) =>
+        chrome.scripting.executeScript({ target: { tabId: id }, func: (t: string, k: string) => chrome.runtime.sendMessage({ to: t, type: k, payload: {} }), args: [to, type] });
+      const [routed] = await ask('offscreen', 'runtime.info');
+      const [direct] = await ask('offscreen-doc', 'models.release');
+      return [routed?.result, direct?.result] as Reply[];
+    }, tabId);
+    expect(replies).toMatchObject([
+      { ok: false, error: { code: 'refused' } },
+      { ok: false, error: { code: 'refused' } },
+    ]);
+    await page.close();
+  });
+
+  it('opens the overlay over a page image in a closed shadow root; a click there segments the shape (IoU ≥ 0.9)', async () => {
+    const page = await fox.openPage(`${siteUrl}/gallery.html?test=overlay`);
+    await page.waitForSelector('body[data-ready]');
+    expect(await step('open the overlay', () => sendToContent(page, 'content.open-overlay', { srcUrl: `${siteUrl}/img/shapes.png` }))).toEqual({ ok: true, value: { opened: true } });
+    // A closed shadow root: the page cannot reach into the overlay.
+    expect(await page.evaluate(() => { const host = document.querySelector('inpaint-biases-overlay'); return host ? host.shadowRoot : 'no overlay'; })).toBeNull();
+    const frame = await step('the overlay frame', () => overlayFrame(page), 90_000);
+    const scene: Scene = SCENES.shapes; // 1024² shown at 512²
+    await clickNatural(page, frame, shapePoint(scene, 'red-rect'), 0.5);
+    const [red, red2] = [shapeMask(scene, 'red-rect'), shapeMask(scene, 'red-rect-2')];
+    const reds = red.map((v, i) => Math.max(v, red2[i]!));
+    expect(iou(await continueToPanel(frame), reds)).toBeGreaterThanOrEqual(0.9);
+    // Right-click excludes the other rectangle.
+    await clickNatural(page, frame, shapePoint(scene, 'red-rect-2'), 0.5, 'right');
+    expect(iou(await continueToPanel(frame), red)).toBeGreaterThanOrEqual(0.9);
+    await fox.screenshot(page, 'overlay');
+    await page.close();
+  });
+
+  it('CLIP scores the text naming the image’s colours above one that does not', async () => {
+    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+    const result = await call<{ scores: number[] }>(panel, 'clip.score', { image, texts: ['a green valley with a blue river', 'a red desert'] });
+    expect(result.scores[0]!).toBeGreaterThan(result.scores[1]! + 10);
+  });
+
+  it('MI-GAN fills the masked river from the green banks; unmasked pixels stay exact', async () => {
+    const scene = SCENES.river;
+    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+    const river = shapeMask(scene, 'river');
+    const mask = await storeMask(panel, river, scene.width, scene.height);
+    const result = await call<{ result: string }>(panel, 'fill.run', { image, mask });
+    const [before, after] = [await readStored(panel, image), await readStored(panel, result.result)];
+    let changedOutside = 0;
+    let greenInside = 0;
+    let inside = 0;
+    for (let p = 0; p < scene.width * scene.height; p++) {
+      if (river[p] === 0) {
+        for (let c = 0; c < 4; c++) if (after.data[4 * p + c] !== before.data[4 * p + c]) changedOutside++;
+      } else {
+        inside++;
+        if (after.data[4 * p + 1]! > after.data[4 * p + 2]! + 40) greenInside++;
+      }
+    }
+    expect(changedOutside).toBe(0);
+    expect(greenInside / inside).toBeGreaterThan(0.95);
+  });
+
+  it('validates requests in the event page', async () => {
+    expect(await request(panel, 'sam.decode', { embedding: 'x', points: [{ x: 'left', y: 1, label: 1 }] })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('logged no errors in the pages it opened', () => {
+    expect(fox.consoleErrors).toEqual([]);
+  });
+});
