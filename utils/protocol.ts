@@ -14,7 +14,7 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 /** A key in the session store's blob table. */
 export const BlobKey = v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/));
 
-export const ModelId = v.picklist(['sam', 'clip', 'migan']);
+export const ModelId = v.picklist(['sam', 'clip', 'migan', 'lama']);
 export type ModelId = v.InferOutput<typeof ModelId>;
 
 export const Backend = v.picklist(['webgpu', 'wasm']);
