@@ -201,7 +201,13 @@ export class JobQueue {
       before,
       candidates,
       createdAt: Date.now(),
-      ms: { total: performance.now() - started, inpaint: inpaintMs, score: scoreMs },
+      ms: {
+        total: performance.now() - started,
+        inpaint: inpaintMs,
+        score: scoreMs,
+        ...(filled.modelMs !== undefined ? { inpaintModel: filled.modelMs } : {}),
+        scoreModel: scorer.modelMs,
+      },
     };
     if (request.sessionId) await modifySession(request.sessionId, (session) => ({ ...session, results: [...(session.results ?? []), result] }));
     return result;
