@@ -73,6 +73,8 @@ export class Inference {
   }
 
   async release(): Promise<number> {
+    // A released session never answers a pending run: a job would hang.
+    if (this.holds > 0) throw new Error('An inpainting job is running: the models are released after it ends');
     const loaded = [...this.models.values()];
     this.models.clear();
     for (const embedding of this.embeddings.values()) disposeEmbedding(embedding);

@@ -149,7 +149,22 @@ describe(`inpainting and scores (${backend})`, () => {
   });
 
   it('local MI-GAN: fills the river from its banks, every pixel outside the mask exact, the session keeps the result', async () => {
+    await panel.evaluate(() => {
+      const events: unknown[] = [];
+      (globalThis as unknown as { jobEvents: unknown[] }).jobEvents = events;
+      (globalThis as unknown as { chrome: Chrome }).chrome.runtime.onMessage.addListener((message: unknown) => {
+        if (message && typeof message === 'object' && 'event' in message && String(message.event).startsWith('job.')) events.push(message);
+      });
+    });
     const { view, result } = await inpaint({ backend: 'local', prompt: 'green grass', fullPrompt: 'a green valley' });
+    // Progress events per stage, in order, rising; then job.done with the same result the session got.
+    const events = (await panel.evaluate(() => (globalThis as unknown as { jobEvents: unknown[] }).jobEvents)) as { event: string; payload: JobView & { result?: InpaintResult } }[];
+    const progress = events.filter((e) => e.event === 'job.progress' && e.payload.jobId === view.jobId).map((e) => e.payload);
+    expect([...new Set(progress.map((p) => p.stage))]).toEqual(['waiting', 'loading-model', 'scoring-before', 'inpainting', 'scoring-after', 'saving']);
+    expect(progress.map((p) => p.progress)).toEqual([...progress.map((p) => p.progress)].sort((a, b) => a - b));
+    expect(progress.at(-1)).toMatchObject({ state: 'done', progress: 1 });
+    const done = events.find((e) => e.event === 'job.done');
+    expect(done?.payload).toEqual({ jobId: view.jobId, sessionId: expect.any(String), result });
     expect(view, view.error?.message).toMatchObject({ state: 'done', progress: 1 });
     expect(result).toMatchObject({ backend: 'local', model: 'migan', prompt: 'green grass', fullPrompt: 'a green valley', image, mask });
     expect(result!.candidates).toHaveLength(1);
@@ -248,17 +263,45 @@ describe(`inpainting and scores (${backend})`, () => {
   });
 
   it('Cancel: the server sees the connection close, the job ends cancelled, the session gets no result', async () => {
-    a1111.enqueue({ kind: 'edit', delayMs: 60_000 });
-    const sessionId = await newSession();
-    const { jobId } = await call<{ jobId: string }>(panel, 'inpaint.start', { sessionId, image, mask, backend: 'a1111', prompt: 'a brown river', n: 1 });
-    await step('the server gets the request', () => a1111.waitFor((r) => r.path === '/sdapi/v1/img2img', 60_000), 65_000);
-    const running = await jobView(jobId);
-    expect(running).toMatchObject({ state: 'running', stage: 'inpainting' });
-    expect(await call(panel, 'inpaint.cancel', { jobId })).toEqual({ cancelled: true });
-    expect((await waitForJob(jobId)).state).toBe('cancelled');
-    const closed = await a1111.waitFor((r) => r.path === '/sdapi/v1/img2img' && r.done, 5000);
-    expect(closed.closedEarly).toBe(true);
-    expect(((await readSession(panel, sessionId)) as { results?: unknown[] }).results ?? []).toEqual([]);
+    for (const [server, path, backend] of [[a1111, '/sdapi/v1/img2img', 'a1111'], [openai, '/v1/images/edits', 'openai']] as const) {
+      if (server === openai) openai.enqueue('POST /v1/images/edits', { kind: 'edit', delayMs: 60_000 });
+      else a1111.enqueue({ kind: 'edit', delayMs: 60_000 });
+      const sessionId = await newSession();
+      const { jobId } = await call<{ jobId: string }>(panel, 'inpaint.start', { sessionId, image, mask, backend, prompt: 'a brown river', n: 1 });
+      await step(`${backend} gets the request`, () => server.waitFor((r) => r.path === path, 60_000), 65_000);
+      const running = await jobView(jobId);
+      expect(running).toMatchObject({ state: 'running', stage: 'inpainting' });
+      expect(await call(panel, 'inpaint.cancel', { jobId })).toEqual({ cancelled: true });
+      expect((await waitForJob(jobId)).state).toBe('cancelled');
+      const closed = await server.waitFor((r) => r.path === path && r.done, 5000);
+      expect(closed.closedEarly, backend).toBe(true);
+      expect(((await readSession(panel, sessionId)) as { results?: unknown[] }).results ?? []).toEqual([]);
+      expect(await call(panel, 'inpaint.cancel', { jobId })).toEqual({ cancelled: false });
+    }
+  });
+
+  it('jobs run one at a time, first in first out; a queued job waits with its position and can be cancelled before it starts', async () => {
+    a1111.enqueue({ kind: 'edit', delayMs: 1500 });
+    const start = (payload: Record<string, unknown>) => call<{ jobId: string; position: number }>(panel, 'inpaint.start', { image, mask, n: 1, prompt: 'a brown river', ...payload });
+    const first = await start({ backend: 'a1111' });
+    const second = await start({ backend: 'local', prompt: 'green grass' });
+    const third = await start({ backend: 'local' });
+    expect([first.position, second.position, third.position]).toEqual([0, 1, 2]);
+    expect(await jobView(second.jobId)).toMatchObject({ state: 'queued', position: 1 });
+    expect(await call(panel, 'inpaint.cancel', { jobId: third.jobId })).toEqual({ cancelled: true });
+    expect(await jobView(third.jobId)).toMatchObject({ state: 'cancelled' });
+    const done = await waitForJob(second.jobId);
+    expect(done.state, done.error?.message).toBe('done');
+    // The first finished before the second ran.
+    expect((await jobView(first.jobId))?.state).toBe('done');
+  });
+
+  it('models stay loaded while a job runs, even past the idle period', async () => {
+    await configure({ modelIdleSeconds: 0.2 });
+    a1111.enqueue({ kind: 'edit', delayMs: 1500 });
+    const { view } = await inpaint({ backend: 'a1111', prompt: 'a brown river' });
+    expect(view.state, view.error?.message).toBe('done');
+    await configure({ modelIdleSeconds: 300 });
   });
 
   it('a dead server or a broken answer gives a clear error and leaves the session as it was', async () => {
