@@ -3,8 +3,11 @@
  * so closing it loses the jobs with it; the background follows `job.progress` events, and when it
  * finds the document gone before forwarding the next request, it reports the unfinished jobs as
  * failed (an event for open panels, and in every later `jobs.list`) instead of losing them silently.
+ * What it knows lives in `storage.session`, because Chrome also stops this worker when idle
+ * (a remote edit can run for minutes without an event).
  */
 import { browser, type Browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
 import * as v from 'valibot';
 import { emit } from '@/utils/messaging';
 import { EventEnvelope, JobView, type Reply } from '@/utils/protocol';
@@ -16,7 +19,7 @@ export interface JobTracker {
   /** Call before forwarding a request to the offscreen document. */
   beforeForward(): Promise<void>;
   /** Adds the lost jobs to a `jobs.list` reply. */
-  withLostJobs(reply: Reply): Reply;
+  withLostJobs(reply: Reply): Promise<Reply>;
   stop(): void;
 }
 
@@ -28,10 +31,27 @@ async function offscreenDocumentExists(): Promise<boolean> {
   return contexts.length > 0;
 }
 
+const Tracked = v.object({ unfinished: v.record(v.string(), JobView), lost: v.array(JobView) });
+type Tracked = v.InferOutput<typeof Tracked>;
+const trackedJobs = storage.defineItem<Tracked>('session:inpaintTrackedJobs', { fallback: { unfinished: {}, lost: [] } });
+
 export function trackInpaintJobs(): JobTracker {
-  const unfinished = new Map<string, JobView>();
-  const lost: JobView[] = [];
   const offscreenUrl = browser.runtime.getURL('/offscreen.html');
+  /** The last state seen per job since this worker started. */
+  const seen = new Map<string, JobView['state']>();
+  // Reads and writes in order, so concurrent events never overwrite each other's change.
+  let queue: Promise<unknown> = Promise.resolve();
+  const change = <T>(update: (tracked: Tracked) => T): Promise<T> => {
+    const next = queue.then(async () => {
+      const stored = v.safeParse(Tracked, await trackedJobs.getValue());
+      const tracked = stored.success ? stored.output : { unfinished: {}, lost: [] };
+      const result = update(tracked);
+      await trackedJobs.setValue(tracked);
+      return result;
+    });
+    queue = next.catch(() => undefined);
+    return next;
+  };
 
   const listener = (raw: unknown, sender: Browser.runtime.MessageSender) => {
     if (sender.url?.split('#')[0] !== offscreenUrl) return undefined;
@@ -39,24 +59,34 @@ export function trackInpaintJobs(): JobTracker {
     if (!envelope.success || envelope.output.event !== 'job.progress') return undefined;
     const job = v.safeParse(JobView, envelope.output.payload);
     if (!job.success) return undefined;
-    if (job.output.state === 'queued' || job.output.state === 'running') unfinished.set(job.output.jobId, job.output);
-    else unfinished.delete(job.output.jobId);
+    const view = job.output;
+    // Only state changes matter here; progress within a state is not worth a storage write.
+    if (seen.get(view.jobId) === view.state) return undefined;
+    seen.set(view.jobId, view.state);
+    void change((tracked) => {
+        if (view.state === 'queued' || view.state === 'running') tracked.unfinished[view.jobId] = view;
+      else delete tracked.unfinished[view.jobId];
+    });
     return undefined;
   };
   browser.runtime.onMessage.addListener(listener);
 
   return {
     async beforeForward() {
-      if (unfinished.size === 0 || (await offscreenDocumentExists())) return;
-      for (const job of unfinished.values()) {
-        const failed: JobView = { ...job, state: 'failed', position: 0, error: { code: 'document-closed', message: LOST_MESSAGE } };
-        lost.unshift(failed);
-        emit('job.progress', failed);
-      }
-      unfinished.clear();
-      lost.splice(MAX_LOST);
+      await queue;
+      const stored = v.safeParse(Tracked, await trackedJobs.getValue());
+      if (!stored.success || Object.keys(stored.output.unfinished).length === 0 || (await offscreenDocumentExists())) return;
+      const failed = await change((tracked) => {
+        const jobs = Object.values(tracked.unfinished).map((job): JobView => ({ ...job, state: 'failed', position: 0, error: { code: 'document-closed', message: LOST_MESSAGE } }));
+        tracked.unfinished = {};
+        tracked.lost = [...jobs, ...tracked.lost].slice(0, MAX_LOST);
+        return jobs;
+      });
+      for (const job of failed) emit('job.progress', job);
     },
-    withLostJobs(reply) {
+    async withLostJobs(reply) {
+      const stored = v.safeParse(Tracked, await trackedJobs.getValue());
+      const lost = stored.success ? stored.output.lost : [];
       if (!reply.ok || lost.length === 0) return reply;
       const parsed = v.safeParse(v.object({ jobs: v.array(JobView) }), reply.value);
       if (!parsed.success) return reply;

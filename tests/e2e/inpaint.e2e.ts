@@ -281,7 +281,7 @@ describe(`inpainting and scores (${backend})`, () => {
   });
 
   it('jobs run one at a time, first in first out; a queued job waits with its position and can be cancelled before it starts', async () => {
-    a1111.enqueue({ kind: 'edit', delayMs: 1500 });
+    a1111.enqueue({ kind: 'edit', delayMs: 4000 });
     const start = (payload: Record<string, unknown>) => call<{ jobId: string; position: number }>(panel, 'inpaint.start', { image, mask, n: 1, prompt: 'a brown river', ...payload });
     const first = await start({ backend: 'a1111' });
     const second = await start({ backend: 'local', prompt: 'green grass' });
@@ -290,6 +290,9 @@ describe(`inpainting and scores (${backend})`, () => {
     expect(await jobView(second.jobId)).toMatchObject({ state: 'queued', position: 1 });
     expect(await call(panel, 'inpaint.cancel', { jobId: third.jobId })).toEqual({ cancelled: true });
     expect(await jobView(third.jobId)).toMatchObject({ state: 'cancelled' });
+    // The server's own progress moves the job's (A1111 /sdapi/v1/progress, polled each second).
+    await expect.poll(async () => (await jobView(first.jobId))?.message ?? '', { timeout: 10_000 }).toMatch(/A1111 at 127\.0\.0\.1:\d+: \d+ %/);
+    expect(a1111.requests.some((r) => r.path.startsWith('/sdapi/v1/progress'))).toBe(true);
     const done = await waitForJob(second.jobId);
     expect(done.state, done.error?.message).toBe('done');
     // The first finished before the second ran.

@@ -1,5 +1,6 @@
 /**
  * A local Automatic1111 / Forge API stub for tests (real HTTP on 127.0.0.1): `POST /sdapi/v1/img2img`
+ * (and `GET /sdapi/v1/progress`, the fraction of a delayed answer's delay that has passed)
  * decodes the init image and the mask it received (white = inpaint), records them, and answers
  * `batch_size` images in which the masked region is painted with the colour the prompt names and
  * every other pixel is changed too (see paint.ts). Scripted per request like the OpenAI stub:
@@ -45,6 +46,12 @@ const decodeBase64Png = (b64: unknown) => (typeof b64 === 'string' ? decodePng(B
 
 export async function startA1111Stub(): Promise<A1111Stub> {
   const server = await startOpenAiStub();
+  /** The img2img being answered: when it started and how long it takes (for /sdapi/v1/progress). */
+  let inFlight: { since: number; delayMs: number } | undefined;
+  server.route('GET', '/sdapi/v1/progress', (request, _req, res) => {
+    const progress = inFlight ? Math.min(1, (performance.now() - inFlight.since) / inFlight.delayMs) : 0;
+    sendJson(res, request, 200, { progress, eta_relative: 0, state: {}, current_image: null, textinfo: null });
+  });
   server.route('POST', '/sdapi/v1/img2img', async (request, _req, res) => {
     const payload = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
     const initImages = Array.isArray(payload.init_images) ? payload.init_images : [];
@@ -73,7 +80,11 @@ export async function startA1111Stub(): Promise<A1111Stub> {
     if (!image || !edit || edit.width !== image.width || edit.height !== image.height) {
       return sendJson(res, request, 422, { detail: 'init_images and mask must be PNGs of the same size' });
     }
-    if (behaviour.delayMs) await sleep(behaviour.delayMs);
+    if (behaviour.delayMs) {
+      inFlight = { since: performance.now(), delayMs: behaviour.delayMs };
+      await sleep(behaviour.delayMs);
+      inFlight = undefined;
+    }
     if (res.destroyed) return;
     const count = typeof payload.batch_size === 'number' ? payload.batch_size : 1;
     const rgb = colourNamedIn(typeof payload.prompt === 'string' ? payload.prompt : '');

@@ -35,6 +35,7 @@ export function a1111Backend(settings: A1111Settings): FillBackend {
       denoise: settings.denoise,
     });
     onProgress(0.1, `Sent to A1111 at ${host}`);
+    const stopPolling = pollProgress(settings.baseUrl, signal, (fraction) => onProgress(0.1 + 0.8 * fraction, `A1111 at ${host}: ${Math.round(fraction * 100)} %`));
     let response: Response;
     try {
       response = await fetch(`${settings.baseUrl}/sdapi/v1/img2img`, {
@@ -46,6 +47,8 @@ export function a1111Backend(settings: A1111Settings): FillBackend {
     } catch (error) {
       if (signal.aborted) throw new InpaintError('cancelled', 'Cancelled.');
       throw new InpaintError('unreachable', `Could not reach the A1111 server at ${host}: is it running with --api? (${error instanceof Error ? error.message : String(error)})`);
+    } finally {
+      stopPolling();
     }
     if (!response.ok) {
       throw new InpaintError('server-error', `The A1111 server at ${host} failed with HTTP ${response.status}${response.status === 404 ? ': start it with --api' : ''}.`);
@@ -71,5 +74,31 @@ export function a1111Backend(settings: A1111Settings): FillBackend {
       })),
     );
     return { rect: { x: 0, y: 0, width: image.width, height: image.height }, outputs, model: `A1111 at ${host}` };
+  };
+}
+
+const PROGRESS_INTERVAL_MS = 1000;
+
+/**
+ * A1111 reports the running generation's progress at `/sdapi/v1/progress` (0..1). Polled while
+ * img2img runs; a server without it (or any failure) just leaves the progress where it was.
+ */
+function pollProgress(baseUrl: string, signal: AbortSignal, onFraction: (fraction: number) => void): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const poll = async () => {
+    try {
+      const response = await fetch(`${baseUrl}/sdapi/v1/progress?skip_current_image=true`, { signal });
+      const body: unknown = response.ok ? await response.json() : undefined;
+      if (!stopped && body && typeof body === 'object' && 'progress' in body && typeof body.progress === 'number' && body.progress > 0) onFraction(Math.min(1, body.progress));
+    } catch {
+      // Progress is a nicety: never fail the job over it.
+    }
+    if (!stopped) timer = setTimeout(() => void poll(), PROGRESS_INTERVAL_MS);
+  };
+  timer = setTimeout(() => void poll(), PROGRESS_INTERVAL_MS);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
   };
 }
