@@ -39,14 +39,22 @@ export function trackInpaintJobs(): JobTracker {
   const offscreenUrl = browser.runtime.getURL('/offscreen.html');
   /** The last state seen per job since this worker started. */
   const seen = new Map<string, JobView['state']>();
-  // Reads and writes in order, so concurrent events never overwrite each other's change.
+  // Only this module writes the item: after one read, memory mirrors it (no storage read per request).
+  let loaded: Promise<Tracked> | undefined;
+  const tracked = (): Promise<Tracked> => {
+    loaded ??= trackedJobs.getValue().then((value) => {
+      const parsed = v.safeParse(Tracked, value);
+      return parsed.success ? parsed.output : { unfinished: {}, lost: [] };
+    });
+    return loaded;
+  };
+  // Changes apply in order, so concurrent events never overwrite each other's.
   let queue: Promise<unknown> = Promise.resolve();
-  const change = <T>(update: (tracked: Tracked) => T): Promise<T> => {
+  const change = <T>(update: (current: Tracked) => T): Promise<T> => {
     const next = queue.then(async () => {
-      const stored = v.safeParse(Tracked, await trackedJobs.getValue());
-      const tracked = stored.success ? stored.output : { unfinished: {}, lost: [] };
-      const result = update(tracked);
-      await trackedJobs.setValue(tracked);
+      const current = await tracked();
+      const result = update(current);
+      await trackedJobs.setValue(current);
       return result;
     });
     queue = next.catch(() => undefined);
@@ -63,9 +71,9 @@ export function trackInpaintJobs(): JobTracker {
     // Only state changes matter here; progress within a state is not worth a storage write.
     if (seen.get(view.jobId) === view.state) return undefined;
     seen.set(view.jobId, view.state);
-    void change((tracked) => {
-        if (view.state === 'queued' || view.state === 'running') tracked.unfinished[view.jobId] = view;
-      else delete tracked.unfinished[view.jobId];
+    void change((current) => {
+      if (view.state === 'queued' || view.state === 'running') current.unfinished[view.jobId] = view;
+      else delete current.unfinished[view.jobId];
     });
     return undefined;
   };
@@ -74,19 +82,17 @@ export function trackInpaintJobs(): JobTracker {
   return {
     async beforeForward() {
       await queue;
-      const stored = v.safeParse(Tracked, await trackedJobs.getValue());
-      if (!stored.success || Object.keys(stored.output.unfinished).length === 0 || (await offscreenDocumentExists())) return;
-      const failed = await change((tracked) => {
-        const jobs = Object.values(tracked.unfinished).map((job): JobView => ({ ...job, state: 'failed', position: 0, error: { code: 'document-closed', message: LOST_MESSAGE } }));
-        tracked.unfinished = {};
-        tracked.lost = [...jobs, ...tracked.lost].slice(0, MAX_LOST);
+      if (Object.keys((await tracked()).unfinished).length === 0 || (await offscreenDocumentExists())) return;
+      const failed = await change((current) => {
+        const jobs = Object.values(current.unfinished).map((job): JobView => ({ ...job, state: 'failed', position: 0, error: { code: 'document-closed', message: LOST_MESSAGE } }));
+        current.unfinished = {};
+        current.lost = [...jobs, ...current.lost].slice(0, MAX_LOST);
         return jobs;
       });
       for (const job of failed) emit('job.progress', job);
     },
     async withLostJobs(reply) {
-      const stored = v.safeParse(Tracked, await trackedJobs.getValue());
-      const lost = stored.success ? stored.output.lost : [];
+      const { lost } = await tracked();
       if (!reply.ok || lost.length === 0) return reply;
       const parsed = v.safeParse(v.object({ jobs: v.array(JobView) }), reply.value);
       if (!parsed.success) return reply;
