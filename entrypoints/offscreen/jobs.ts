@@ -9,8 +9,9 @@ import { pasteThroughMask } from '@/utils/inpaint/crop';
 import { isOnThisMachine } from '@/utils/inpaint/privacy';
 import { rankByScore, scoreDelta } from '@/utils/inpaint/scores';
 import { hostOf } from '@/utils/llm/config';
+import type { RGBAImage } from '@/utils/image/types';
 import { feather } from '@/utils/mask/morphology';
-import type { InpaintCandidate, InpaintRequest, InpaintResult, JobView, ResponseOf } from '@/utils/protocol';
+import type { InpaintCandidate, InpaintRequest, InpaintResult, JobView, ResponseOf, ScorePair } from '@/utils/protocol';
 import { modifySession } from '@/utils/session-store';
 import { a1111Backend } from './backends/a1111';
 import { localBackend } from './backends/local';
@@ -24,6 +25,8 @@ import { createScorer } from './scoring';
 export const DEFAULT_FEATHER = 4;
 /** Finished jobs kept for `jobs.list`. */
 const KEEP_FINISHED = 20;
+/** "Before" scores kept: trying several backends on one image and mask scores it once. */
+const KEEP_BEFORE_SCORES = 16;
 
 type JobState = JobView['state'];
 type JobStage = JobView['stage'];
@@ -47,6 +50,8 @@ const STAGES: Record<JobStage, [number, number]> = {
 export class JobQueue {
   private jobs: Job[] = [];
   private running = false;
+  /** Stored images and masks never change under their key, so their scores for the same prompts do not either. */
+  private beforeScores = new Map<string, ScorePair>();
 
   constructor(private readonly inference: Inference) {}
 
@@ -121,8 +126,9 @@ export class JobQueue {
     const release = this.inference.hold(); // no idle release of the models mid-job
     this.update(job, { state: 'running', position: 0 });
     try {
-      const result = await this.work(job);
-      this.finish(job, 'done', { message: `${result.candidates.length} candidate${result.candidates.length === 1 ? '' : 's'} from ${result.model}` });
+      const { result, unsaved } = await this.work(job);
+      const made = `${result.candidates.length} candidate${result.candidates.length === 1 ? '' : 's'} from ${result.model}`;
+      this.finish(job, 'done', { message: unsaved ? `${made}, ${unsaved}` : made });
       emit('job.done', { jobId: job.view.jobId, ...(job.request.sessionId ? { sessionId: job.request.sessionId } : {}), result });
     } catch (error) {
       if (job.controller.signal.aborted) this.finish(job, 'cancelled', { message: 'Cancelled.' });
@@ -135,7 +141,8 @@ export class JobQueue {
     }
   }
 
-  private async work(job: Job): Promise<InpaintResult> {
+  /** Runs the job; `unsaved` says why the result could not be added to its session (it was deleted meanwhile). */
+  private async work(job: Job): Promise<{ result: InpaintResult; unsaved?: string }> {
     const { request } = job;
     const { signal } = job.controller;
     const checkCancelled = () => {
@@ -143,18 +150,16 @@ export class JobQueue {
     };
     const started = performance.now();
     this.stage(job, 'loading-model');
-    const settings = await send('settings.inpaint', {});
+    const [settings, image, clip] = await Promise.all([send('settings.inpaint', {}), loadImage(request.image), this.inference.model('clip')]);
     const backend = this.backendFor(request, settings);
-    const image = await loadImage(request.image);
     const mask = await loadMask(request.mask, image.width, image.height);
-    const clip = await this.inference.model('clip');
     checkCancelled();
 
     this.stage(job, 'scoring-before');
     const fullPrompt = request.fullPrompt?.trim() || request.prompt;
     const scoreStart = performance.now();
     const scorer = await createScorer(clip, fullPrompt, { mask, regionPrompt: request.prompt });
-    const before = await scorer.score(image);
+    const before = await this.scoreBefore(JSON.stringify([request.image, request.mask, fullPrompt, request.prompt]), () => scorer.score(image));
     let scoreMs = performance.now() - scoreStart;
     checkCancelled();
 
@@ -171,7 +176,7 @@ export class JobQueue {
     const pasted = filled.outputs.map((output) => ({ ...output, image: pasteThroughMask(image, output.image, filled.rect, alpha) }));
     const inpaintMs = performance.now() - inpaintStart;
 
-    const scored: { image: (typeof pasted)[number]['image']; seed?: number; scores: InpaintCandidate['scores'] }[] = [];
+    const scored: { image: RGBAImage; seed?: number; scores: ScorePair }[] = [];
     const afterStart = performance.now();
     for (const [i, candidate] of pasted.entries()) {
       this.stage(job, 'scoring-after', i / pasted.length);
@@ -209,8 +214,27 @@ export class JobQueue {
         scoreModel: scorer.modelMs,
       },
     };
-    if (request.sessionId) await modifySession(request.sessionId, (session) => ({ ...session, results: [...(session.results ?? []), result] }));
-    return result;
+    if (request.sessionId) {
+      try {
+        await modifySession(request.sessionId, (session) => ({ ...session, results: [...(session.results ?? []), result] }));
+      } catch (error) {
+        // The session was deleted meanwhile: the candidates are stored and job.done still carries them.
+        return { result, unsaved: `not saved to its session: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    }
+    return { result };
+  }
+
+  private async scoreBefore(key: string, score: () => Promise<ScorePair>): Promise<ScorePair> {
+    const known = this.beforeScores.get(key);
+    if (known) return known;
+    const scores = await score();
+    this.beforeScores.set(key, scores);
+    for (const oldest of this.beforeScores.keys()) {
+      if (this.beforeScores.size <= KEEP_BEFORE_SCORES) break;
+      this.beforeScores.delete(oldest);
+    }
+    return scores;
   }
 
   /** The backend the request names, with the user's settings; refuses remote servers off this machine when pixels must stay. */

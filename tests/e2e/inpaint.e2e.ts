@@ -380,6 +380,13 @@ describe(`inpainting and scores (${backend})`, () => {
     expect(await ask('inpaint.config.set', { ...set.value, openaiBaseUrl: 'ftp://nowhere' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/OpenAI server/) } });
   });
 
+  it('a session deleted while its job ran: the job still finishes and says the result was not saved there', async () => {
+    const { jobId } = await call<{ jobId: string }>(panel, 'inpaint.start', { sessionId: 'deleted-session', image, mask, backend: 'local', prompt: 'green grass', n: 1 });
+    const view = await waitForJob(jobId);
+    expect(view.state, view.error?.message).toBe('done');
+    expect(view.message).toMatch(/1 candidate from migan, not saved to its session: This editing session no longer exists/);
+  });
+
   it('refuses malformed requests with the field named', async () => {
     expect(await request(panel, 'inpaint.start', { image, mask, backend: 'midjourney', prompt: 'x', n: 1 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await request(panel, 'inpaint.start', { image, mask, backend: 'local', prompt: 'x', n: 9 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
