@@ -164,8 +164,11 @@ export async function benchInpaintJob(panel: Page, siteUrl: string, runs: number
   const mask = await storeMask(panel, shapeMask(scene, 'river'), scene.width, scene.height);
   const created = await timedCall<{ sessionId: string }>(panel, 'session.create', { image, width: scene.width, height: scene.height, source: { pageUrl: `${siteUrl}/bench` } }, 'background');
   const sessionId = created.value.sessionId;
+  let run = 0;
   const one = async (): Promise<JobRun> => {
-    const { value } = await timedCall<{ jobId: string }>(panel, 'inpaint.start', { sessionId, image, mask, backend: 'local', prompt: 'green grass', fullPrompt: scene.alt, n: 1 });
+    // A new region prompt each run: the job reuses the "before" scores of a repeated request, and the bench measures a whole job.
+    const prompt = `green grass ${run++}`;
+    const { value } = await timedCall<{ jobId: string }>(panel, 'inpaint.start', { sessionId, image, mask, backend: 'local', prompt, fullPrompt: scene.alt, n: 1 });
     for (;;) {
       const { value: list } = await timedCall<{ jobs: { jobId: string; state: string; error?: { message: string } }[] }>(panel, 'jobs.list', {});
       const job = list.jobs.find((j) => j.jobId === value.jobId);
