@@ -106,14 +106,25 @@ export async function releaseModel(model: LoadedModel): Promise<void> {
   for (const session of Object.values<ort.InferenceSession>(model.sessions)) await session.release();
 }
 
-/** Runs a session and returns its outputs with the time spent inside ONNX Runtime. */
+/** The last run queued on each session: runs on one session never overlap. */
+const lastRun = new WeakMap<ort.InferenceSession, Promise<unknown>>();
+
+/**
+ * Runs a session and returns its outputs with the time spent inside ONNX Runtime. Runs on the
+ * same session wait for each other: two at once on the WebGPU provider never finish in Firefox
+ * (measured: two concurrent SAM decodes, e.g. the overlay's warm-up and a click, both hang).
+ */
 export async function timedRun(
   session: ort.InferenceSession,
   feeds: Record<string, ort.Tensor>,
 ): Promise<{ outputs: ort.InferenceSession.OnnxValueMapType; ms: number }> {
-  const start = performance.now();
-  const outputs = await session.run(feeds);
-  return { outputs, ms: performance.now() - start };
+  const run = (lastRun.get(session) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+    const start = performance.now();
+    const outputs = await session.run(feeds);
+    return { outputs, ms: performance.now() - start };
+  });
+  lastRun.set(session, run);
+  return run;
 }
 
 /** Feeds only the inputs the session declares: exports differ (e.g. CLIP text with or without attention_mask). */

@@ -5,6 +5,8 @@ import { devicePreference, modelHost, modelIdleSeconds } from '@/utils/settings'
 import { createContextMenu, FIX_IMAGE_MENU_ID, openEditor } from './editor';
 import { askInferenceHere } from './inference-host';
 import { askOffscreen } from './offscreen-lifecycle';
+import { serveInpaintSettings } from './inpaint'; // inpainting (issue #5)
+import { trackInpaintJobs } from './inpaint-jobs';
 import { restrictStorageToTrustedContexts, serveRefinement } from './refine'; // LLM refinement (issue #4)
 import { claimNonce, registerNonce } from './overlay-nonces';
 import { captureTabRegion, fetchPageImage } from './page-images';
@@ -30,6 +32,11 @@ export default defineBackground(() => {
   void restrictStorageToTrustedContexts();
   serveRefinement(isExtensionPage);
   // ---- end LLM refinement ----
+
+  // ---- Inpainting (issue #5): settings for pages and the offscreen document; jobs lost with a closed document ----
+  serveInpaintSettings(isExtensionPage);
+  const inpaintJobs = trackInpaintJobs();
+  // ---- end inpainting ----
 
   serve(
     'background',
@@ -59,7 +66,12 @@ export default defineBackground(() => {
         if (!isExtensionPage(sender)) {
           return Promise.resolve({ ok: false, error: { code: 'refused', message: `${type}: not allowed from this sender` } });
         }
-        return import.meta.env.FIREFOX ? askInferenceHere(type, payload) : askOffscreen(type, payload);
+        // Firefox: inference runs in this event page, which stays awake while jobs run (no document to lose).
+        if (import.meta.env.FIREFOX) return askInferenceHere(type, payload);
+        return inpaintJobs
+          .beforeForward()
+          .then(() => askOffscreen(type, payload))
+          .then((reply) => (type === 'jobs.list' ? inpaintJobs.withLostJobs(reply) : reply));
       },
     },
   );

@@ -10,8 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inPage, launchFirefox, type FirefoxHarness } from '../harness/firefox';
 import { connectHub } from '../harness/hub';
-import { SCENES, shapePoint } from '../harness/scenes';
-import { call, request, storeImageFromUrl, step, type InPage } from '../e2e/support';
+import { SCENES, shapeMask, shapePoint } from '../harness/scenes';
+import { startOpenAiStub, type OpenAiStub } from '../servers/openai-stub';
+import type { InpaintResult } from '../../utils/protocol';
+import { call, readSession, request, storeImageFromUrl, storeMask, step, type Chrome, type InPage, type Reply } from '../e2e/support';
 
 const IDLE_TIMEOUT_MS = 2_000;
 const SLOW_LOAD_MS = 8_000;
@@ -21,8 +23,10 @@ const modelsDir = inject('modelsDir');
 
 let fox: FirefoxHarness;
 let panel: InPage;
+let openai: OpenAiStub;
 
 beforeAll(async () => {
+  openai = await startOpenAiStub();
   fox = await launchFirefox({ idleTimeoutMs: IDLE_TIMEOUT_MS });
   await fox.setSettings({ modelHost: hub.url });
   panel = inPage(await fox.openExtensionPage('sidepanel.html'));
@@ -30,6 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub.clearFaults();
   await fox?.close();
+  await openai?.close();
 });
 
 /** Bytes of the largest file of one test-model repo (files download in parallel, each at the fault's rate). */
@@ -77,6 +82,30 @@ describe('the Firefox event page and its idle timeout', () => {
     expect(await decode(embedding)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/expired/) } });
     // Woken by that request, it serves again.
     expect(await decode(await encodeShapes())).toMatchObject({ ok: true });
+  });
+
+  it('finishes an inpainting job that waits on a slow image server for several idle timeouts, with nobody asking; the session keeps its result', async () => {
+    const KEY = 'sk-firefox-e2e-key';
+    await fox.setSettings({ openaiImageBaseUrl: openai.baseUrl, openaiImageModel: 'gpt-image-1', llmApiKeys: { [openai.url]: KEY }, neverSendPixels: false });
+    const serverDelayMs = 4 * IDLE_TIMEOUT_MS;
+    openai.enqueue('POST /v1/images/edits', { kind: 'edit', delayMs: serverDelayMs });
+    const scene = SCENES.river;
+    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+    const mask = await storeMask(panel, shapeMask(scene, 'river'), scene.width, scene.height);
+    const created = await panel.evaluate(
+      (payload) => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.sendMessage({ to: 'background', type: 'session.create', payload }) as Promise<Reply<{ sessionId: string }>>,
+      { image, width: scene.width, height: scene.height, source: { pageUrl: `${siteUrl}/gallery.html?test=firefox-job` } },
+    );
+    const sessionId = created.value!.sessionId;
+    const { jobId } = await call<{ jobId: string }>(panel, 'inpaint.start', { sessionId, image, mask, n: 1, feather: 4, backend: 'openai', prompt: 'a brown river' });
+
+    // Nothing talks to the extension from here on: the job alone must keep its event page alive.
+    await expect.poll(() => openai.requests.some((r) => r.path === '/v1/images/edits'), { timeout: 60_000, interval: 200 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, serverDelayMs + 2 * IDLE_TIMEOUT_MS));
+    const session = (await readSession(panel, sessionId)) as { results?: InpaintResult[] };
+    const result = session.results?.find((r) => r.jobId === jobId);
+    expect(result, 'the job never saved its result: the event page was suspended while it waited').toBeDefined();
+    expect(result!.candidates).toHaveLength(1);
   });
 
   it('keeps the event page alive while a request waits on a stalled download (no progress, no events)', async () => {

@@ -2,13 +2,15 @@
  * The product's loop in Firefox ESR: the add-on loads (sidebar, context menu, no offscreen
  * document), the background event page runs the test models on the backend Firefox offers, the
  * overlay opens over a page image in its closed shadow root and a click there segments the shape
- * (IoU ≥ 0.9), and CLIP and MI-GAN run in the event page. Driven from an extension page opened as a
+ * (IoU ≥ 0.9), CLIP and MI-GAN run in the event page, and so does a local inpainting job. Driven from an extension page opened as a
  * tab, as the side panel drives it.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'puppeteer-core';
 import { inPage, launchFirefox, type FirefoxHarness } from '../harness/firefox';
 import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
+import type { InpaintResult, JobView } from '../../utils/protocol';
+import { decodeMaskRle } from '../../utils/mask/rle';
 import { call, readSession, readStored, request, step, storeImageFromUrl, storeMask, type Chrome, type InPage, type Reply } from '../e2e/support';
 
 const siteUrl = inject('siteUrl');
@@ -95,7 +97,8 @@ async function clickNatural(page: Page, frame: Frame, point: { x: number; y: num
     )
     .catch(async (error: unknown) => {
       const status = await frame.$eval('[data-testid="overlay-status"]', (e) => e.textContent).catch(() => '?');
-      throw new Error(`no new mask after the click; the overlay says: ${status}`, { cause: error });
+      const state = await frame.$eval('canvas[data-testid="mask-canvas"]', (c) => JSON.stringify({ ...(c as HTMLCanvasElement).dataset })).catch(() => '?');
+      throw new Error(`no new mask after the click; the overlay says: ${status}; its canvas: ${state}`, { cause: error });
     });
 }
 
@@ -206,6 +209,40 @@ describe('the loop in Firefox', () => {
     }
     expect(changedOutside).toBe(0);
     expect(greenInside / inside).toBeGreaterThan(0.95);
+  });
+
+  it('runs a local MI-GAN inpainting job in the event page: the session keeps a result whose region score rose', async () => {
+    const scene = SCENES.river;
+    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+    const mask = await storeMask(panel, shapeMask(scene, 'river'), scene.width, scene.height);
+    const created = await panel.evaluate(
+      (payload) => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.sendMessage({ to: 'background', type: 'session.create', payload }) as Promise<Reply<{ sessionId: string }>>,
+      { image, width: scene.width, height: scene.height, source: { pageUrl: `${siteUrl}/gallery.html?test=firefox-local-job` } },
+    );
+    const sessionId = created.value!.sessionId;
+    const { jobId } = await call<{ jobId: string }>(panel, 'inpaint.start', { sessionId, image, mask, n: 1, feather: 4, backend: 'local', prompt: 'green grass' });
+    const view = await step('the job finishes', async () => {
+      for (;;) {
+        const { jobs } = await call<{ jobs: JobView[] }>(panel, 'jobs.list', {});
+        const job = jobs.find((j) => j.jobId === jobId);
+        if (job && ['done', 'failed', 'cancelled'].includes(job.state)) return job;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }, 90_000);
+    expect(view.state, view.error?.message).toBe('done');
+    const session = (await readSession(panel, sessionId)) as { results?: InpaintResult[] };
+    const result = session.results?.find((r) => r.jobId === jobId);
+    expect(result).toMatchObject({ backend: 'local', model: 'migan' });
+    expect(result!.candidates[0]!.delta.region!).toBeGreaterThan(0);
+  });
+
+  it('answers two decodes at once on the same model (ONNX Runtime runs them one after the other)', async () => {
+    const image = await storeImageFromUrl(panel, `${siteUrl}/img/shapes.png`);
+    const { embedding } = await call<{ embedding: string }>(panel, 'sam.encode', { image });
+    const decode = (shape: string) => call<{ rle: string }>(panel, 'sam.decode', { embedding, points: [{ ...shapePoint(SCENES.shapes, shape), label: 1 }] });
+    const [red, green] = await step('two decodes at once', () => Promise.all([decode('red-rect'), decode('green-disc')]));
+    expect(iou(decodeMaskRle(green.rle, 1024 * 1024), shapeMask(SCENES.shapes, 'green-disc'))).toBeGreaterThanOrEqual(0.9);
+    expect(red.rle).not.toBe(green.rle);
   });
 
   it('validates requests in the event page', async () => {
