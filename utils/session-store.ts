@@ -39,7 +39,7 @@ export interface EditSession {
   height: number;
   mask?: string;
   /** The prompts the user settled on (original full-image prompt, region prompt, negative). */
-  prompt?: { original: string; region: string; negative?: string };
+  prompt?: { original: string; region: string; negative?: string; intent?: string };
   /** Finished inpainting jobs, oldest first (appended by the offscreen jobs; issue #5). */
   results?: InpaintResult[];
   /**
@@ -175,8 +175,8 @@ export async function sessionFootprints(): Promise<SessionFootprint[]> {
  * those in `keep`), then blobs no session refers to that are older than an hour. Returns the
  * deleted session ids.
  */
-export async function pruneStore(policy: RetentionPolicy, keep: ReadonlySet<string>, now = Date.now()): Promise<string[]> {
-  const pruned = sessionsToPrune(await sessionFootprints(), policy, keep);
+export async function pruneStore(policy: RetentionPolicy, keep: Iterable<string>, now = Date.now()): Promise<string[]> {
+  const pruned = sessionsToPrune(await sessionFootprints(), policy, new Set(keep));
   for (const id of pruned) await deleteSession(id);
   const database = await open();
   const referenced = new Set((await database.getAll('sessions')).flatMap((session) => [...sessionBlobKeys(session)]));

@@ -54,13 +54,14 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-/**
- * `{stem}-{suffix}.{extension}`: the stem is the image file's name, else the first words of its
- * alt text, else the page's host, else "image".
- */
-export function exportFileName(source: NameSource, suffix = 'fixed', extension = 'png'): string {
+/** A short name for the image: its file's name, else the first words of its alt text, else the page's host, else "image". */
+export function imageStem(source: NameSource): string {
   const altWords = source.alt?.split(/\s+/).filter(Boolean).slice(0, 6).join(' ');
   const candidates = [fileStem(source.srcUrl), altWords, hostOf(source.pageUrl)];
-  const stem = candidates.map((c) => (c ? clean(c) : '')).find((c) => c.length > 0) ?? 'image';
-  return `${stem}-${clean(suffix) || 'fixed'}.${extension}`;
+  return candidates.map((c) => (c ? clean(c) : '')).find((c) => c.length > 0) ?? 'image';
+}
+
+/** `{stem}-{suffix}.{extension}`, e.g. `river-fixed.png`. */
+export function exportFileName(source: NameSource, suffix = 'fixed', extension = 'png'): string {
+  return `${imageStem(source)}-${clean(suffix) || 'fixed'}.${extension}`;
 }
