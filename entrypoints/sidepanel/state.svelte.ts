@@ -8,7 +8,8 @@ export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 export class PanelState {
   runtime = $state<RuntimeInfo | undefined>();
   runtimeError = $state<string | undefined>();
-  status = $state<Record<ModelName, ModelStatus>>({ sam: 'idle', clip: 'idle', migan: 'idle' });
+  /** Per model; absent means not asked for yet. */
+  status = $state<Partial<Record<ModelName, ModelStatus>>>({});
   errors = $state<Partial<Record<ModelName, string>>>({});
   /** Bytes per model file while downloading. */
   progress = $state<Record<string, { loaded: number; total: number; fromCache: boolean }>>({});
