@@ -17,8 +17,6 @@ export interface Prompts {
   intent: string;
 }
 
-const PROMPT_SAVE_DELAY_MS = 300;
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -54,7 +52,6 @@ export class EditorState {
   readonly maskArea = $derived(this.mask ? this.mask.reduce((n, m) => n + (m > 0 ? 1 : 0), 0) : 0);
 
   private openSeq = 0;
-  private promptTimer: ReturnType<typeof setTimeout> | undefined;
   /** Blobs read so far (not reactive: a cache). */
   private blobs: Record<string, Blob> = {};
 
@@ -69,7 +66,6 @@ export class EditorState {
       await this.show(session, seq);
       if (seq !== this.openSeq) return;
       if (switching) {
-        this.flushPrompts();
         this.prompts = {
           original: session.prompt?.original ?? session.source.alt ?? '',
           region: session.prompt?.region ?? '',
@@ -111,7 +107,6 @@ export class EditorState {
   }
 
   close(): void {
-    this.flushPrompts();
     this.openSeq++;
     this.session = undefined;
     this.image = undefined;
@@ -152,7 +147,6 @@ export class EditorState {
     signal.addEventListener('abort', () => {
       offProgress();
       offDone();
-      this.flushPrompts();
     });
     send('inpaint.config.get', {}).then(
       (config) => {
@@ -186,17 +180,13 @@ export class EditorState {
     for (const { candidate } of this.candidates) void this.url(candidate.image);
   }
 
+  /**
+   * Every keystroke is written at once (one small transaction): a panel closed mid-word keeps it.
+   * IndexedDB runs a store's readwrite transactions in order, so the last write wins.
+   */
   setPrompts(change: Partial<Prompts>): void {
     this.prompts = { ...this.prompts, ...change };
-    clearTimeout(this.promptTimer);
-    this.promptTimer = setTimeout(() => this.flushPrompts(), PROMPT_SAVE_DELAY_MS);
-  }
-
-  /** Writes pending prompt edits now (before switching sessions or closing). */
-  flushPrompts(): void {
-    if (this.promptTimer === undefined || !this.session) return;
-    clearTimeout(this.promptTimer);
-    this.promptTimer = undefined;
+    if (!this.session) return;
     const { original, region, negative, intent } = this.prompts;
     void modifySession(this.session.id, (session) => ({ ...session, prompt: { original, region, negative, intent } })).catch((error: unknown) => (this.error = messageOf(error)));
   }
@@ -216,7 +206,6 @@ export class EditorState {
   async inpaint(): Promise<void> {
     const session = this.session;
     if (!session?.mask || !this.canInpaint) return;
-    this.flushPrompts();
     this.jobError = undefined;
     const { original, region, negative } = this.prompts;
     try {

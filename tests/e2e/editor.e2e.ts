@@ -1,0 +1,253 @@
+/**
+ * The whole correction loop through the side panel, as a user does it (issue #6): open the
+ * overlay on the river, click the river, Continue; in the side panel type the prompt, pick the
+ * local backend, Inpaint, read the candidates' scores, compare, accept, and export (download,
+ * replace in page). A second test marks another region in the panel on top of an accepted edit,
+ * closes the panel mid-session (once with a job running) and finds everything again.
+ *
+ * The only internal call is `openOverlay`, which stands in for the native context-menu click a
+ * headless test cannot make. Screenshots of each step go to tests/.artifacts/editor-*.png.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
+import { fnv1a } from '../../utils/checksum';
+import { dilate } from '../../utils/mask/morphology';
+import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
+import { decodePng } from '../harness/png';
+import { PALETTE, renderScene, SCENES, shapeMask, shapePoint, iou } from '../harness/scenes';
+import { openOverlay, overlayFrame, readSession, readStored, step } from './support';
+
+const backend = backendFromEnv();
+const siteUrl = inject('siteUrl');
+const hubUrl = inject('hubUrl');
+const scene = SCENES.river;
+const original = renderScene(scene);
+/** The paste-back feather (the engine's default, 4 px, outside the mask): beyond it pixels are the original's. */
+const FEATHER_REACH = 5;
+
+let ext: ExtensionHarness;
+
+beforeAll(async () => {
+  ext = await launchExtension({ backend });
+  await ext.setSettings({ modelHost: hubUrl, inpaintBackend: 'local', localFillModel: 'migan', neverSendPixels: false });
+});
+afterAll(async () => {
+  await ext?.close();
+});
+
+async function openPanel(): Promise<Page> {
+  const panel = await ext.openExtensionPage('sidepanel.html');
+  await panel.setViewportSize({ width: 420, height: 900 });
+  await panel.getByRole('heading', { name: 'Inpaint Biases' }).waitFor();
+  return panel;
+}
+
+/** Opens the overlay on the page's river image (the context-menu click) and clicks the river. */
+async function maskTheRiver(page: Page, shot?: string): Promise<Frame> {
+  await page.bringToFront();
+  await page.waitForSelector('body[data-ready]');
+  expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}/img/river.png`))).toEqual({ ok: true, value: { opened: true } });
+  const frame = await overlayFrame(page);
+  if (shot) await ext.screenshot(page, shot);
+  const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
+  const p = shapePoint(scene, 'river'); // the <img> is shown 1:1
+  await step('click the river', () => canvas.click({ position: { x: p.x, y: p.y } }));
+  await frame.waitForSelector('canvas[data-testid="mask-canvas"][data-busy="false"]:not([data-version="0"])', { timeout: 60_000 });
+  await frame.locator('[data-action="continue"]').click();
+  await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
+  return frame;
+}
+
+/** The session the overlay sent, and its mask as stored. */
+async function sentSession(panel: Page, frame: Frame) {
+  const sessionId = (await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session'))!;
+  const session = await readSession(panel, sessionId);
+  const mask = await readStored(panel, session.mask!);
+  await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${fnv1a(mask.data)}"]`, { state: 'attached', timeout: 30_000 });
+  return { sessionId, mask: mask.data };
+}
+
+async function typePrompt(panel: Page, region: string, negative: string) {
+  await panel.getByLabel('Region prompt').fill(region);
+  await panel.getByLabel('Negative prompt').fill(negative);
+}
+
+async function inpaintLocally(panel: Page, expectCandidates: number) {
+  await panel.getByLabel('Backend').selectOption('local');
+  await panel.getByTestId('inpaint').click();
+  await expect.poll(() => panel.getByTestId('candidate').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(expectCandidates);
+}
+
+/** Blue-dominant pixels (the river's colour) inside `mask`, as a share. */
+function blueShare(rgba: ArrayLike<number>, mask: Uint8Array): number {
+  let inside = 0;
+  let blue = 0;
+  for (let p = 0; p < mask.length; p++) {
+    if (!mask[p]) continue;
+    inside++;
+    if (rgba[4 * p + 2]! > rgba[4 * p + 1]! + 40 && rgba[4 * p + 2]! > rgba[4 * p]! + 40) blue++;
+  }
+  return blue / inside;
+}
+
+describe(`the editor in the side panel (${backend})`, () => {
+  it('runs the loop: mask, prompt, inpaint, scores, compare, accept, download and replace in page', async () => {
+    const panel = await openPanel();
+    await panel.getByTestId('empty-state').waitFor();
+    const page = await ext.openPage(`${siteUrl}/gallery.html?test=editor-loop`);
+    const frame = await maskTheRiver(page, 'editor-1-image');
+    const { mask } = await sentSession(panel, frame);
+    expect(iou(mask, shapeMask(scene, 'river'))).toBeGreaterThan(0.9);
+    await panel.bringToFront();
+    await expect.poll(() => panel.getByTestId('mask-state').innerText()).toMatch(/Marked: \d+\.\d% of the image/);
+    await ext.screenshot(panel, 'editor-2-mask');
+
+    // The original prompt comes from the page (alt text); the user writes the region prompt.
+    expect(await panel.getByLabel('Original image prompt').inputValue()).toBe(scene.alt);
+    await typePrompt(panel, 'green grassy valley', 'blue water');
+    await ext.screenshot(panel, 'editor-3-prompt');
+
+    await inpaintLocally(panel, 1);
+    await expect.poll(() => panel.getByTestId('job-progress').getAttribute('data-state')).toBe('done');
+    const candidate = panel.getByTestId('candidate').first();
+    // The region now matches "green grassy valley" better than before: shown in green, with its number.
+    const regionDelta = Number(await candidate.getAttribute('data-region-delta'));
+    expect(regionDelta).toBeGreaterThan(0);
+    expect(await candidate.getByTestId('delta-region').innerText()).toMatch(/^▲\+\d+\.\d/);
+    expect(await candidate.getByTestId('score-region').innerText()).toMatch(/^\d+\.\d$/);
+    expect(await candidate.getByTestId('delta-region').getAttribute('class')).toContain('up');
+    await ext.screenshot(panel, 'editor-4-inpaint');
+
+    // Compare from the keyboard: C focuses the slider, arrows move it.
+    await panel.locator('main').click({ position: { x: 2, y: 2 } });
+    await panel.keyboard.press('c');
+    expect(await panel.evaluate(() => document.activeElement?.id)).toBe('compare-slider');
+    for (let i = 0; i < 20; i++) await panel.keyboard.press('ArrowLeft');
+    expect(await panel.getByTestId('compare-slider').inputValue()).toBe('30');
+    await ext.screenshot(panel, 'editor-5-compare');
+
+    await panel.getByTestId('accept').click();
+    await expect.poll(() => panel.getByTestId('history-state').innerText()).toBe('Edit 1 of 1');
+    await expect.poll(() => panel.getByTestId('mask-state').innerText()).toMatch(/Edit accepted/);
+
+    // Download: named after the original file; the river is gone, everything else is identical.
+    const [download] = await Promise.all([panel.waitForEvent('download'), panel.getByTestId('download').click()]);
+    expect(download.suggestedFilename()).toBe('river-fixed.png');
+    const png = decodePng(await readFile((await download.path())!));
+    expect([png.width, png.height]).toEqual([scene.width, scene.height]);
+    const near = dilate({ width: scene.width, height: scene.height, data: mask }, FEATHER_REACH).data;
+    let changedOutside = 0;
+    for (let p = 0; p < mask.length; p++) {
+      if (near[p]) continue;
+      for (let c = 0; c < 4; c++) if (png.data[4 * p + c] !== original.data[4 * p + c]) changedOutside++;
+    }
+    expect(changedOutside).toBe(0);
+    expect(blueShare(original.data, mask)).toBeGreaterThan(0.95);
+    expect(blueShare(png.data, mask)).toBeLessThan(0.05);
+
+    // Replace in page: the page's <img> now shows the corrected pixels.
+    await panel.getByTestId('replace').click();
+    await expect.poll(() => panel.getByTestId('export-status').innerText()).toMatch(/Replaced the image in the page/);
+    await ext.screenshot(panel, 'editor-6-export');
+    const shown = await page.evaluate(({ x, y }) => {
+      const img = document.querySelector<HTMLImageElement>('#img-river')!;
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(img, 0, 0);
+      return { src: img.src, pixel: [...context.getImageData(x, y, 1, 1).data] };
+    }, shapePoint(scene, 'river'));
+    expect(shown.src).toMatch(/^blob:http:\/\/127\.0\.0\.1/);
+    const p = shapePoint(scene, 'river');
+    expect(shown.pixel).toEqual([...png.data.subarray(4 * (p.y * scene.width + p.x), 4 * (p.y * scene.width + p.x) + 4)]);
+    expect(shown.pixel.slice(0, 3)).not.toEqual([...PALETTE.blue]);
+    await page.bringToFront();
+    await page.keyboard.press('Escape');
+    await page.locator('#img-river').scrollIntoViewIfNeeded();
+    await ext.screenshot(page, 'editor-6-page-replaced');
+
+    expect(ext.consoleErrors).toEqual([]);
+    await page.close();
+    await panel.close();
+  });
+
+  it('keeps the work through closing and reopening the panel: mask, prompts, results, accepted edits, a running job', async () => {
+    let panel = await openPanel();
+    const page = await ext.openPage(`${siteUrl}/gallery.html?test=editor-reopen`);
+    const frame = await maskTheRiver(page);
+    const { sessionId } = await sentSession(panel, frame);
+    await page.bringToFront();
+    await page.keyboard.press('Escape');
+    await panel.bringToFront();
+    await typePrompt(panel, 'green grassy valley', 'blue water');
+    await inpaintLocally(panel, 1);
+    const firstRound = await panel.getByTestId('candidate').first().getAttribute('data-key');
+    await panel.getByTestId('accept').click();
+    await expect.poll(() => panel.getByTestId('history-state').innerText()).toBe('Edit 1 of 1');
+
+    // A second region, marked in the panel on the accepted image: a brush stroke.
+    await panel.getByTestId('mark-here').click();
+    await panel.locator('[data-testid="mask-painter"][data-ready="true"]').waitFor({ timeout: 60_000 });
+    await panel.locator('[data-testid="mask-painter"] [data-tool="brush"]').click();
+    const box = (await panel.getByTestId('painter-canvas').boundingBox())!;
+    await panel.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.1);
+    await panel.mouse.down();
+    await panel.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.1, { steps: 6 });
+    await panel.mouse.up();
+    await panel.getByTestId('painter-done').click();
+    await expect.poll(() => panel.getByTestId('mask-state').innerText()).toMatch(/Marked: \d/);
+    const session = await readSession(panel, sessionId);
+    const secondMask = await readStored(panel, session.mask!);
+    expect(secondMask.data[Math.round(scene.height * 0.1) * scene.width + Math.round(scene.width * 0.2)]).toBe(255);
+    expect(secondMask.data[shapePoint(scene, 'river').y * scene.width + shapePoint(scene, 'river').x]).toBe(0);
+    await typePrompt(panel, 'yellow flowers', 'grass');
+
+    // Closed mid-session, reopened: everything is there.
+    await panel.close();
+    panel = await openPanel();
+    await panel.locator(`[data-testid="session"][data-session-id="${sessionId}"]`).waitFor();
+    await panel.locator(`[data-testid="panel-mask"][data-checksum="${fnv1a(secondMask.data)}"]`).waitFor({ state: 'attached' });
+    expect(await panel.getByTestId('history-state').innerText()).toBe('Edit 1 of 1');
+    expect(await panel.getByLabel('Region prompt').inputValue()).toBe('yellow flowers');
+    expect(await panel.getByLabel('Negative prompt').inputValue()).toBe('grass');
+    expect(await panel.getByLabel('Original image prompt').inputValue()).toBe(scene.alt);
+
+    // Inpaint, and close the panel while the job runs: the result lands in the session anyway.
+    await panel.getByLabel('Backend').selectOption('local');
+    await panel.getByTestId('inpaint').click();
+    await panel.getByTestId('job-progress').waitFor();
+    await panel.close();
+    panel = await openPanel();
+    await expect.poll(() => panel.getByTestId('candidate').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
+    const secondRound = await panel.getByTestId('candidate').first().getAttribute('data-key');
+    expect(secondRound).not.toBe(firstRound);
+    await ext.screenshot(panel, 'editor-7-reopened');
+
+    // Undo the accepted edit: the first round's candidates and mask come back; redo returns.
+    await panel.getByTestId('undo').click();
+    await expect.poll(() => panel.getByTestId('history-state').innerText()).toBe('Original image');
+    await expect.poll(() => panel.locator(`[data-testid="candidate"][data-key="${firstRound}"]`).count()).toBe(1);
+    await panel.getByTestId('redo').click();
+    await expect.poll(() => panel.getByTestId('history-state').innerText()).toBe('Edit 1 of 1');
+
+    // The session list shows both sessions with their storage; deleting the other one removes its blobs.
+    await panel.getByTestId('sessions-toggle').click();
+    await expect.poll(() => panel.getByTestId('session-item').count()).toBeGreaterThanOrEqual(2);
+    const listed = await panel.getByTestId('session-item').count();
+    const usedBefore = Number(await panel.getByTestId('storage-usage').getAttribute('data-bytes'));
+    const other = panel.locator(`[data-testid="session-item"]:not([data-session-id="${sessionId}"])`).first();
+    const otherId = (await other.getAttribute('data-session-id'))!;
+    const otherImage = (await readSession(panel, otherId)).image;
+    await other.getByTestId('session-delete').click();
+    await expect.poll(() => panel.getByTestId('session-item').count()).toBe(listed - 1);
+    expect(Number(await panel.getByTestId('storage-usage').getAttribute('data-bytes'))).toBeLessThan(usedBefore);
+    await expect(readStored(panel, otherImage)).rejects.toThrow(/nothing stored/);
+    await ext.screenshot(panel, 'editor-8-sessions');
+
+    expect(ext.consoleErrors).toEqual([]);
+    await page.close();
+    await panel.close();
+  });
+});
