@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InpaintResult, ScorePair } from './protocol';
 import type { EditSession } from './session-store';
-import { acceptCandidate, canRedo, canUndo, deltaTone, editCount, formatDelta, redoEdit, roundCandidates, undoEdit, workingImage } from './edit-history';
+import { acceptCandidate, acceptStoredCandidate, canRedo, canUndo, deltaTone, editCount, formatDelta, redoEdit, roundCandidates, undoEdit, workingImage } from './edit-history';
 
 const pair = (global: number, region?: number): ScorePair => ({
   global: { cosine: global / 100, score: global, hessel: global / 40 },
@@ -52,11 +52,30 @@ describe('accepted edits', () => {
     expect(redoEdit(redone)).toBe(redone);
   });
 
+  it('keeps a mask drawn on top of an edit through undo and redo', () => {
+    const first = acceptCandidate(session(), { image: 'image:a', mask: 'mask:1', prompt: 'p', scores: pair(25) }, 200);
+    const drawing = { ...first, mask: 'mask:next' };
+    const undone = undoEdit(drawing);
+    expect(undone.mask).toBe('mask:1');
+    const redone = redoEdit(undone);
+    expect(workingImage(redone)).toBe('image:a');
+    expect(redone.mask).toBe('mask:next');
+  });
+
   it('accepting after an undo drops the undone edits', () => {
     const first = acceptCandidate(session(), { image: 'image:a', mask: 'mask:1', prompt: 'p', scores: pair(25) }, 200);
     const branched = acceptCandidate(undoEdit(first), { image: 'image:z', mask: 'mask:1', prompt: 'p', scores: pair(27) }, 300);
     expect(branched.history?.steps.map((step) => step.image)).toEqual(['image:orig', 'image:z']);
     expect(canRedo(branched)).toBe(false);
+  });
+});
+
+describe('acceptStoredCandidate', () => {
+  it('accepts a candidate by its image key with the scores, mask and prompt of its job', () => {
+    const s = session({ results: [result('image:orig', 1, [['image:c1', pair(21, 19)], ['image:c2', pair(22, 30)]])] });
+    const accepted = acceptStoredCandidate(s, 'image:c2', 7);
+    expect(accepted.history?.steps[1]).toEqual({ image: 'image:c2', mask: 'mask:1', prompt: 'chocolate', scores: pair(22, 30), acceptedAt: 7 });
+    expect(() => acceptStoredCandidate(s, 'image:gone', 7)).toThrow(/no longer/);
   });
 });
 

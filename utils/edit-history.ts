@@ -43,21 +43,39 @@ export function acceptCandidate(session: EditSession, accepted: { image: string;
   return { ...rest, history: { steps, index: steps.length - 1 } };
 }
 
-/** Steps back one accepted edit; the mask that made it comes back, so another candidate can be picked. */
+/**
+ * Accepts the candidate whose image is `candidateImage`, read from the session itself (so what is
+ * stored comes from the store, never from UI state). Throws when the session has no such candidate.
+ */
+export function acceptStoredCandidate(session: EditSession, candidateImage: string, now: number): EditSession {
+  for (const result of session.results ?? []) {
+    const candidate = result.candidates.find((c) => c.image === candidateImage);
+    if (candidate) return acceptCandidate(session, { image: candidate.image, mask: result.mask, prompt: result.prompt, scores: candidate.scores }, now);
+  }
+  throw new Error('This candidate is no longer in the session');
+}
+
+/**
+ * Steps back one accepted edit. The mask that made it comes back (so another candidate of that
+ * round can be picked), and a mask drawn on top of the undone edit is kept for redo.
+ */
 export function undoEdit(session: EditSession): EditSession {
   const history = session.history;
   if (!history || history.index === 0) return session;
   const undone = history.steps[history.index]!;
+  const { pendingMask: _old, ...undoneRest } = undone;
+  const steps = history.steps.map((step, i) => (i === history.index ? { ...undoneRest, ...(session.mask ? { pendingMask: session.mask } : {}) } : step));
   const { mask: _current, ...rest } = session;
-  return { ...rest, ...(undone.mask ? { mask: undone.mask } : {}), history: { ...history, index: history.index - 1 } };
+  return { ...rest, ...(undone.mask ? { mask: undone.mask } : {}), history: { steps, index: history.index - 1 } };
 }
 
-/** Re-applies the next accepted edit; the mask is cleared as after accepting it. */
+/** Re-applies the next accepted edit, with the mask the user had drawn on top of it, if any. */
 export function redoEdit(session: EditSession): EditSession {
   const history = session.history;
   if (!history || history.index >= history.steps.length - 1) return session;
+  const redone = history.steps[history.index + 1]!;
   const { mask: _current, ...rest } = session;
-  return { ...rest, history: { ...history, index: history.index + 1 } };
+  return { ...rest, ...(redone.pendingMask ? { mask: redone.pendingMask } : {}), history: { ...history, index: history.index + 1 } };
 }
 
 export interface RankedCandidate {

@@ -42,9 +42,9 @@ describe('sessionBlobKeys', () => {
     const session: EditSession = {
       id: 's', createdAt: 1, updatedAt: 2, source: { pageUrl: 'https://e.com/' }, image: 'image:0', width: 2, height: 2, mask: 'mask:2',
       results: [result('image:0', 'mask:1', ['image:c1', 'image:c2']), result('image:c1', 'mask:2', ['image:c3'])],
-      history: { steps: [{ image: 'image:0', acceptedAt: 1 }, { image: 'image:c1', mask: 'mask:1', acceptedAt: 2 }], index: 1 },
+      history: { steps: [{ image: 'image:0', acceptedAt: 1 }, { image: 'image:c1', mask: 'mask:1', acceptedAt: 2, pendingMask: 'mask:3' }], index: 1 },
     };
-    expect([...sessionBlobKeys(session)].sort()).toEqual(['image:0', 'image:c1', 'image:c2', 'image:c3', 'mask:1', 'mask:2']);
+    expect([...sessionBlobKeys(session)].sort()).toEqual(['image:0', 'image:c1', 'image:c2', 'image:c3', 'mask:1', 'mask:2', 'mask:3']);
   });
 });
 

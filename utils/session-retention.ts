@@ -50,6 +50,7 @@ export function sessionBlobKeys(session: EditSession): Set<string> {
   for (const step of session.history?.steps ?? []) {
     keys.add(step.image);
     if (step.mask) keys.add(step.mask);
+    if (step.pendingMask) keys.add(step.pendingMask);
   }
   return keys;
 }

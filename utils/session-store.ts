@@ -46,7 +46,19 @@ export interface EditSession {
    * Accepted edits (issue #6): `steps[0]` is the original image; accepting a candidate pushes its
    * image; undo/redo move `index`. The image being edited is `steps[index].image`.
    */
-  history?: { steps: { image: string; mask?: string; prompt?: string; scores?: ScorePair; acceptedAt: number }[]; index: number };
+  history?: {
+    steps: {
+      image: string;
+      /** The mask that made this edit (on the previous step's image). */
+      mask?: string;
+      prompt?: string;
+      scores?: ScorePair;
+      acceptedAt: number;
+      /** The mask the user had drawn on this step's image when they undid it (restored by redo). */
+      pendingMask?: string;
+    }[];
+    index: number;
+  };
 }
 
 interface StoreSchema extends DBSchema {

@@ -6,7 +6,7 @@
  */
 import { onEvent, send } from '@/utils/messaging';
 import type { InpaintBackend, InpaintConfigView, InpaintResult, JobView } from '@/utils/protocol';
-import { acceptCandidate, canRedo, canUndo, editCount, redoEdit, roundCandidates, undoEdit, workingImage, type RankedCandidate } from '@/utils/edit-history';
+import { acceptStoredCandidate, canRedo, canUndo, editCount, redoEdit, roundCandidates, undoEdit, workingImage, type RankedCandidate } from '@/utils/edit-history';
 import { getMask, getRecord, getSession, modifySession, type EditSession } from '@/utils/session-store';
 import { maskedCrop } from './crop';
 
@@ -246,9 +246,10 @@ export class EditorState {
   /** Accepts the selected candidate: the next region is fixed on top of it. */
   async accept(choice: RankedCandidate | undefined = this.selectedCandidate): Promise<void> {
     if (!choice) return;
-    const { candidate, result } = choice;
-    await this.change((session) => acceptCandidate(session, { image: candidate.image, mask: result.mask, prompt: result.prompt, scores: candidate.scores }, Date.now()));
+    const key = choice.candidate.image;
+    await this.change((session) => acceptStoredCandidate(session, key, Date.now()));
     this.selected = undefined;
+    if (!this.running) this.job = undefined; // the finished job's line belongs to the last round
   }
 
   undo = () => this.change(undoEdit);
