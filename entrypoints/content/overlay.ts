@@ -16,11 +16,22 @@ const HOST_TAG = 'inpaint-biases-overlay';
 
 let current: { host: HTMLElement; stop: AbortController; port?: MessagePort } | undefined;
 
+/** Lets the input event that asked to close (Escape in the frame) finish before the frame goes. */
+const REMOVE_DELAY_MS = 100;
+
 export function closeOverlay(): void {
-  current?.stop.abort();
-  current?.port?.close();
-  current?.host.remove();
+  if (!current) return;
+  const { host, stop, port } = current;
   current = undefined;
+  stop.abort();
+  port?.close();
+  // Give the keyboard back to the page, hide at once, and detach a moment later: tearing down an
+  // out-of-process frame while its key event is in flight leaves the event unacknowledged
+  // (Chromium then stalls further input to the tab).
+  if (document.activeElement === host) host.blur();
+  host.style.visibility = 'hidden';
+  host.style.pointerEvents = 'none';
+  setTimeout(() => host.remove(), REMOVE_DELAY_MS);
 }
 
 function px(style: CSSStyleDeclaration, property: string): number {

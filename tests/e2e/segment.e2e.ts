@@ -9,7 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { fnv1a } from '../../utils/checksum';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
-import { openOverlay as openOverlayIn, overlayFrame, readSession, readStored, step, type Reply } from './support';
+import { clickNatural, continueToPanel as continueTo, openOverlay as openOverlayIn, overlayFrame, step, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -19,6 +19,7 @@ const hubUrl = inject('hubUrl');
 let ext: ExtensionHarness;
 let panel: Page;
 
+const continueToPanel = (frame: Frame): Promise<Uint8Array> => continueTo(frame, panel);
 const openOverlay = (page: Page, srcUrl?: string): Promise<Reply> => step('open the overlay', () => openOverlayIn(ext.serviceWorker, page, srcUrl));
 
 beforeAll(async () => {
@@ -29,34 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ext?.close();
 });
-
-/** Clicks in the overlay at a natural-image point, given how the page shows the image. */
-async function clickNatural(frame: Frame, scene: Scene, point: { x: number; y: number }, shown: { x: number; y: number; scale: number }, button: 'left' | 'right' = 'left') {
-  const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
-  const before = Number(await canvas.getAttribute('data-version'));
-  await canvas.click({ position: { x: shown.x + point.x * shown.scale, y: shown.y + point.y * shown.scale }, button });
-  try {
-    await frame.waitForFunction((v) => {
-      const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
-      return Number(c.dataset.version) > v && c.dataset.busy === 'false';
-    }, before, { timeout: 60_000 });
-  } catch (error) {
-    throw new Error(`no new mask after the click; the overlay says: ${await frame.locator('[data-testid="overlay-status"]').innerText()}`, { cause: error });
-  }
-  void scene;
-}
-
-/** Presses Continue and returns the mask the side panel received, checking they are the same bytes. */
-async function continueToPanel(frame: Frame): Promise<Uint8Array> {
-  await frame.locator('[data-action="continue"]').click();
-  await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
-  const sessionId = await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session');
-  const session = await step('read the session', () => readSession(panel, sessionId!));
-  const mask = await step('read the mask', () => readStored(panel, session.mask!));
-  // The side panel shows the same mask, byte for byte.
-  await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${fnv1a(mask.data)}"]`, { state: 'attached', timeout: 30_000 });
-  return mask.data;
-}
 
 function union(a: Uint8Array, b: Uint8Array): Uint8Array {
   return a.map((v, i) => Math.max(v, b[i]!));
@@ -72,11 +45,11 @@ describe(`segment on the page (${backend})`, () => {
     const scene = SCENES.shapes; // 1024² shown at 512²
     const shown = { x: 0, y: 0, scale: 0.5 };
 
-    await clickNatural(frame, scene, shapePoint(scene, 'red-rect'), shown);
+    await clickNatural(frame, shapePoint(scene, 'red-rect'), shown);
     const reds = union(shapeMask(scene, 'red-rect'), shapeMask(scene, 'red-rect-2'));
     expect(iou(await continueToPanel(frame), reds)).toBeGreaterThanOrEqual(0.9);
 
-    await clickNatural(frame, scene, shapePoint(scene, 'red-rect-2'), shown, 'right'); // exclude
+    await clickNatural(frame, shapePoint(scene, 'red-rect-2'), shown, 'right'); // exclude
     const one = await continueToPanel(frame);
     expect(iou(one, shapeMask(scene, 'red-rect'))).toBeGreaterThanOrEqual(0.9);
     // The side panel has the masked region ready for a vision-capable LLM (sent only if opted in).
@@ -138,7 +111,7 @@ describe(`segment on the page (${backend})`, () => {
         expect(await openOverlay(page, variant.src!(siteUrl, crossOriginUrl))).toEqual({ ok: true, value: { opened: true } });
       }
       const frame = await overlayFrame(page);
-      await clickNatural(frame, variant.scene, shapePoint(variant.scene, variant.shape), variant.shown);
+      await clickNatural(frame, shapePoint(variant.scene, variant.shape), variant.shown);
       const mask = await continueToPanel(frame);
       expect(iou(mask, shapeMask(variant.scene, variant.shape))).toBeGreaterThanOrEqual(0.9);
       await step('close the page', () => page.close());

@@ -4,6 +4,7 @@
  */
 import type { Frame, Page, Worker } from 'playwright-core';
 import type { browser } from 'wxt/browser';
+import { fnv1a } from '../../utils/checksum';
 
 /** The `chrome` global as seen inside evaluated functions (types only; the code runs in Chromium). */
 export type Chrome = typeof browser;
@@ -187,4 +188,30 @@ export async function step<T>(label: string, run: () => Promise<T>, timeoutMs = 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Clicks in the overlay at a natural-image point, given where and at what scale the page shows the image. */
+export async function clickNatural(frame: Frame, point: { x: number; y: number }, shown: { x: number; y: number; scale: number }, button: 'left' | 'right' = 'left'): Promise<void> {
+  const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
+  const before = Number(await canvas.getAttribute('data-version'));
+  await canvas.click({ position: { x: shown.x + point.x * shown.scale, y: shown.y + point.y * shown.scale }, button });
+  try {
+    await frame.waitForFunction((v) => {
+      const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
+      return Number(c.dataset.version) > v && c.dataset.busy === 'false';
+    }, before, { timeout: 60_000 });
+  } catch (error) {
+    throw new Error(`no new mask after the click; the overlay says: ${await frame.locator('[data-testid="overlay-status"]').innerText()}`, { cause: error });
+  }
+}
+
+/** Presses Continue and returns the mask the side panel received, checking it shows the same bytes. */
+export async function continueToPanel(frame: Frame, panel: Page): Promise<Uint8Array> {
+  await frame.locator('[data-action="continue"]').click();
+  await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
+  const sessionId = await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session');
+  const session = await step('read the session', () => readSession(panel, sessionId!));
+  const mask = await step('read the mask', () => readStored(panel, session.mask!));
+  await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${fnv1a(mask.data)}"]`, { state: 'attached', timeout: 30_000 });
+  return mask.data;
 }

@@ -39,17 +39,25 @@ function chunk(type: string, payload: Buffer): Buffer {
   return out;
 }
 
-export function encodePng({ width, height, data }: RgbaImage): Buffer {
+function checkImage({ width, height, data }: RgbaImage): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new Error(`encodePng: bad size ${width}x${height}`);
   }
   if (data.length !== width * height * 4) throw new Error(`encodePng: expected ${width * height * 4} bytes, got ${data.length}`);
+}
+
+function header(width: number, height: number): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 6; // colour type RGBA
   // compression, filter, interlace: 0
+  return chunk('IHDR', ihdr);
+}
+
+/** Deflated scanlines (filter: none) of one image: an IDAT's or fdAT's payload. */
+function compressedRows({ width, height, data }: RgbaImage): Buffer {
   const stride = width * 4;
   const raw = Buffer.alloc((stride + 1) * height);
   const src = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -57,12 +65,46 @@ export function encodePng({ width, height, data }: RgbaImage): Buffer {
     raw[y * (stride + 1)] = 0; // filter: none
     src.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
   }
-  return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 6 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return deflateSync(raw, { level: 6 });
+}
+
+export function encodePng(image: RgbaImage): Buffer {
+  checkImage(image);
+  return Buffer.concat([SIGNATURE, header(image.width, image.height), chunk('IDAT', compressedRows(image)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/**
+ * An animated PNG (APNG) of same-sized frames, looping, `delayMs` each. The first frame is also
+ * the default image, so a reader that ignores animation sees frame 0.
+ */
+export function encodeApng(frames: readonly RgbaImage[], delayMs = 500): Buffer {
+  const [first] = frames;
+  if (!first || frames.length < 2) throw new Error('encodeApng: needs at least two frames');
+  frames.forEach(checkImage);
+  let sequence = 0;
+  const control = (): Buffer => {
+    const fctl = Buffer.alloc(26);
+    fctl.writeUInt32BE(sequence++, 0);
+    fctl.writeUInt32BE(first.width, 4);
+    fctl.writeUInt32BE(first.height, 8);
+    // x/y offsets 0; delay = delayMs / 1000; dispose op 0, blend op 0 (source)
+    fctl.writeUInt16BE(delayMs, 20);
+    fctl.writeUInt16BE(1000, 22);
+    return chunk('fcTL', fctl);
+  };
+  const actl = Buffer.alloc(8);
+  actl.writeUInt32BE(frames.length, 0); // num_plays 0: loop forever
+  const parts = [SIGNATURE, header(first.width, first.height), chunk('acTL', actl), control(), chunk('IDAT', compressedRows(first))];
+  for (const frame of frames.slice(1)) {
+    parts.push(control());
+    const rows = compressedRows(frame);
+    const fdat = Buffer.alloc(4 + rows.length);
+    fdat.writeUInt32BE(sequence++, 0);
+    rows.copy(fdat, 4);
+    parts.push(chunk('fdAT', fdat));
+  }
+  parts.push(chunk('IEND', Buffer.alloc(0)));
+  return Buffer.concat(parts);
 }
 
 function paeth(a: number, b: number, c: number): number {

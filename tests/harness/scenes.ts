@@ -241,3 +241,28 @@ export function maskBBox(mask: ArrayLike<number>, width: number): { x0: number; 
 export function cssColour(colour: ColourName): string {
   return `#${PALETTE[colour].map((c) => c.toString(16).padStart(2, '0')).join('')}`;
 }
+
+/** The scene as an SVG document of its rectangles and discs (same pixels, up to anti-aliasing). */
+export function sceneSvg(scene: Scene, options: { intrinsicSize?: boolean } = {}): string {
+  const elements = scene.shapes.map((shape) => {
+    const fill = cssColour(shape.colour);
+    if (shape.kind === 'rect') return `<rect x="${shape.x}" y="${shape.y}" width="${shape.w}" height="${shape.h}" fill="${fill}"/>`;
+    if (shape.kind === 'disc') return `<circle cx="${shape.cx}" cy="${shape.cy}" r="${shape.r}" fill="${fill}"/>`;
+    throw new Error(`sceneSvg: ${scene.name} has a ${shape.kind}, which has no SVG form here`);
+  });
+  const size = options.intrinsicSize === false ? '' : ` width="${scene.width}" height="${scene.height}"`;
+  return `<svg xmlns="http://www.w3.org/2000/svg"${size} viewBox="0 0 ${scene.width} ${scene.height}"><rect width="100%" height="100%" fill="${cssColour(scene.background)}"/>${elements.join('')}</svg>`;
+}
+
+/** The scene scaled by nearest neighbour to `width`×`height` (e.g. an over-large copy). */
+export function renderSceneScaled(scene: Scene, width: number, height: number): { width: number; height: number; data: Uint8ClampedArray } {
+  const base = renderScene(scene);
+  const data = new Uint8ClampedArray(width * height * 4);
+  const src = new Uint32Array(base.data.buffer);
+  const dst = new Uint32Array(data.buffer);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(scene.height - 1, Math.floor((y * scene.height) / height));
+    for (let x = 0; x < width; x++) dst[y * width + x] = src[sy * scene.width + Math.min(scene.width - 1, Math.floor((x * scene.width) / width))]!;
+  }
+  return { width, height, data };
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from './png.ts';
 import { SCENES, renderScene } from './scenes.ts';
-import { startSite, type Site } from './site.ts';
+import { INPUTS, startSite, type Site } from './site.ts';
 
 let site: Site;
 beforeAll(async () => {
@@ -21,6 +21,22 @@ describe('test site', () => {
     expect(html).toContain(`src="${site.crossOriginUrl}/img/shapes.png"`);
     expect(html).toContain('<script src="/gallery.js"></script>');
     expect((await fetch(`${site.url}/gallery.js`)).headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('serves the unusual inputs: SVG, an animated PNG whose default image is frame 0, an over-large and a broken PNG', async () => {
+    const svg = await fetch(`${site.url}${INPUTS.svg.path}`);
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await svg.text()).toMatch(/^<svg [^>]*width="1024" height="1024"/);
+    const animated = await fetch(`${site.url}${INPUTS.animated.path}`);
+    expect(animated.headers.get('content-type')).toBe('image/apng');
+    const apng = new Uint8Array(await animated.arrayBuffer());
+    const chunks = Buffer.from(apng).toString('latin1');
+    expect([chunks.includes('acTL'), chunks.split('fcTL').length - 1, chunks.includes('fdAT')]).toEqual([true, 2, true]);
+    expect(Buffer.from(decodePng(apng).data).equals(Buffer.from(renderScene(SCENES.river).data))).toBe(true);
+    const huge = decodePng(new Uint8Array(await (await fetch(`${site.url}${INPUTS.huge.path}`)).arrayBuffer()));
+    expect([huge.width, huge.height]).toEqual([INPUTS.huge.width, INPUTS.huge.height]);
+    const broken = new Uint8Array(await (await fetch(`${site.url}${INPUTS.broken.path}`)).arrayBuffer());
+    expect(() => decodePng(broken)).toThrow();
   });
 
   it("serves the strict-CSP gallery with script-src 'self'", async () => {

@@ -11,7 +11,7 @@
  *   127.0.0.1 on another port (still cross-origin, but then covered by those permissions).
  *
  * Routes (both origins): `/img/{scene}.png`. Main origin only: `/`, `/gallery.html`,
- * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/gallery.js`,
+ * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/gallery.js`,
  * `/gallery.css`, `/blank.html`, `/favicon.ico` (204). The gallery sets `<body data-ready="true">` once every image,
  * the canvas and the shadow-root image are drawn: wait for `body[data-ready="true"]`. An inline
  * script sets `body[data-inline-script="ran"]`: present on /gallery.html, absent (blocked, with a
@@ -19,8 +19,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodePng } from './png.ts';
-import { SCENES, getScene, renderScene, type SceneName } from './scenes.ts';
+import { encodeApng, encodePng } from './png.ts';
+import { PALETTE, SCENES, getScene, renderScene, renderSceneScaled, sceneSvg, type SceneName } from './scenes.ts';
 
 export interface Site {
   /** e.g. `http://127.0.0.1:43121` */
@@ -120,6 +120,66 @@ const INDEX_HTML = `<!doctype html><meta charset="utf-8"><title>Inpaint Biases t
 <ul><li><a href="/gallery.html">gallery</a></li><li><a href="/strict-csp.html">gallery under script-src 'self'</a></li></ul>
 `;
 
+/**
+ * Inputs a user meets besides plain PNGs, on `/inputs.html`: an SVG (rasterised by the extension),
+ * an animated PNG (first frame edited, and said so), an over-large image (downscaled only with
+ * consent) and a broken file (a clear message).
+ */
+export const INPUTS = {
+  /** The shapes scene as SVG, shown at 512². */
+  svg: { selector: '#img-svg', path: '/img/shapes.svg', scene: 'shapes' },
+  /** Two frames: the river scene, then the same with a red river. Served as image/apng. */
+  animated: { selector: '#img-animated', path: '/img/river-animated.png', scene: 'river' },
+  /** The shapes scene scaled to 4200² (17.6 Mpx, over the 16 Mpx limit), shown at 512². */
+  huge: { selector: '#img-huge', path: '/img/shapes-huge.png', scene: 'shapes', width: 4200, height: 4200 },
+  /** The first 1500 bytes of shapes.png. */
+  broken: { selector: '#img-broken', path: '/img/broken.png', scene: 'shapes' },
+} as const;
+
+function inputsHtml(): string {
+  const figure = (id: string, src: string, caption: string) =>
+    `<figure><img id="${id}" src="${src}" width="512" height="512" alt="${caption}"><figcaption>${caption}</figcaption></figure>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Unusual inputs</title><link rel="stylesheet" href="/gallery.css"></head>
+<body><h1>Unusual inputs</h1><main class="grid">
+${figure('img-svg', INPUTS.svg.path, 'SVG')}
+${figure('img-animated', INPUTS.animated.path, 'animated PNG')}
+${figure('img-huge', INPUTS.huge.path, '4200² PNG')}
+${figure('img-broken', INPUTS.broken.path, 'broken PNG')}
+</main>
+<script src="/inputs.js"></script>
+</body></html>
+`;
+}
+
+// Ready once every image has either loaded or (the broken one) failed.
+const INPUTS_JS = `Promise.all([...document.images].map((img) => img.decode().catch(() => undefined))).then(() => { document.body.dataset.ready = 'true'; });`;
+
+const specialCache = new Map<string, { body: Buffer; type: string }>();
+function specialImage(pathname: string): { body: Buffer; type: string } | undefined {
+  const cached = specialCache.get(pathname);
+  if (cached) return cached;
+  let made: { body: Buffer; type: string } | undefined;
+  if (pathname === INPUTS.svg.path) {
+    made = { body: Buffer.from(sceneSvg(SCENES.shapes)), type: 'image/svg+xml' };
+  } else if (pathname === INPUTS.animated.path) {
+    const first = renderScene(SCENES.river);
+    const second = renderScene(SCENES.river);
+    const [br, bg, bb] = PALETTE.blue;
+    const [rr, rg, rb] = PALETTE.red;
+    for (let i = 0; i < second.data.length; i += 4) {
+      if (second.data[i] === br && second.data[i + 1] === bg && second.data[i + 2] === bb) second.data.set([rr, rg, rb], i);
+    }
+    made = { body: encodeApng([first, second]), type: 'image/apng' };
+  } else if (pathname === INPUTS.huge.path) {
+    made = { body: encodePng(renderSceneScaled(SCENES.shapes, INPUTS.huge.width, INPUTS.huge.height)), type: 'image/png' };
+  } else if (pathname === INPUTS.broken.path) {
+    made = { body: scenePng('shapes')!.subarray(0, 1500), type: 'image/png' };
+  }
+  if (made) specialCache.set(pathname, made);
+  return made;
+}
+
 const pngCache = new Map<string, Buffer>();
 function scenePng(name: string): Buffer | undefined {
   const scene = getScene(name);
@@ -158,6 +218,12 @@ export async function startSite({
   let crossOriginUrl = '';
 
   const serveImage = (res: http.ServerResponse, pathname: string, headOnly: boolean): boolean => {
+    const special = specialImage(pathname);
+    if (special) {
+      res.writeHead(200, { 'Content-Type': special.type, 'Content-Length': String(special.body.length), 'Cache-Control': 'no-store' });
+      res.end(headOnly ? undefined : special.body);
+      return true;
+    }
     const m = /^\/img\/([a-z0-9-]+)\.png$/.exec(pathname);
     const png = m ? scenePng(m[1]!) : undefined;
     if (!png) return false;
@@ -193,6 +259,10 @@ export async function startSite({
         return res.end();
       case '/blank.html':
         return page('<!doctype html><meta charset="utf-8"><title>blank</title>', 'text/html');
+      case '/inputs.html':
+        return page(inputsHtml(), 'text/html');
+      case '/inputs.js':
+        return page(INPUTS_JS, 'text/javascript');
       case '/gallery.js':
         return page(GALLERY_JS, 'text/javascript');
       case '/gallery.css':
