@@ -12,7 +12,7 @@ export interface RetentionPolicy {
 }
 
 /** 30 sessions or 500 MB: a few weeks of use, well under Chrome's per-origin quota. */
-export const DEFAULT_RETENTION: RetentionPolicy = { maxSessions: 30, maxBytes: 500 * 1024 * 1024 };
+export const DEFAULT_RETENTION: RetentionPolicy = { maxSessions: 30, maxBytes: 500e6 };
 
 export interface SessionFootprint {
   id: string;

@@ -148,6 +148,19 @@ describe(`the editor in the side panel (${backend})`, () => {
     expect(blueShare(original.data, mask)).toBeGreaterThan(0.95);
     expect(blueShare(png.data, mask)).toBeLessThan(0.05);
 
+    // Copy (the Y shortcut): the clipboard holds the same PNG pixels.
+    await ext.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ext.origin });
+    await panel.locator('main').click({ position: { x: 2, y: 2 } });
+    await panel.keyboard.press('y');
+    await expect.poll(() => panel.getByTestId('export-status').innerText()).toBe('Copied to the clipboard as PNG.');
+    const copied = await panel.evaluate(async () => {
+      const [item] = await navigator.clipboard.read();
+      const blob = await item!.getType('image/png');
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    });
+    const clipboardPng = decodePng(Uint8Array.from(copied));
+    expect(Buffer.from(clipboardPng.data).equals(Buffer.from(png.data))).toBe(true);
+
     // Replace in page: the page's <img> now shows the corrected pixels.
     await panel.getByTestId('replace').click();
     await expect.poll(() => panel.getByTestId('export-status').innerText()).toMatch(/Replaced the image in the page/);
@@ -173,6 +186,31 @@ describe(`the editor in the side panel (${backend})`, () => {
     expect(ext.consoleErrors).toEqual([]);
     await page.close();
     await panel.close();
+  });
+
+  it('options: inpainting backend, servers and privacy are saved; the key is write-only', async () => {
+    const options = await ext.openExtensionPage('options.html');
+    await options.locator('[data-testid="inpaint-settings"][data-loaded="true"]').waitFor();
+    await options.getByLabel('Automatic1111 / Forge server (prompt-guided)').check();
+    await options.locator('#a1111-url').fill('http://127.0.0.1:7861/');
+    await options.getByLabel('OpenAI image edit (prompt-guided)').check();
+    await options.locator('#openai-url').fill('http://127.0.0.1:9/v1');
+    await options.locator('#openai-key').fill('sk-editor-e2e-0123456789');
+    await options.getByLabel('Never send pixels off this machine').check();
+    await options.getByTestId('inpaint-save').click();
+    await expect.poll(() => options.getByTestId('inpaint-result').innerText()).toMatch(/^Saved/);
+    const stored = await ext.getSettings(['inpaintBackend', 'a1111BaseUrl', 'openaiImageBaseUrl', 'neverSendPixels', 'llmApiKeys']);
+    expect(stored).toMatchObject({ inpaintBackend: 'openai', a1111BaseUrl: 'http://127.0.0.1:7861', openaiImageBaseUrl: 'http://127.0.0.1:9/v1', neverSendPixels: true });
+    expect(Object.values(stored.llmApiKeys as Record<string, string>)).toContain('sk-editor-e2e-0123456789');
+    // The key never comes back to the page: the field is empty and says a key is saved.
+    await options.reload();
+    await options.locator('[data-testid="inpaint-settings"][data-loaded="true"]').waitFor();
+    expect(await options.locator('#openai-key').inputValue()).toBe('');
+    expect(await options.locator('#openai-key').getAttribute('placeholder')).toMatch(/Saved/);
+    expect(await options.content()).not.toContain('sk-editor-e2e');
+    await ext.screenshot(options, 'editor-options');
+    await ext.setSettings({ inpaintBackend: 'local', neverSendPixels: false });
+    await options.close();
   });
 
   it('keeps the work through closing and reopening the panel: mask, prompts, results, accepted edits, a running job', async () => {
