@@ -59,11 +59,11 @@ async function maskTheRiver(page: Page, shot?: string): Promise<Frame> {
   await page.waitForSelector('body[data-ready]');
   expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}/img/river.png`))).toEqual({ ok: true, value: { opened: true } });
   const frame = await overlayFrame(page);
-  if (shot) await ext.screenshot(page, shot);
   const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
   const p = shapePoint(scene, 'river'); // the <img> is shown 1:1
   await step('click the river', () => canvas.click({ position: { x: p.x, y: p.y } }));
   await frame.waitForSelector('canvas[data-testid="mask-canvas"][data-busy="false"]:not([data-version="0"])', { timeout: 60_000 });
+  if (shot) await ext.screenshot(page, shot);
   await frame.locator('[data-action="continue"]').click();
   await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
   return frame;
