@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { fnv1a } from '../../utils/checksum';
+import type { EditSession } from '../../utils/session-store';
 import { dilate } from '../../utils/mask/morphology';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { decodePng } from '../harness/png';
@@ -53,11 +54,21 @@ async function openPanel(): Promise<Page> {
   return panel;
 }
 
-/** Opens the overlay on the page's river image (the context-menu click) and clicks the river. */
-async function maskTheRiver(page: Page, shot?: string): Promise<Frame> {
+/**
+ * Opens the overlay on the page's river image (the context-menu click; or, with `pick`, the
+ * toolbar button and a click on that element) and clicks the river.
+ */
+async function maskTheRiver(page: Page, shot?: string, pick?: string): Promise<Frame> {
   await page.bringToFront();
   await page.waitForSelector('body[data-ready]');
-  expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}/img/river.png`))).toEqual({ ok: true, value: { opened: true } });
+  if (pick) {
+    const opening = step('open the overlay', () => openOverlay(ext.serviceWorker, page));
+    await page.waitForSelector('inpaint-biases-picker', { state: 'attached' });
+    await page.locator(pick).click();
+    expect(await opening).toEqual({ ok: true, value: { opened: true } });
+  } else {
+    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}/img/river.png`))).toEqual({ ok: true, value: { opened: true } });
+  }
   const frame = await overlayFrame(page);
   const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
   const p = shapePoint(scene, 'river'); // the <img> is shown 1:1
@@ -206,6 +217,32 @@ describe(`the editor in the side panel (${backend})`, () => {
     await ext.screenshot(panel, 'editor-dark');
     await panel.getByTestId('theme').selectOption('system');
 
+    expect(errorsLogged()).toEqual([]);
+    await page.close();
+    await panel.close();
+  });
+
+  it('replaces a canvas in the page', async () => {
+    const panel = await openPanel();
+    const page = await ext.openPage(`${siteUrl}/gallery.html?test=editor-canvas`);
+    await page.locator('#canvas-river').scrollIntoViewIfNeeded();
+    const frame = await maskTheRiver(page, undefined, '#canvas-river');
+    const { sessionId } = await step('the panel shows the mask', () => sentSession(panel, frame));
+    await step('close the overlay', () => frame.locator('[data-action="close"]').click());
+    await panel.bringToFront();
+    await step('type the prompt', () => typePrompt(panel, 'green grassy valley', 'blue water'));
+    await step('inpaint', () => inpaintLocally(panel, 1), 150_000);
+    await panel.getByTestId('accept').click();
+    await expect.poll(() => panel.getByTestId('history-state').innerText()).toBe('Edit 1 of 1');
+    await panel.getByTestId('replace').click();
+    await expect.poll(() => panel.getByTestId('export-status').innerText()).toBe('Replaced the canvas in the page (until it reloads).');
+    // support.ts types only the fields its callers need; the record is the whole EditSession.
+    const { history } = (await readSession(panel, sessionId)) as unknown as EditSession;
+    const edited = await readStored(panel, history!.steps[1]!.image);
+    const shown = await page.evaluate(({ x, y }) => [...document.querySelector<HTMLCanvasElement>('#canvas-river')!.getContext('2d')!.getImageData(x, y, 1, 1).data], riverPixel);
+    const at = 4 * (riverPixel.y * scene.width + riverPixel.x);
+    expect(shown).toEqual([...edited.data.subarray(at, at + 4)]);
+    expect(shown.slice(0, 3)).not.toEqual([...PALETTE.blue]);
     expect(errorsLogged()).toEqual([]);
     await page.close();
     await panel.close();
