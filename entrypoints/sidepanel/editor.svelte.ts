@@ -8,6 +8,7 @@ import { onEvent, send } from '@/utils/messaging';
 import type { InpaintBackend, InpaintConfigView, InpaintResult, JobView } from '@/utils/protocol';
 import { acceptStoredCandidate, canRedo, canUndo, editCount, redoEdit, roundCandidates, undoEdit, workingImage, type RankedCandidate } from '@/utils/edit-history';
 import { getMask, getRecord, getSession, modifySession, type EditSession } from '@/utils/session-store';
+import { hostOf } from '@/utils/llm/config';
 import { maskedCrop } from './crop';
 
 export interface Prompts {
@@ -156,6 +157,8 @@ export class EditorState {
       },
       (error: unknown) => (this.jobError = `Could not read the inpainting settings: ${messageOf(error)}`),
     );
+    // Back from the options page: its key, permissions and servers apply (the backend picked here stays).
+    window.addEventListener('focus', () => void send('inpaint.config.get', {}).then((config) => (this.config = config), () => undefined), { signal });
   }
 
   /** A reopened panel picks up a job still running for this session. */
@@ -197,8 +200,11 @@ export class EditorState {
     if (!this.mask || this.maskArea === 0) return 'Mark the region to change first.';
     if (!this.prompts.region.trim()) return 'Write what the region should show (step 3).';
     if (this.running) return 'A job is running.';
-    if (this.backend === 'openai' && this.config && !this.config.hasOpenAiKey) return 'No OpenAI key is saved: add one in the options.';
-    if (this.backend !== 'local' && this.config?.neverSendPixels) return '"Never send pixels off this machine" is on in the options.';
+    const config = this.config;
+    if (this.backend === 'local' || !config) return undefined;
+    const server = this.backend === 'openai' ? config.openaiBaseUrl : config.a1111BaseUrl;
+    if (this.backend === 'openai' && !config.hasOpenAiKey) return 'No OpenAI key is saved: add one in the options.';
+    if (!config.permissions[this.backend]) return `The extension may not reach ${hostOf(server)} yet: save the server in the options to allow it.`;
     return undefined;
   });
   readonly canInpaint = $derived(this.inpaintBlocker === undefined);

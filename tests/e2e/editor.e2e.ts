@@ -258,7 +258,7 @@ describe(`the editor in the side panel (${backend})`, () => {
     await options.locator('#openai-key').fill('sk-editor-e2e-0123456789');
     await options.getByLabel('Never send pixels off this machine').check();
     await options.getByTestId('inpaint-save').click();
-    await expect.poll(() => options.getByTestId('inpaint-result').innerText()).toMatch(/^Saved/);
+    await expect.poll(() => options.getByTestId('inpaint-result').innerText()).toMatch(/^Saved\. "Never send pixels off this machine" is on: 127\.0\.0\.1:9 is used only if it runs on this computer\./);
     const stored = await ext.getSettings(['inpaintBackend', 'a1111BaseUrl', 'openaiImageBaseUrl', 'neverSendPixels', 'llmApiKeys']);
     expect(stored).toMatchObject({ inpaintBackend: 'openai', a1111BaseUrl: 'http://127.0.0.1:7861', openaiImageBaseUrl: 'http://127.0.0.1:9/v1', neverSendPixels: true });
     expect(Object.values(stored.llmApiKeys as Record<string, string>)).toContain('sk-editor-e2e-0123456789');
