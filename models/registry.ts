@@ -76,6 +76,24 @@ export const registry = {
       output: 'result u8 [1,3,H,W]',
     },
   },
+  lama: {
+    task: 'fill',
+    repo: 'Carve/LaMa-ONNX',
+    // The latest commit the Hub's file list showed ("Update README.md"); verify:models checks it.
+    revision: 'c3c0c9e468934d62e79c329e35d82dd09ff8c444',
+    licence: 'apache-2.0',
+    configFiles: [],
+    files: {
+      // The Hub lists 208 MB (rounded); lama.onnx (207 MB) is the older export with another converter.
+      model: { base: 'lama_fp32', bytes: { fp32: 208_000_000 } },
+    },
+    conventions: {
+      input: 'image f32 [1,3,512,512] RGB in 0..1; mask f32 [1,1,512,512]: 1 = fill, 0 = keep (binary); fixed 512² (crop, resize, paste back)',
+      output: 'output f32 [1,3,512,512] RGB in 0..255 (the model card example casts it to uint8 directly)',
+      unverified:
+        'Not checked against the real file here (no download): input/output names and the 0..255 output range come from the model card and from IOPaint, which runs this export. The runner reads the output range from the values (max ≤ 1.5 ⇒ 0..1) so a 0..1 export also works; verify:models checks the names and the range.',
+    },
+  },
 } as const satisfies Record<string, RegistryEntry>;
 
 export type ModelName = keyof typeof registry;

@@ -14,7 +14,7 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 /** A key in the session store's blob table. */
 export const BlobKey = v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/));
 
-export const ModelId = v.picklist(['sam', 'clip', 'migan']);
+export const ModelId = v.picklist(['sam', 'clip', 'migan', 'lama']);
 export type ModelId = v.InferOutput<typeof ModelId>;
 
 export const Backend = v.picklist(['webgpu', 'wasm']);
@@ -97,7 +97,11 @@ export const InpaintResult = v.object({
   /** Ranked best first (region score when there is one, else global). */
   candidates: v.array(InpaintCandidate),
   createdAt: finite,
-  ms: v.object({ total: finite, inpaint: finite, score: finite }),
+  /**
+   * Wall time of the job's parts; `inpaintModel` / `scoreModel`: the time inside ONNX Runtime
+   * (local fill, CLIP), so our own code's share can be told apart (remote backends: no inpaintModel).
+   */
+  ms: v.object({ total: finite, inpaint: finite, score: finite, inpaintModel: v.optional(finite), scoreModel: v.optional(finite) }),
 });
 export type InpaintResult = v.InferOutput<typeof InpaintResult>;
 export const JobState = v.picklist(['queued', 'running', 'done', 'failed', 'cancelled']);

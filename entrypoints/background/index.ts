@@ -4,6 +4,8 @@ import { CONTENT_SCRIPT_MESSAGES, messages } from '@/utils/protocol';
 import { devicePreference, modelHost, modelIdleSeconds } from '@/utils/settings';
 import { createContextMenu, FIX_IMAGE_MENU_ID, openEditor } from './editor';
 import { askOffscreen } from './offscreen-lifecycle';
+import { serveInpaintSettings } from './inpaint'; // inpainting (issue #5)
+import { trackInpaintJobs } from './inpaint-jobs';
 import { restrictStorageToTrustedContexts, serveRefinement } from './refine'; // LLM refinement (issue #4)
 import { claimNonce, registerNonce } from './overlay-nonces';
 import { captureTabRegion, fetchPageImage } from './page-images';
@@ -29,6 +31,11 @@ export default defineBackground(() => {
   void restrictStorageToTrustedContexts();
   serveRefinement(isExtensionPage);
   // ---- end LLM refinement ----
+
+  // ---- Inpainting (issue #5): settings for pages and the offscreen document; jobs lost with a closed document ----
+  serveInpaintSettings(isExtensionPage);
+  const inpaintJobs = trackInpaintJobs();
+  // ---- end inpainting ----
 
   serve(
     'background',
@@ -58,7 +65,10 @@ export default defineBackground(() => {
         if (!isExtensionPage(sender)) {
           return Promise.resolve({ ok: false, error: { code: 'refused', message: `${type}: not allowed from this sender` } });
         }
-        return askOffscreen(type, payload);
+        return inpaintJobs
+          .beforeForward()
+          .then(() => askOffscreen(type, payload))
+          .then((reply) => (type === 'jobs.list' ? inpaintJobs.withLostJobs(reply) : reply));
       },
     },
   );

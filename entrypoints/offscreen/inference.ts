@@ -17,6 +17,8 @@ export class Inference {
   private models = new Map<ModelName, Promise<LoadedModel>>();
   private embeddings = new Map<string, SamEmbedding>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Running jobs: while any holds, the idle release waits. */
+  private holds = 0;
   private cache = cacheStorageModelCache();
 
   runtimeInfo(): Promise<RuntimeInfo> {
@@ -71,6 +73,8 @@ export class Inference {
   }
 
   async release(): Promise<number> {
+    // A released session never answers a pending run: a job would hang.
+    if (this.holds > 0) throw new Error('An inpainting job is running: the models are released after it ends');
     const loaded = [...this.models.values()];
     this.models.clear();
     for (const embedding of this.embeddings.values()) disposeEmbedding(embedding);
@@ -86,12 +90,28 @@ export class Inference {
     return released;
   }
 
+  /** Keeps the models loaded until the returned function is called (a job's whole run). */
+  hold(): () => void {
+    this.holds++;
+    clearTimeout(this.idleTimer);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.touch();
+    };
+  }
+
   private touch(): void {
     clearTimeout(this.idleTimer);
     void send('settings.runtime', {})
       .then(({ idleSeconds }) => {
         clearTimeout(this.idleTimer);
-        this.idleTimer = setTimeout(() => void this.release(), idleSeconds * 1000);
+        if (this.holds > 0) return; // the last hold's release starts the idle period
+        this.idleTimer = setTimeout(() => {
+          if (this.holds === 0) void this.release();
+        }, idleSeconds * 1000);
       })
       .catch(() => undefined);
   }

@@ -6,10 +6,13 @@ import { miganFill } from '@/models/migan/runner';
 import { samDecode, samEncode } from '@/models/sam/runner';
 import { encodeMaskRle } from '@/utils/mask/rle';
 import { Inference } from './inference';
+import { JobQueue } from './jobs';
+import { createScorer } from './scoring';
 import { loadImage, loadMask, storeImage } from './pixels';
 
 configureOrt();
 const inference = new Inference();
+const jobs = new JobQueue(inference);
 
 /**
  * Only extension contexts may drive inference. Content scripts can address any extension page
@@ -53,4 +56,22 @@ serve('offscreen-doc', {
     const key = await storeImage(result.image);
     return { result: key, width: pixels.width, height: pixels.height, modelMs: result.modelMs, totalMs: performance.now() - start };
   },
+  // ---- Inpainting and scoring (issue #5) ----
+  'inpaint.start': (request) => jobs.start(request),
+  'inpaint.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+  'jobs.list': () => ({ jobs: jobs.list() }),
+  'score.image': async ({ image, mask, fullPrompt, regionPrompt }) => {
+    const start = performance.now();
+    const release = inference.hold();
+    try {
+      const [model, pixels] = await Promise.all([inference.model('clip'), loadImage(image)]);
+      const maskPixels = mask ? await loadMask(mask, pixels.width, pixels.height) : undefined;
+      const scorer = await createScorer(model, fullPrompt, { ...(maskPixels ? { mask: maskPixels } : {}), ...(regionPrompt ? { regionPrompt } : {}) });
+      const scores = await scorer.score(pixels);
+      return { scores, modelMs: scorer.modelMs, totalMs: performance.now() - start };
+    } finally {
+      release();
+    }
+  },
+  // ---- end inpainting ----
 }, { accept: fromExtension });

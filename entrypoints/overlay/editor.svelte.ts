@@ -22,6 +22,11 @@ export interface Point {
 const PAINT_ADD = 1;
 const PAINT_ERASE = 2;
 const HISTORY_LIMIT = 40;
+/**
+ * A hover preview runs the decoder as the pointer rests. It is offered only when one decode
+ * (click to mask) takes at most this long here, so previews keep up with the pointer.
+ */
+export const HOVER_BUDGET_MS = 60;
 
 /** One undoable state. Arrays are never mutated once in history (copy on write). */
 interface Snapshot {
@@ -62,6 +67,15 @@ export class OverlayEditor {
   lastClick = $state<ClickTiming | undefined>();
   /** Bumps on every mask change so the view redraws. */
   version = $state(0);
+  /** What a click at the resting pointer would select (not an edit; never in history). */
+  hoverMask = $state<Uint8Array | undefined>();
+  /** Pixels the preview selects. */
+  hoverArea = $state(0);
+  hoverVersion = $state(0);
+  /** Whether the decoder proved fast enough for hover previews on this device. */
+  hoverEnabled = $state(false);
+  private hoverPending: Point | undefined;
+  private hoverRunning = false;
 
   private embedding: string | undefined;
   private state: Snapshot = { base: new Uint8Array(0), sam: new Uint8Array(0), paint: new Uint8Array(0), points: [] };
@@ -92,6 +106,7 @@ export class OverlayEditor {
     const encoded = await send('sam.encode', { image: image.key });
     this.embedding = encoded.embedding;
     this.ready = true;
+    void this.measureHover();
     this.status = 'Click the wrong region. Alt-click or right-click to exclude.';
   }
 
@@ -114,6 +129,9 @@ export class OverlayEditor {
   }
 
   private commit(next: Snapshot): void {
+    this.hoverMask = undefined;
+    this.hoverArea = 0;
+    this.hoverPending = undefined;
     this.undoStack.push(this.state);
     if (this.undoStack.length > HISTORY_LIMIT) this.undoStack.shift();
     this.redoStack = [];
@@ -180,6 +198,58 @@ export class OverlayEditor {
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
       if (seq === this.decodeSeq) this.busy = false;
+    }
+  }
+
+  /** One warm-up decode at the image centre decides whether hover previews can keep up. */
+  private async measureHover(): Promise<void> {
+    if (!this.embedding) return;
+    try {
+      const started = performance.now();
+      await sendToOffscreen('sam.decode', { embedding: this.embedding, points: [{ x: this.width / 2, y: this.height / 2, label: 1 }] });
+      this.hoverEnabled = performance.now() - started <= HOVER_BUDGET_MS;
+    } catch {
+      this.hoverEnabled = false;
+    }
+  }
+
+  /**
+   * Previews what a click at `point` would select, with the points already placed; `undefined`
+   * (the pointer left) hides it. At most one preview decode runs at a time; a newer pointer
+   * position replaces a waiting one.
+   */
+  preview(point: { x: number; y: number } | undefined): void {
+    this.hoverPending = point && { ...point, label: 1 };
+    if (!point) {
+      this.hoverMask = undefined;
+      this.hoverArea = 0;
+      this.hoverVersion++;
+      return;
+    }
+    if (this.hoverEnabled && this.embedding && !this.busy && !this.hoverRunning) void this.runPreviews();
+  }
+
+  private async runPreviews(): Promise<void> {
+    this.hoverRunning = true;
+    try {
+      while (this.hoverPending && this.embedding) {
+        const point = this.hoverPending;
+        const version = this.version;
+        const result = await sendToOffscreen('sam.decode', { embedding: this.embedding, points: [...this.state.points, point] });
+        // Shown only if the pointer is still there (or moved on) and the mask did not change meanwhile.
+        if (!this.hoverPending || version !== this.version || this.busy) continue;
+        if (this.hoverPending === point) this.hoverPending = undefined;
+        const data = decodeMaskRle(result.rle, this.width * this.height);
+        let area = 0;
+        for (let i = 0; i < data.length; i++) if (data[i]) area++;
+        this.hoverMask = data;
+        this.hoverArea = area;
+        this.hoverVersion++;
+      }
+    } catch {
+      this.hoverEnabled = false; // previews are a nicety: never an error for the user
+    } finally {
+      this.hoverRunning = false;
     }
   }
 

@@ -38,6 +38,8 @@ export function drawOverlay(
   drawn: Rect,
   naturalToCss: (x: number, y: number) => { x: number; y: number },
   points: readonly DrawnPoint[],
+  /** A hover preview's tint: drawn faint, under the points. */
+  preview?: OffscreenCanvas,
 ): void {
   const dpr = window.devicePixelRatio || 1;
   const width = Math.round(canvas.clientWidth * dpr);
@@ -50,6 +52,11 @@ export function drawOverlay(
   if (tint) {
     context.imageSmoothingEnabled = false;
     context.drawImage(tint, drawn.x, drawn.y, drawn.width, drawn.height);
+  }
+  if (preview) {
+    context.globalAlpha = 0.5;
+    context.drawImage(preview, drawn.x, drawn.y, drawn.width, drawn.height);
+    context.globalAlpha = 1;
   }
   for (const point of points) {
     const at = naturalToCss(point.x, point.y);

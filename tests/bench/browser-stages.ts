@@ -144,6 +144,64 @@ export async function benchFill(panel: Page, siteUrl: string, runs: number): Pro
   return { first: offscreenRun(first.value, first.roundTripMs), runs: out };
 }
 
+/** One inpainting job's own timings (InpaintResult.ms), as the offscreen document measured them. */
+export interface JobRun {
+  totalMs: number;
+  inpaintMs: number;
+  inpaintModelMs: number;
+  scoreMs: number;
+  scoreModelMs: number;
+}
+
+/**
+ * `inpaint.start` with the local fill (MI-GAN) on the 512² river scene, through the job queue:
+ * CLIP before, crop, fill, paste back through the feathered mask, CLIP after, PNG into the
+ * session store, result appended to the session. Waits for each job by polling `jobs.list`.
+ */
+export async function benchInpaintJob(panel: Page, siteUrl: string, runs: number): Promise<{ first: JobRun; runs: JobRun[] }> {
+  const scene = SCENES.river;
+  const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+  const mask = await storeMask(panel, shapeMask(scene, 'river'), scene.width, scene.height);
+  const created = await timedCall<{ sessionId: string }>(panel, 'session.create', { image, width: scene.width, height: scene.height, source: { pageUrl: `${siteUrl}/bench` } }, 'background');
+  const sessionId = created.value.sessionId;
+  let run = 0;
+  const one = async (): Promise<JobRun> => {
+    // A new region prompt each run: the job reuses the "before" scores of a repeated request, and the bench measures a whole job.
+    const prompt = `green grass ${run++}`;
+    const { value } = await timedCall<{ jobId: string }>(panel, 'inpaint.start', { sessionId, image, mask, backend: 'local', prompt, fullPrompt: scene.alt, n: 1 });
+    for (;;) {
+      const { value: list } = await timedCall<{ jobs: { jobId: string; state: string; error?: { message: string } }[] }>(panel, 'jobs.list', {});
+      const job = list.jobs.find((j) => j.jobId === value.jobId);
+      if (job?.state === 'done') break;
+      if (job && job.state !== 'queued' && job.state !== 'running') throw new Error(`inpaint job ${job.state}: ${job.error?.message ?? ''}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const ms = await panel.evaluate(
+      async ([id, jobId]) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open('inpaint-biases', 2);
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error);
+        });
+        const session = await new Promise<{ results?: { jobId: string; ms: Record<string, number> }[] }>((resolve, reject) => {
+          const get = db.transaction('sessions').objectStore('sessions').get(id);
+          get.onsuccess = () => resolve(get.result as never);
+          get.onerror = () => reject(get.error);
+        });
+        db.close();
+        return session.results?.find((r) => r.jobId === jobId)?.ms;
+      },
+      [sessionId, value.jobId] as const,
+    );
+    if (!ms) throw new Error('the job finished without a result in its session');
+    return { totalMs: ms.total!, inpaintMs: ms.inpaint!, inpaintModelMs: ms.inpaintModel ?? 0, scoreMs: ms.score!, scoreModelMs: ms.scoreModel ?? 0 };
+  };
+  const first = await one();
+  const out: JobRun[] = [];
+  for (let i = 0; i < runs; i++) out.push(await one());
+  return { first, runs: out };
+}
+
 // ---- the overlay, driven with real clicks ----
 
 /** Opens the overlay as the menu action does; fails with the content script's reason. */

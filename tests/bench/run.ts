@@ -15,7 +15,7 @@ import { MODELS_DIR, prepareModels } from '../harness/global-setup.ts';
 import { startHub, type Hub } from '../harness/hub.ts';
 import { startSite, type Site } from '../harness/site.ts';
 import { call } from '../e2e/support.ts';
-import { benchClipScore, benchDecodeDirect, benchEncode, benchFill, benchFirstMask, benchOverlay, benchSaveMask, type FirstMaskRun } from './browser-stages.ts';
+import { benchClipScore, benchDecodeDirect, benchEncode, benchFill, benchFirstMask, benchInpaintJob, benchOverlay, benchSaveMask, type FirstMaskRun } from './browser-stages.ts';
 import { pollOffscreenHeap } from './memory.ts';
 import { benchClipNode, benchComposite } from './node-stages.ts';
 import { median, round, spread, summarize, type StageSummary } from './stats.ts';
@@ -141,6 +141,8 @@ async function main(): Promise<void> {
     const clip = await benchClipScore(panel, site.url, opts.runs);
     log('fill.run');
     const fill = await benchFill(panel, site.url, opts.runs);
+    log('inpaint job (local fill through the queue)');
+    const job = await benchInpaintJob(panel, site.url, opts.runs);
     await poller.sample();
     log(`time to first mask on a cached model (${opts.firstMaskRuns}×)`);
     for (let i = 0; i < opts.firstMaskRuns; i++) firstMask.push(await benchFirstMask(ext, panel, hub, site.url));
@@ -203,6 +205,17 @@ async function main(): Promise<void> {
     stages['clip.text'] = summarize(clipNode.text, 'node: product runner, ort-web wasm 1 thread', { what: 'clipTextEmbeds of one prompt' });
     stages['clip.score'] = summarize(clip.runs, chromiumOffscreen, { first_ms: round(clip.first.totalMs), roundtrip: rt(clip.runs), what: 'clip.score: 512² image + 2 texts, image and text model summed' });
     stages['fill.local'] = summarize(fill.runs, chromiumOffscreen, { first_ms: round(fill.first.totalMs), roundtrip: rt(fill.runs), what: 'fill.run (MI-GAN) on the 512² river scene with the river mask, incl. reading the image and mask from and storing the result in IndexedDB' });
+    const jobWhat = 'inpaint.start, local MI-GAN on the 512² river scene with the river mask, through the job queue';
+    stages['inpaint.fill'] = summarize(job.runs.map((r) => ({ totalMs: r.inpaintMs, modelMs: r.inpaintModelMs })), 'chromium: offscreen job', {
+      first_ms: round(job.first.inpaintMs),
+      what: `${jobWhat}: the fill stage (crop with context, MI-GAN, paste back through the feathered mask)`,
+    });
+    stages['inpaint.job'] = summarize(job.runs.map((r) => ({ totalMs: r.totalMs, modelMs: r.inpaintModelMs + r.scoreModelMs })), 'chromium: offscreen job', {
+      first_ms: round(job.first.totalMs),
+      score_ms: spread(job.runs.map((r) => r.scoreMs)),
+      score_model_ms: round(median(job.runs.map((r) => r.scoreModelMs))),
+      what: `${jobWhat}: the whole job (settings, reading image and mask, CLIP global + region before and after, fill, paste, PNG into the session store, result appended)`,
+    });
     stages['composite'] = summarize(composite, 'node: pure code', { what: 'compositeThroughMask at 1024², feathered disc mask' });
     stages['handoff'] = summarize(
       overlay.handoffs.map((h) => ({ totalMs: h, modelMs: 0 })),

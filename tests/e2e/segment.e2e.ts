@@ -86,6 +86,40 @@ describe(`segment on the page (${backend})`, () => {
     await step('close the page', () => page.close());
   });
 
+  it('hovering previews what a click would select, without editing the mask', async () => {
+    const page = await ext.openPage(`${siteUrl}/gallery.html?test=hover`);
+    await page.bringToFront();
+    await page.waitForSelector('body[data-ready]');
+    expect(await openOverlay(page, `${siteUrl}/img/shapes.png`)).toEqual({ ok: true, value: { opened: true } });
+    const frame = await overlayFrame(page);
+    const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
+    // The warm-up decode decides; the test models' decoder takes ~10 ms on WASM, and seconds
+    // per call on software WebGPU, where previews could not keep up and stay off.
+    await expect.poll(() => canvas.getAttribute('data-hover'), { timeout: 30_000 }).toMatch(/^(on|off)$/);
+    await expect.poll(async () => (await canvas.getAttribute('data-hover')) === 'on' || backend === 'webgpu', { timeout: 30_000 }).toBe(true);
+    const hover = (await canvas.getAttribute('data-hover')) === 'on';
+    const scene = SCENES.shapes;
+    const disc = shapePoint(scene, 'green-disc');
+    const box = (await canvas.boundingBox())!;
+    const version = await canvas.getAttribute('data-version');
+    await step('hover the disc', async () => {
+      await page.mouse.move(box.x + disc.x * 0.5 - 10, box.y + disc.y * 0.5);
+      await page.mouse.move(box.x + disc.x * 0.5, box.y + disc.y * 0.5, { steps: 3 });
+    });
+    const area = shapeMask(scene, 'green-disc').reduce((n, v) => n + (v ? 1 : 0), 0);
+    if (hover) {
+      await expect.poll(async () => Number(await canvas.getAttribute('data-hover-pixels')), { timeout: 10_000 }).toBeGreaterThan(area * 0.9);
+      expect(Number(await canvas.getAttribute('data-hover-pixels'))).toBeLessThan(area * 1.1);
+    } else {
+      await page.waitForTimeout(500);
+      expect(await canvas.getAttribute('data-hover-pixels')).toBe('0');
+    }
+    expect(await canvas.getAttribute('data-version')).toBe(version); // a preview is not an edit
+    await step('move onto the toolbar', () => page.mouse.move(box.x + box.width / 2, box.y - 20, { steps: 2 }));
+    await expect.poll(() => canvas.getAttribute('data-hover-pixels')).toBe('0');
+    await step('close the page', () => page.close());
+  });
+
   const variants: { name: string; path: string; scrollTo?: string; src?: (site: string, cross: string) => string; pick?: string; scene: Scene; shape: string; shown: { x: number; y: number; scale: number } }[] = [
     // 320² box, background-size: cover of the 1024² image.
     { name: 'a CSS background image, picked with the picker', path: '/gallery.html', pick: '#bg-shapes', scene: SCENES.shapes, shape: 'green-disc', shown: { x: 0, y: 0, scale: 320 / 1024 } },

@@ -341,9 +341,14 @@ export async function launchExtension(options: LaunchExtensionOptions = {}): Pro
   const watcher = await watchExtensionTargets(context, origin, (entry) => consoleErrors.push(entry));
 
   const extensionUrl = (pagePath: string) => `${origin}/${pagePath.replace(/^\/+/, '')}`;
+  // Each page gets a URL of its own (an `open` parameter), so tests that find a page's tab by
+  // URL never reach an earlier page left open by a failed attempt of the same test.
+  let opened = 0;
   const openPage = async (url: string) => {
     const page = await context.newPage();
-    await page.goto(url, { waitUntil: 'load' });
+    const unique = new URL(url);
+    unique.searchParams.set('open', String(++opened));
+    await page.goto(unique.href, { waitUntil: 'load' });
     return page;
   };
   let closed = false;

@@ -10,9 +10,10 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildClipTextModel, buildClipTokenizer, buildClipVisionModel, clipConfigFiles } from './clip.ts';
+import { buildLamaModel } from './lama.ts';
 import { buildMiganPipeline } from './migan.ts';
 import { buildSamMaskDecoder, buildSamVisionEncoder, samConfigFiles } from './sam.ts';
-import { CLIP_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, SAM_REPO } from './semantics.ts';
+import { CLIP_REPO, LAMA_FILE, LAMA_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, SAM_REPO } from './semantics.ts';
 
 /** Every generated file: repo-relative path → bytes. */
 export function buildTestModelFiles(): Map<string, Uint8Array> {
@@ -36,6 +37,7 @@ export function buildTestModelFiles(): Map<string, Uint8Array> {
   onnxVariants(CLIP_REPO, 'vision_model', buildClipVisionModel());
 
   files.set(`${MIGAN_REPO}/${MIGAN_FILE}`, buildMiganPipeline());
+  files.set(`${LAMA_REPO}/${LAMA_FILE}`, buildLamaModel());
   return files;
 }
 

@@ -11,6 +11,8 @@ export const SAM_REPO = 'Xenova/slimsam-77-uniform';
 export const CLIP_REPO = 'Xenova/clip-vit-base-patch32';
 export const MIGAN_REPO = 'andraniksargsyan/migan';
 export const MIGAN_FILE = 'migan_pipeline_v2.onnx';
+export const LAMA_REPO = 'Carve/LaMa-ONNX';
+export const LAMA_FILE = 'lama_fp32.onnx';
 
 /** dtype suffixes for which identical copies of each transformers.js-style ONNX file exist. */
 export const ONNX_VARIANT_SUFFIXES = ['', '_quantized', '_fp16'] as const;
@@ -32,6 +34,7 @@ export const MODEL_FILES: Readonly<Record<string, readonly string[]>> = {
     ...ONNX_VARIANT_SUFFIXES.map((s) => `onnx/vision_model${s}.onnx`),
   ],
   [MIGAN_REPO]: [MIGAN_FILE],
+  [LAMA_REPO]: [LAMA_FILE],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -195,3 +198,17 @@ export const MIGAN_BLOCK = 8;
 export const MIGAN_RADII: readonly number[] = [2, 8];
 /** mask values ≥ this are "keep"; below are "fill". */
 export const MIGAN_KEEP_THRESHOLD = 128;
+
+// ---------------------------------------------------------------------------------------------
+// LaMa (Carve/LaMa-ONNX lama_fp32.onnx)
+// ---------------------------------------------------------------------------------------------
+
+/** Fixed input side of the export. */
+export const LAMA_SIZE = 512;
+/**
+ * The test LaMa fills every hole pixel with the mean colour of ALL kept pixels of its 512² input
+ * (one flat colour, unlike the test MI-GAN's local means), and passes kept pixels through:
+ * output = 255 · (image · (1 − mask) + mean · mask), in 0..255 as the export's output is.
+ * mask > LAMA_MASK_THRESHOLD counts as hole.
+ */
+export const LAMA_MASK_THRESHOLD = 0.5;

@@ -9,13 +9,18 @@
  *   expect(stub.requests).toHaveLength(2);
  *   await stub.close();
  *
- * Routes are a table (`stub.route(method, path, handler)`), so other APIs (e.g. `/v1/images/edits`)
- * can be added beside the built-in `GET /v1/models` and `POST /v1/chat/completions`. A queued
+ * Routes are a table (`stub.route(method, path, handler)`), so other APIs (the A1111 stub adds
+ * `/sdapi/v1/img2img`) can be added beside the built-in `GET /v1/models`, `POST /v1/chat/completions`
+ * and `POST /v1/images/edits` (multipart; paints the transparent part of the mask with the colour
+ * the prompt names and changes every other pixel too, see paint.ts). A queued
  * behaviour answers one request of its route; when a route's queue is empty its default answers.
  * No CORS headers by default: the extension must reach the server through its host permission.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { decodePng, encodePng } from '../harness/png';
+import { maskFromImage } from '../../utils/inpaint/polarity';
+import { colourNamedIn, meanColour, paintCandidate } from './paint';
 
 export interface StubRequest {
   method: string;
@@ -33,6 +38,28 @@ export interface StubRequest {
   done: boolean;
   /** `performance.now()` when the request arrived. */
   at: number;
+  /** The body's bytes as received. */
+  raw: Buffer;
+}
+
+/** What `POST /v1/images/edits` received, decoded (in `StubRequest.body`). */
+export interface ImageEditReceived {
+  model: string | null;
+  prompt: string | null;
+  n: number | null;
+  size: string | null;
+  responseFormat: string | null;
+  image: { width: number; height: number; type: string };
+  mask: {
+    width: number;
+    height: number;
+    type: string;
+    /** Fully transparent pixels: the edit area. */
+    editPixels: number;
+    /** Mean colour of the IMAGE under the edit area and under the rest (shows the polarity). */
+    editMean?: [number, number, number];
+    keepMean?: [number, number, number];
+  };
 }
 
 /** How one request is answered. */
@@ -49,7 +76,9 @@ export type Behaviour =
   /** Streams the first `chunks` pieces of `content` (headers sent), then goes silent. */
   | { kind: 'stall'; content?: string; chunks: number }
   /** Sends raw bytes as the body (e.g. a broken stream). */
-  | { kind: 'raw'; body: string; contentType?: string; status?: number };
+  | { kind: 'raw'; body: string; contentType?: string; status?: number }
+  /** An image edit (images/edits, img2img): the edited images after `delayMs` (the client may hang up meanwhile). */
+  | { kind: 'edit'; delayMs?: number };
 
 export type RouteHandler = (request: StubRequest, req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
@@ -70,6 +99,8 @@ export interface OpenAiStub {
   chat(...behaviours: Behaviour[]): void;
   /** Adds or replaces a route. */
   route(method: string, path: string, handler: RouteHandler): void;
+  /** Takes the next queued behaviour of a route, or `fallback` (for routes added with `route`). */
+  next(route: string, fallback: Behaviour): Behaviour;
   /** Resolves with the first recorded request matching `predicate` (now or later). */
   waitFor(predicate: (request: StubRequest) => boolean, timeoutMs?: number): Promise<StubRequest>;
   /** Clears recorded requests, queues, `requireKey`, and restores the default models. */
@@ -99,7 +130,7 @@ export function splitInto(text: string, n: number): string[] {
   return pieces.length ? pieces : [''];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function modelOf(request: StubRequest): string {
   const body = request.body;
@@ -122,7 +153,7 @@ function chunk(model: string, delta: Record<string, string>, finishReason: strin
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
 
-function sendJson(res: http.ServerResponse, request: StubRequest, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: http.ServerResponse, request: StubRequest, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   request.status = status;
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
@@ -136,7 +167,7 @@ function write(res: http.ServerResponse, text: string): boolean {
   return true;
 }
 
-async function answer(behaviour: Behaviour, request: StubRequest, res: http.ServerResponse): Promise<void> {
+export async function answer(behaviour: Behaviour, request: StubRequest, res: http.ServerResponse): Promise<void> {
   switch (behaviour.kind) {
     case 'status': {
       const type = behaviour.type ?? (behaviour.status === 429 ? 'rate_limit_error' : behaviour.status >= 500 ? 'server_error' : 'invalid_request_error');
@@ -154,6 +185,8 @@ async function answer(behaviour: Behaviour, request: StubRequest, res: http.Serv
       return;
     case 'hang':
       return; // the response stays open until the client gives up or the stub closes
+    case 'edit':
+      throw new Error('an edit behaviour only answers an image-edit route');
     case 'reply':
     case 'stall': {
       const content = behaviour.content ?? JSON.stringify(DEFAULT_SUGGESTION);
@@ -215,6 +248,9 @@ export async function startOpenAiStub(options: { host?: string; port?: number; c
     route(method, path, handler) {
       routes.set(`${method.toUpperCase()} ${path}`, handler);
     },
+    next: () => {
+      throw new Error('openai-stub: not started');
+    },
     waitFor(predicate, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -247,6 +283,7 @@ export async function startOpenAiStub(options: { host?: string; port?: number; c
 
   /** Takes the next queued behaviour of a route, or its default. */
   const next = (route: string, fallback: Behaviour): Behaviour => queues.get(route)?.shift() ?? fallback;
+  stub.next = next;
 
   stub.route('GET', '/v1/models', async (request, _req, res) => {
     const behaviour = next('GET /v1/models', { kind: 'json', body: { object: 'list', data: stub.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'stub' })) } });
@@ -255,12 +292,52 @@ export async function startOpenAiStub(options: { host?: string; port?: number; c
   stub.route('POST', '/v1/chat/completions', async (request, _req, res) => {
     await answer(next('POST /v1/chat/completions', { kind: 'reply' }), request, res);
   });
+  stub.route('POST', '/v1/images/edits', async (request, req, res) => {
+    const form = await new Request(`${stub.url}${request.path}`, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(request.raw) }).formData();
+    const file = async (name: string) => {
+      const part = form.get(name);
+      if (!part || typeof part === 'string') return undefined;
+      return { pixels: decodePng(new Uint8Array(await part.arrayBuffer())), type: part.type };
+    };
+    const text = (name: string) => (typeof form.get(name) === 'string' ? (form.get(name) as string) : null);
+    const [image, mask] = [await file('image'), await file('mask')];
+    if (!image || !mask) return sendJson(res, request, 400, { error: { message: 'image and mask are required', type: 'invalid_request_error', code: null, param: null } });
+    const edit = maskFromImage(mask.pixels, 'alpha0');
+    const received: ImageEditReceived = {
+      model: text('model'),
+      prompt: text('prompt'),
+      n: text('n') === null ? null : Number(text('n')),
+      size: text('size'),
+      responseFormat: text('response_format'),
+      image: { width: image.pixels.width, height: image.pixels.height, type: image.type },
+      mask: {
+        width: mask.pixels.width,
+        height: mask.pixels.height,
+        type: mask.type,
+        editPixels: edit.data.reduce((n, v) => n + (v ? 1 : 0), 0),
+        editMean: meanColour(image.pixels, (p) => edit.data[p] !== 0),
+        keepMean: meanColour(image.pixels, (p) => edit.data[p] === 0),
+      },
+    };
+    request.body = received;
+    const behaviour = next('POST /v1/images/edits', { kind: 'edit' });
+    if (behaviour.kind !== 'edit') return answer(behaviour, request, res);
+    if (image.pixels.width !== mask.pixels.width || image.pixels.height !== mask.pixels.height) {
+      return sendJson(res, request, 400, { error: { message: 'Invalid input image - mask and image must have the same size', type: 'invalid_request_error', code: null, param: 'mask' } });
+    }
+    if (behaviour.delayMs) await sleep(behaviour.delayMs);
+    if (res.destroyed) return;
+    const rgb = colourNamedIn(received.prompt ?? '');
+    const data = Array.from({ length: received.n ?? 1 }, (_, i) => ({ b64_json: encodePng(paintCandidate(image.pixels, edit, rgb, i)).toString('base64') }));
+    sendJson(res, request, 200, { created: Math.floor(Date.now() / 1000), data, ...(received.model === 'dall-e-2' ? {} : { output_format: 'png', size: received.size }) });
+  });
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const text = raw.toString('utf8');
       let body: unknown = text === '' ? undefined : text;
       try {
         if (text) body = JSON.parse(text) as unknown;
@@ -269,7 +346,7 @@ export async function startOpenAiStub(options: { host?: string; port?: number; c
       }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      const request: StubRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, status: 0, closedEarly: false, done: false, at: performance.now() };
+      const request: StubRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, status: 0, closedEarly: false, done: false, at: performance.now(), raw };
       requests.push(request);
       res.on('close', () => {
         request.closedEarly = !res.writableFinished;

@@ -11,12 +11,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clipScores } from '../../models/clip/runner';
 import { loadModel, type LoadedModel } from '../../models/hub';
 import { DownloadError, fetchModelFile, memoryCache } from '../../models/loader';
+import { lamaFill } from '../../models/lama/runner';
 import { miganFill } from '../../models/migan/runner';
 import { registry, resolveUrl } from '../../models/registry';
 import { samDecode, samEncode } from '../../models/sam/runner';
 import { startHub, type Hub } from '../harness/hub';
 import { iou, renderScene, SCENES, shapeMask, shapePoint } from '../harness/scenes';
 import { generateTestModels } from '../models/generate';
+import { cropAroundMask, cropImage, cropMaskTo, pasteThroughMask, resizeImage } from '../../utils/inpaint/crop';
+import { feather } from '../../utils/mask/morphology';
 
 let root: string;
 let hub: Hub;
@@ -94,8 +97,9 @@ describe('runners on the semantic test models', () => {
   let sam: LoadedModel<'sam'>;
   let clip: LoadedModel<'clip'>;
   let migan: LoadedModel<'migan'>;
+  let lama: LoadedModel<'lama'>;
   beforeAll(async () => {
-    [sam, clip, migan] = await Promise.all([load('sam'), load('clip'), load('migan')]);
+    [sam, clip, migan, lama] = await Promise.all([load('sam'), load('clip'), load('migan'), load('lama')]);
   });
 
   it('SAM: a click on a shape gives a mask of that colour; a negative click removes the other same-coloured shape', async () => {
@@ -149,4 +153,25 @@ describe('runners on the semantic test models', () => {
     expect(changedOutside).toBe(0);
     expect(greenInside / inside).toBeGreaterThan(0.95);
   });
+
+  it('LaMa (512² crop, resized and pasted back): fills the river with the banks\' green, one flat colour, every unmasked pixel exact', async () => {
+    const scene = SCENES.river;
+    const image = renderScene(scene);
+    const mask = { width: scene.width, height: scene.height, data: shapeMask(scene, 'river') };
+    const rect = cropAroundMask(mask, { square: true })!;
+    const { image: filled } = await lamaFill(lama, resizeImage(cropImage(image, rect), 512, 512), cropMaskTo(mask, rect, 512, 512));
+    const result = pasteThroughMask(image, filled, rect, feather(mask, 0));
+    let changedOutside = 0;
+    const inside = new Set<string>();
+    for (let p = 0; p < scene.width * scene.height; p++) {
+      const px = [0, 1, 2].map((c) => result.data[4 * p + c]!);
+      if (mask.data[p] === 0) {
+        if (px.some((v, c) => v !== image.data[4 * p + c])) changedOutside++;
+      } else inside.add(px.join(','));
+    }
+    expect(changedOutside).toBe(0);
+    // The whole crop is green banks (0x20a040) and blue river: the mean of the kept pixels is the banks' green.
+    expect([...inside]).toEqual(['32,160,64']);
+  });
 });
+

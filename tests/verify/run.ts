@@ -14,13 +14,15 @@
  *
  *   npx tsx tests/verify/run.ts [--host https://huggingface.co] [--cache DIR]
  *
- * With CI=true it prints one line and exits 0 (CI has no business downloading ~200 MB). When the
+ * With CI=true it prints one line and exits 0 (CI has no business downloading ~400 MB). When the
  * host cannot be reached within 10 s it prints one line and exits 1.
  */
 import * as ort from 'onnxruntime-web';
 import { clipScores, clipTokenizer } from '../../models/clip/runner.ts';
 import { clipPixelValues, CLIP_INPUT_SIZE, CLIP_MAX_TOKENS, regionSquare } from '../../models/clip/processor.ts';
 import { loadModel, releaseModel, type LoadedModel } from '../../models/hub.ts';
+import { lamaFill } from '../../models/lama/runner.ts';
+import { LAMA_SIZE, lamaImageTensor, lamaMaskTensor } from '../../models/lama/processor.ts';
 import { miganFill } from '../../models/migan/runner.ts';
 import { registry, resolveUrl, weightPath, type Dtype, type ModelName, type RegistryEntry } from '../../models/registry.ts';
 import { samDecode, samEncode } from '../../models/sam/runner.ts';
@@ -33,7 +35,7 @@ const USAGE = 'usage: npx tsx tests/verify/run.ts [--host https://huggingface.co
 const REACH_TIMEOUT_MS = 10_000;
 
 if (process.env.CI === 'true') {
-  console.log('verify:models: skipped in CI (CI=true): it downloads ~200 MB of real models from huggingface.co; run `npm run verify:models` on a machine with internet access.');
+  console.log('verify:models: skipped in CI (CI=true): it downloads ~400 MB of real models from huggingface.co; run `npm run verify:models` on a machine with internet access.');
   process.exit(0);
 }
 
@@ -385,6 +387,39 @@ async function checkMigan(model: LoadedModel<'migan'>): Promise<void> {
   });
 }
 
+async function checkLama(model: LoadedModel<'lama'>): Promise<void> {
+  await checkSession(model, 'model', ['image', 'mask'], ['image', 'mask'], ['output']);
+  const w = LAMA_SIZE;
+  const colour = [70, 130, 180] as const;
+  const data = new Uint8ClampedArray(w * w * 4);
+  for (let p = 0; p < w * w; p++) data.set([...colour, 255], 4 * p);
+  const mask: Mask = { width: w, height: w, data: new Uint8Array(w * w) };
+  for (let y = 176; y < 336; y++) for (let x = 176; x < 336; x++) mask.data[y * w + x] = 255;
+  await check('lama: output range is 0..255 (the registry convention; the runner also accepts 0..1)', async () => {
+    const session = model.sessions.model;
+    const dims = (c: number) => [1, c, w, w];
+    const outputs = await session.run({ image: new ort.Tensor('float32', lamaImageTensor({ width: w, height: w, data }), dims(3)), mask: new ort.Tensor('float32', lamaMaskTensor(mask), dims(1)) });
+    const values = outputs.output!.data as Float32Array;
+    let max = 0;
+    for (const value of values) max = Math.max(max, value);
+    expect(max > 1.5, `max output ${max.toFixed(3)}: the export answers in 0..1, update the registry's conventions`);
+    return `max output ${max.toFixed(1)}`;
+  });
+  await check('lama: fills a hole in a flat colour with that colour', async () => {
+    const { image, modelMs } = await lamaFill(model, { width: w, height: w, data }, mask);
+    let holes = 0;
+    let sumDiff = 0;
+    for (let p = 0; p < w * w; p++) {
+      if (!mask.data[p]) continue;
+      holes++;
+      sumDiff += Math.max(...[0, 1, 2].map((c) => Math.abs(image.data[4 * p + c]! - colour[c]!)));
+    }
+    const meanDiff = sumDiff / holes;
+    expect(meanDiff <= 12, `hole pixels differ from the colour by ${meanDiff.toFixed(1)} on average`);
+    return `mean |Δ| ${meanDiff.toFixed(1)}; ${modelMs.toFixed(0)} ms`;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -435,6 +470,11 @@ async function main(): Promise<void> {
   if (migan) {
     await checkMigan(migan);
     await releaseModel(migan);
+  }
+  const lama = await load('lama');
+  if (lama) {
+    await checkLama(lama);
+    await releaseModel(lama);
   }
 
   console.log(`\nverify:models: ${tally.ok} passed, ${tally.warn} with caveats, ${tally.fail} failed`);

@@ -1,0 +1,32 @@
+/**
+ * Local prompt-free fill (MI-GAN, or LaMa as the larger model) on WebGPU or WASM: the mask's box
+ * plus context is cropped; MI-GAN runs at the crop's size (it crops around the hole itself), LaMa
+ * at its fixed 512² (square crop, resized there and back by the paste).
+ */
+import { lamaFill } from '@/models/lama/runner';
+import { LAMA_SIZE } from '@/models/lama/processor';
+import { miganFill } from '@/models/migan/runner';
+import type { LoadedModel } from '@/models/hub';
+import { cropAroundMask, cropImage, cropMaskTo, resizeImage } from '@/utils/inpaint/crop';
+import type { LocalFillModel } from '@/utils/protocol';
+import type { FillBackend } from './types';
+
+export type FillModels = { migan: () => Promise<LoadedModel<'migan'>>; lama: () => Promise<LoadedModel<'lama'>> };
+
+export function localBackend(which: LocalFillModel, models: FillModels): FillBackend {
+  return async ({ image, mask }, { onProgress }) => {
+    const rect = cropAroundMask(mask, { square: which === 'lama' });
+    if (!rect) throw new Error('The mask is empty: mark the region to fill first');
+    if (which === 'lama') {
+      const model = await models.lama();
+      onProgress(0.1);
+      const input = resizeImage(cropImage(image, rect), LAMA_SIZE, LAMA_SIZE);
+      const { image: filled, modelMs } = await lamaFill(model, input, cropMaskTo(mask, rect, LAMA_SIZE, LAMA_SIZE));
+      return { rect, outputs: [{ image: filled }], model: 'lama', modelMs };
+    }
+    const model = await models.migan();
+    onProgress(0.1);
+    const { image: filled, modelMs } = await miganFill(model, cropImage(image, rect), cropMaskTo(mask, rect, rect.width, rect.height));
+    return { rect, outputs: [{ image: filled }], model: 'migan', modelMs };
+  };
+}
