@@ -93,9 +93,11 @@ describe('roundCandidates', () => {
     expect(roundCandidates(accepted).map((r) => r.candidate.image)).toEqual(['image:c4']);
   });
 
-  it('ranks by the global score when there is no region score', () => {
+  it('ranks by the global score when there is no region score; equal scores: the newer job first', () => {
     const s = session({ results: [result('image:orig', 1, [['image:low', pair(10)], ['image:high', pair(40)]])] });
     expect(roundCandidates(s).map((r) => r.candidate.image)).toEqual(['image:high', 'image:low']);
+    const tie = session({ results: [result('image:orig', 1, [['image:old', pair(30, 20)]]), result('image:orig', 2, [['image:new', pair(30, 20)]])] });
+    expect(roundCandidates(tie).map((r) => r.candidate.image)).toEqual(['image:new', 'image:old']);
   });
 });
 

@@ -4,6 +4,7 @@
  * gallery. The side panel applies them inside `modifySession` (one transaction).
  */
 import type { InpaintCandidate, InpaintResult, ScorePair } from './protocol';
+import { rankByScore } from './inpaint/scores';
 import type { EditSession } from './session-store';
 
 type History = NonNullable<EditSession['history']>;
@@ -83,18 +84,12 @@ export interface RankedCandidate {
   result: InpaintResult;
 }
 
-/** The score candidates are ranked by: the region score when there is one, else the global one. */
-export function rankingScore(candidate: InpaintCandidate): number {
-  return candidate.scores.region?.score ?? candidate.scores.global.score;
-}
-
-/** Candidates made from the image being edited, best first (ties: the newer job first). */
+/** Candidates made from the image being edited, best first (the engine's ranking; ties: the newer job first). */
 export function roundCandidates(session: EditSession): RankedCandidate[] {
   const image = workingImage(session);
-  const ranked = (session.results ?? [])
-    .filter((result) => result.image === image)
-    .flatMap((result) => result.candidates.map((candidate) => ({ candidate, result })));
-  return ranked.sort((a, b) => rankingScore(b.candidate) - rankingScore(a.candidate) || b.result.createdAt - a.result.createdAt);
+  const newestFirst = (session.results ?? []).filter((result) => result.image === image).sort((a, b) => b.createdAt - a.createdAt);
+  const flat = newestFirst.flatMap((result) => result.candidates.map((candidate) => ({ candidate, result, scores: candidate.scores })));
+  return rankByScore(flat).map(({ candidate, result }) => ({ candidate, result }));
 }
 
 /** Whether a score moved up, down, or (within display rounding) not at all. */
