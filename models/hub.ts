@@ -46,7 +46,7 @@ export function dtypePreference(backend: Backend, shaderF16: boolean): Dtype[] {
 let creating: Promise<unknown> = Promise.resolve();
 
 function createSession(bytes: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
-  const next = creating.then(() => ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' }));
+  const next = creating.then(() => ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 }));
   creating = next.catch(() => undefined);
   return next;
 }
@@ -106,25 +106,32 @@ export async function releaseModel(model: LoadedModel): Promise<void> {
   for (const session of Object.values<ort.InferenceSession>(model.sessions)) await session.release();
 }
 
-/** The last run queued on each session: runs on one session never overlap. */
-const lastRun = new WeakMap<ort.InferenceSession, Promise<unknown>>();
+/** Runs a session and returns its outputs with the time spent inside ONNX Runtime. */
+/** The run in progress per session: the next one waits for it (see timedRun). */
+const running = new WeakMap<ort.InferenceSession, Promise<unknown>>();
 
 /**
- * Runs a session and returns its outputs with the time spent inside ONNX Runtime. Runs on the
- * same session wait for each other: two at once on the WebGPU provider never finish in Firefox
- * (measured: two concurrent SAM decodes, e.g. the overlay's warm-up and a click, both hang).
+ * Runs a session and times the run alone. Runs of one session never overlap: ONNX Runtime Web
+ * does not support concurrent `run` calls on a session, and on the WebGPU EP two of them (a
+ * click's decode while a hover preview's is in flight) can leave both pending for ever.
  */
 export async function timedRun(
   session: ort.InferenceSession,
   feeds: Record<string, ort.Tensor>,
 ): Promise<{ outputs: ort.InferenceSession.OnnxValueMapType; ms: number }> {
-  const run = (lastRun.get(session) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+  const previous = running.get(session);
+  const run = (async () => {
+    await previous?.catch(() => undefined);
     const start = performance.now();
     const outputs = await session.run(feeds);
     return { outputs, ms: performance.now() - start };
-  });
-  lastRun.set(session, run);
-  return run;
+  })();
+  running.set(session, run);
+  try {
+    return await run;
+  } finally {
+    if (running.get(session) === run) running.delete(session);
+  }
 }
 
 /** Feeds only the inputs the session declares: exports differ (e.g. CLIP text with or without attention_mask). */

@@ -21,3 +21,19 @@ describe('message protocol', () => {
     for (const spec of Object.values(messages)) expect(['offscreen', 'background', 'content']).toContain(spec.to);
   });
 });
+
+// ---- editor (issue #6) ----
+describe('content.replace-image', () => {
+  const ok = { pageUrl: 'https://gen.example/feed', srcUrl: 'https://cdn.example/river.png', blobUrl: 'blob:chrome-extension://abcdefghijklmnop/0b1e4c2a-5d6f-4a8b-9c0d-1e2f3a4b5c6d' };
+
+  it('accepts a blob: URL of an extension origin', () => {
+    expect(parseRequest('content.replace-image', ok)).toEqual(ok);
+    expect(parseRequest('content.replace-image', { ...ok, srcUrl: undefined, blobUrl: 'blob:moz-extension://0a1b2c3d-aaaa/1234-abcd' }).srcUrl).toBeUndefined();
+  });
+
+  it('refuses pixels from anywhere else: page blobs, data: and http URLs, javascript:', () => {
+    for (const blobUrl of ['blob:https://evil.example/1234', 'data:image/png;base64,AAAA', 'https://evil.example/x.png', 'javascript:alert(1)', 'blob:chrome-extension://abc/../x']) {
+      expect(() => parseRequest('content.replace-image', { ...ok, blobUrl })).toThrow(ProtocolError);
+    }
+  });
+});

@@ -385,6 +385,28 @@ export const messages = {
     request: v.object({ srcUrl: v.optional(v.string()) }),
     response: v.object({ opened: v.boolean(), reason: v.optional(v.string()) }),
   },
+  // ---- editor (issue #6) ----
+  /**
+   * Shows the corrected image in the page in place of the original, until the page reloads. The
+   * pixels come as a `blob:` URL of the extension's origin (made by the side panel, revoked once
+   * this answers); the content script re-hosts them under the page's origin.
+   */
+  'content.replace-image': {
+    to: 'content',
+    request: v.object({
+      /** The page the image was taken from: a tab now showing another page refuses. */
+      pageUrl: v.pipe(v.string(), v.maxLength(8192)),
+      /** The original image's URL; absent for a canvas (the last target the overlay was opened on). */
+      srcUrl: v.optional(v.pipe(v.string(), v.maxLength(8192))),
+      blobUrl: v.pipe(v.string(), v.maxLength(200), v.regex(/^blob:(?:chrome|moz)-extension:\/\/[\w-]+\/[\w-]+$/)),
+    }),
+    response: v.object({
+      replaced: v.boolean(),
+      kind: v.optional(v.picklist(['img', 'background', 'canvas'])),
+      reason: v.optional(v.string()),
+    }),
+  },
+  // ---- end editor ----
 } as const satisfies Record<string, { to: 'offscreen' | 'background' | 'content'; request: v.GenericSchema; response: v.GenericSchema }>;
 
 export type MessageType = keyof typeof messages;

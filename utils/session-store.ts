@@ -5,6 +5,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { InpaintResult, ScorePair } from './protocol';
+import { sessionBlobKeys, sessionsToPrune, unreferencedBlobs, type RetentionPolicy, type SessionFootprint } from './session-retention';
 
 export type BlobKind = 'image' | 'mask';
 
@@ -38,14 +39,26 @@ export interface EditSession {
   height: number;
   mask?: string;
   /** The prompts the user settled on (original full-image prompt, region prompt, negative). */
-  prompt?: { original: string; region: string; negative?: string };
+  prompt?: { original: string; region: string; negative?: string; intent?: string };
   /** Finished inpainting jobs, oldest first (appended by the offscreen jobs; issue #5). */
   results?: InpaintResult[];
   /**
    * Accepted edits (issue #6): `steps[0]` is the original image; accepting a candidate pushes its
    * image; undo/redo move `index`. The image being edited is `steps[index].image`.
    */
-  history?: { steps: { image: string; mask?: string; prompt?: string; scores?: ScorePair; acceptedAt: number }[]; index: number };
+  history?: {
+    steps: {
+      image: string;
+      /** The mask that made this edit (on the previous step's image). */
+      mask?: string;
+      prompt?: string;
+      scores?: ScorePair;
+      acceptedAt: number;
+      /** The mask the user had drawn on this step's image when they undid it (restored by redo). */
+      pendingMask?: string;
+    }[];
+    index: number;
+  };
 }
 
 interface StoreSchema extends DBSchema {
@@ -137,4 +150,58 @@ export async function getSession(id: string): Promise<EditSession | undefined> {
 /** Sessions, most recently edited first. */
 export async function listSessions(): Promise<EditSession[]> {
   return (await (await open()).getAllFromIndex('sessions', 'updatedAt')).reverse();
+}
+
+// ---- editor (issue #6): deleting sessions, storage use and its bound ----
+
+/** Deletes a session and every blob it refers to, in one transaction. */
+export async function deleteSession(id: string): Promise<void> {
+  const tx = (await open()).transaction(['sessions', 'blobs'], 'readwrite');
+  const session = await tx.objectStore('sessions').get(id);
+  if (session) {
+    for (const key of sessionBlobKeys(session)) await tx.objectStore('blobs').delete(key);
+    await tx.objectStore('sessions').delete(id);
+  }
+  await tx.done;
+}
+
+/** Bytes of blobs each session refers to (what deleting it frees). */
+export async function sessionFootprints(): Promise<SessionFootprint[]> {
+  const database = await open();
+  const sizes = new Map<string, number>();
+  let cursor = await database.transaction('blobs').store.openCursor();
+  while (cursor) {
+    sizes.set(cursor.key, cursor.value.blob.size);
+    cursor = await cursor.continue();
+  }
+  const sessions = await database.getAll('sessions');
+  return sessions.map((session) => ({
+    id: session.id,
+    updatedAt: session.updatedAt,
+    bytes: [...sessionBlobKeys(session)].reduce((sum, key) => sum + (sizes.get(key) ?? 0), 0),
+  }));
+}
+
+/**
+ * Keeps the store within `policy`: deletes the least recently edited sessions beyond it (never
+ * those in `keep`), then blobs no session refers to that are older than an hour. Returns the
+ * deleted session ids.
+ */
+export async function pruneStore(policy: RetentionPolicy, keep: Iterable<string>, now = Date.now()): Promise<string[]> {
+  const pruned = sessionsToPrune(await sessionFootprints(), policy, new Set(keep));
+  for (const id of pruned) await deleteSession(id);
+  const database = await open();
+  const referenced = new Set((await database.getAll('sessions')).flatMap((session) => [...sessionBlobKeys(session)]));
+  const blobs: { key: string; createdAt: number }[] = [];
+  let cursor = await database.transaction('blobs').store.index('createdAt').openCursor();
+  while (cursor) {
+    blobs.push({ key: cursor.value.key, createdAt: cursor.value.createdAt });
+    cursor = await cursor.continue();
+  }
+  const orphans = unreferencedBlobs(blobs, referenced, now, 60 * 60 * 1000);
+  if (orphans.length) {
+    const tx = database.transaction('blobs', 'readwrite');
+    await Promise.all([...orphans.map((key) => tx.store.delete(key)), tx.done]);
+  }
+  return pruned;
 }

@@ -7,6 +7,7 @@ import { serve } from '@/utils/messaging';
 import { closeOverlay, openOverlay } from './overlay';
 import { pickImage } from './picker';
 import { findTargetByUrl } from './targets';
+import { rememberTarget, replaceImage } from './replace'; // editor (issue #6)
 
 declare global {
   interface Window {
@@ -25,8 +26,10 @@ export default defineContentScript({
       'content.open-overlay': async ({ srcUrl }) => {
         const target = srcUrl ? findTargetByUrl(srcUrl) : await pickImage();
         if (!target) return { opened: false, reason: srcUrl ? 'The image could not be found on the page' : 'No image was picked' };
+        rememberTarget(target); // editor (issue #6): replace-in-page finds a canvas again by it
         return openOverlay(target);
       },
+      'content.replace-image': (request) => replaceImage(request), // editor (issue #6)
       'content.close-overlay': () => {
         closeOverlay();
         return { closed: true as const };

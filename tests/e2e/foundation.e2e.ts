@@ -70,7 +70,8 @@ describe(`foundation (${backend})`, () => {
     });
     expect(overlay).toEqual({ shadowHidden: true, dx: 0, bottom: 0, w: 0, toolbar: 44 });
     await page.keyboard.press('Escape');
-    expect(await page.locator('inpaint-biases-overlay').count()).toBe(0);
+    // Hidden at once, detached a moment later (content/overlay.ts).
+    await expect.poll(() => page.locator('inpaint-biases-overlay').count()).toBe(0);
 
     expect(await send('content.open-overlay', { srcUrl: 42 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     await page.close();

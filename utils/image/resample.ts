@@ -20,26 +20,25 @@ export function resampleRGB(
   const ky = Math.max(1, Math.ceil(sy - 1e-9));
   const inv = 1 / (kx * ky);
   const { width: w, height: h, data } = src;
+  // Sample centres spread evenly over each output pixel's footprint in source space. They
+  // depend on the column or the row only, so they are computed once per axis, not per pixel.
+  const xs = taps(dstWidth, kx, rect.x, sx, w, 4);
+  const ys = taps(dstHeight, ky, rect.y, sy, h, w * 4);
   for (let oy = 0; oy < dstHeight; oy++) {
     for (let ox = 0; ox < dstWidth; ox++) {
       let r = 0;
       let g = 0;
       let b = 0;
-      for (let j = 0; j < ky; j++) {
-        // Sample centres spread evenly over the output pixel's footprint in source space.
-        const fy = Math.min(h - 1, Math.max(0, rect.y + (oy + (j + 0.5) / ky) * sy - 0.5));
-        const y0 = Math.floor(fy);
-        const y1 = Math.min(h - 1, y0 + 1);
-        const wy = fy - y0;
-        for (let i = 0; i < kx; i++) {
-          const fx = Math.min(w - 1, Math.max(0, rect.x + (ox + (i + 0.5) / kx) * sx - 0.5));
-          const x0 = Math.floor(fx);
-          const x1 = Math.min(w - 1, x0 + 1);
-          const wx = fx - x0;
-          const a = (y0 * w + x0) * 4;
-          const c = (y0 * w + x1) * 4;
-          const d = (y1 * w + x0) * 4;
-          const e = (y1 * w + x1) * 4;
+      for (let j = oy * ky; j < (oy + 1) * ky; j++) {
+        const row0 = ys.lo[j]!;
+        const row1 = ys.hi[j]!;
+        const wy = ys.frac[j]!;
+        for (let i = ox * kx; i < (ox + 1) * kx; i++) {
+          const wx = xs.frac[i]!;
+          const a = row0 + xs.lo[i]!;
+          const c = row0 + xs.hi[i]!;
+          const d = row1 + xs.lo[i]!;
+          const e = row1 + xs.hi[i]!;
           const w00 = (1 - wx) * (1 - wy);
           const w01 = wx * (1 - wy);
           const w10 = (1 - wx) * wy;
@@ -52,6 +51,26 @@ export function resampleRGB(
       write(oy * dstWidth + ox, r * inv, g * inv, b * inv);
     }
   }
+}
+
+/**
+ * The bilinear taps of one axis: for output index o and sub-sample k, the lower and upper
+ * source offsets (times `stride`) and the weight of the upper one.
+ */
+function taps(count: number, samples: number, origin: number, scale: number, extent: number, stride: number): { lo: Int32Array; hi: Int32Array; frac: Float64Array } {
+  const lo = new Int32Array(count * samples);
+  const hi = new Int32Array(count * samples);
+  const frac = new Float64Array(count * samples);
+  for (let o = 0; o < count; o++) {
+    for (let k = 0; k < samples; k++) {
+      const f = Math.min(extent - 1, Math.max(0, origin + (o + (k + 0.5) / samples) * scale - 0.5));
+      const i0 = Math.floor(f);
+      lo[o * samples + k] = i0 * stride;
+      hi[o * samples + k] = Math.min(extent - 1, i0 + 1) * stride;
+      frac[o * samples + k] = f - i0;
+    }
+  }
+  return { lo, hi, frac };
 }
 
 /**
