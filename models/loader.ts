@@ -33,8 +33,12 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** Bytes the registry expects; a download of another size is refused (cut or wrong file). */
   expectedBytes?: number;
+  /** Gives up when no byte arrives for this long (a host that hangs must not hold the user, or keep Firefox's event page awake, for ever). */
+  stallMs?: number;
   fetchImpl?: typeof fetch;
 }
+
+export const DEFAULT_STALL_MS = 60_000;
 
 function fileName(url: string): string {
   return url.slice(url.lastIndexOf('/') + 1);
@@ -46,35 +50,62 @@ export async function fetchModelFile(url: string, options: FetchOptions): Promis
     options.onProgress?.({ url, loaded: cached.length, total: cached.length, fromCache: true });
     return { bytes: cached, fromCache: true };
   }
-  let response: Response;
-  try {
-    response = await (options.fetchImpl ?? fetch)(url, { signal: options.signal ?? null, cache: 'no-store' });
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new DownloadError(url, `Could not reach the model host for ${fileName(url)}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!response.ok) {
-    throw new DownloadError(url, `The model host answered ${response.status} ${response.statusText} for ${fileName(url)}`);
-  }
-  const header = Number(response.headers.get('content-length'));
-  const total = Number.isFinite(header) && header > 0 ? header : (options.expectedBytes ?? 0);
-  const body = response.body;
-  if (!body) throw new DownloadError(url, `Empty response for ${fileName(url)}`);
+  // One controller for the caller's cancel and our stall watchdog; the watchdog restarts with every byte.
+  const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+  const controller = new AbortController();
+  const cancel = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', cancel, { once: true });
+  let stalled = false;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const alive = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      stalled = true;
+      controller.abort();
+    }, stallMs);
+  };
+  const stalledError = (loaded: number) =>
+    new DownloadError(url, `The model host sent nothing for ${Math.round(stallMs / 1000)} s while downloading ${fileName(url)} (${loaded} bytes so far); try again`);
 
-  const chunks: Uint8Array[] = [];
   let loaded = 0;
-  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let header = 0;
+  let total = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded += value.length;
-      options.onProgress?.({ url, loaded, total: Math.max(total, loaded), fromCache: false });
+    alive();
+    let response: Response;
+    try {
+      response = await (options.fetchImpl ?? fetch)(url, { signal: controller.signal, cache: 'no-store' });
+    } catch (error) {
+      if (stalled) throw stalledError(0);
+      if (options.signal?.aborted) throw error;
+      throw new DownloadError(url, `Could not reach the model host for ${fileName(url)}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new DownloadError(url, `The download of ${fileName(url)} broke off after ${loaded} of ${total || '?'} bytes; try again`);
+    if (!response.ok) {
+      throw new DownloadError(url, `The model host answered ${response.status} ${response.statusText} for ${fileName(url)}`);
+    }
+    header = Number(response.headers.get('content-length'));
+    total = Number.isFinite(header) && header > 0 ? header : (options.expectedBytes ?? 0);
+    const body = response.body;
+    if (!body) throw new DownloadError(url, `Empty response for ${fileName(url)}`);
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        alive();
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.length;
+        options.onProgress?.({ url, loaded, total: Math.max(total, loaded), fromCache: false });
+      }
+    } catch (error) {
+      if (stalled) throw stalledError(loaded);
+      if (options.signal?.aborted) throw error;
+      throw new DownloadError(url, `The download of ${fileName(url)} broke off after ${loaded} of ${total || '?'} bytes; try again`);
+    }
+  } finally {
+    clearTimeout(watchdog);
+    options.signal?.removeEventListener('abort', cancel);
   }
   if (header > 0 && loaded !== header) {
     throw new DownloadError(url, `The download of ${fileName(url)} was cut short: ${loaded} of ${header} bytes`);

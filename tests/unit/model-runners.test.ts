@@ -88,6 +88,19 @@ describe('model loading', () => {
     await expect(load('clip')).rejects.toThrow(/answered 503.*preprocessor_config\.json/);
   });
 
+  it('gives up on a host that sends nothing, with a clear message, but not on one that is slow and steady', async () => {
+    const url = resolveUrl(hub.url, registry.migan.repo, registry.migan.revision, 'migan_pipeline_v2.onnx');
+    hub.setFault({ kind: 'hang', match: 'migan_pipeline' });
+    const cache = memoryCache();
+    await expect(fetchModelFile(url, { cache, stallMs: 1000 })).rejects.toThrow(/sent nothing for 1 s while downloading migan_pipeline_v2\.onnx/);
+    expect(cache.urls()).toEqual([]);
+    hub.clearFaults();
+    // ~7 KB at 4 KB/s: two seconds in all, yet a byte every 50 ms, so no stall.
+    hub.setFault({ kind: 'slow', bytesPerSecond: 4096, match: 'migan_pipeline' });
+    const { bytes } = await fetchModelFile(url, { cache, stallMs: 1000 });
+    expect(bytes.length).toBeGreaterThan(4096);
+  });
+
   it('names a missing file', async () => {
     await expect(loadModel('migan', { host: `${hub.url}/nowhere`, backend: 'wasm', shaderF16: false, cache: memoryCache() })).rejects.toThrow(/404/);
   });
