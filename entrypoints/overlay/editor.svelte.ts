@@ -27,6 +27,8 @@ const HISTORY_LIMIT = 40;
  * (click to mask) takes at most this long here, so previews keep up with the pointer.
  */
 export const HOVER_BUDGET_MS = 60;
+/** The pointer must rest this long before a preview decode starts: a move-and-click pays nothing. */
+const HOVER_REST_MS = 40;
 
 /** One undoable state. Arrays are never mutated once in history (copy on write). */
 interface Snapshot {
@@ -75,6 +77,9 @@ export class OverlayEditor {
   /** Whether the decoder proved fast enough for hover previews on this device. */
   hoverEnabled = $state(false);
   private hoverPending: Point | undefined;
+  private hoverTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The preview on screen: a click at its point, on the same mask, needs no decode of its own. */
+  private hoverShown: { point: Point; version: number; scores: number[]; chosen: number } | undefined;
   private hoverRunning = false;
 
   private embedding: string | undefined;
@@ -130,6 +135,7 @@ export class OverlayEditor {
 
   private commit(next: Snapshot): void {
     this.hoverMask = undefined;
+    this.hoverShown = undefined;
     this.hoverArea = 0;
     this.hoverPending = undefined;
     this.undoStack.push(this.state);
@@ -159,6 +165,19 @@ export class OverlayEditor {
 
   /** Adds a prompt point and re-runs the decoder with all points. */
   async addPoint(point: Point, startedAt = performance.now()): Promise<void> {
+    const shown = this.hoverShown;
+    if (point.label === 1 && shown && this.hoverMask && shown.version === this.version && Math.hypot(shown.point.x - point.x, shown.point.y - point.y) < 1) {
+      // The user clicks where the preview was computed: that preview is this click's mask.
+      this.scores = shown.scores;
+      this.chosen = shown.chosen;
+      this.commit({ ...this.state, points: [...this.state.points, shown.point], candidate: shown.chosen, sam: this.hoverMask });
+      flushSync();
+      const totalMs = performance.now() - startedAt;
+      requestAnimationFrame(() => (this.lastClick = { totalMs, modelMs: 0, oursMs: totalMs, frameMs: performance.now() - startedAt }));
+      return;
+    }
+    this.hoverPending = undefined; // a preview must not delay the click's own decode
+    clearTimeout(this.hoverTimer);
     await this.decode({ ...this.state, points: [...this.state.points, point], candidate: undefined }, startedAt);
   }
 
@@ -222,11 +241,16 @@ export class OverlayEditor {
     this.hoverPending = point && { ...point, label: 1 };
     if (!point) {
       this.hoverMask = undefined;
+      this.hoverShown = undefined;
       this.hoverArea = 0;
       this.hoverVersion++;
       return;
     }
-    if (this.hoverEnabled && this.embedding && !this.busy && !this.hoverRunning) void this.runPreviews();
+    clearTimeout(this.hoverTimer);
+    if (!this.hoverEnabled || !this.embedding || this.busy) return;
+    this.hoverTimer = setTimeout(() => {
+      if (!this.hoverRunning && !this.busy) void this.runPreviews();
+    }, HOVER_REST_MS);
   }
 
   private async runPreviews(): Promise<void> {
@@ -243,6 +267,7 @@ export class OverlayEditor {
         let area = 0;
         for (let i = 0; i < data.length; i++) if (data[i]) area++;
         this.hoverMask = data;
+        this.hoverShown = { point, version, scores: result.scores, chosen: result.chosen };
         this.hoverArea = area;
         this.hoverVersion++;
       }
