@@ -25,6 +25,8 @@ export const RuntimeInfo = v.object({
   /** Why WebGPU is not in use, when it is not (shown to the user). */
   fallbackReason: v.optional(v.string()),
   adapter: v.optional(v.string()),
+  /** The WebGPU adapter is a software one (e.g. SwiftShader): correct, but far slower than a GPU. */
+  softwareAdapter: v.optional(v.boolean()),
   shaderF16: v.boolean(),
 });
 export type RuntimeInfo = v.InferOutput<typeof RuntimeInfo>;

@@ -32,6 +32,7 @@ export async function detectBackend(preference: DevicePreference): Promise<Runti
   return {
     backend: 'webgpu',
     adapter: software ? `${name} (software)` : name,
+    softwareAdapter: software,
     shaderF16: adapter.features.has('shader-f16'),
   };
 }

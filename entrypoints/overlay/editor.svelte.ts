@@ -229,6 +229,10 @@ export class OverlayEditor {
   private async measureHover(): Promise<void> {
     if (!this.embedding) return;
     try {
+      // A software WebGPU adapter takes hundreds of ms per decode: not worth probing (and the
+      // probe would queue ahead of the user's first click).
+      const info = this.runtime ?? (await send('runtime.info', {}));
+      if (info.backend === 'webgpu' && info.softwareAdapter) return;
       const decode = async () => {
         const started = performance.now();
         await sendToOffscreen('sam.decode', { embedding: this.embedding!, points: [{ x: this.width / 2, y: this.height / 2, label: 1 }] });
