@@ -5,6 +5,7 @@
  */
 
 import { normaliseModelHost as normaliseHttpBase } from '../model-host';
+import { isOnThisMachine } from '../inpaint/privacy';
 
 export const LLM_PROVIDERS = ['none', 'openai', 'openai-compatible', 'chrome'] as const;
 /** The protocol's `LlmProvider` schema is built from this list. */
@@ -87,17 +88,13 @@ export function hostPermissionPattern(baseUrl: string, options: { withPort?: boo
 
 /** True for loopback and private-network hosts (where plain http does not cross the internet). */
 export function isLocalHost(baseUrl: string): boolean {
-  let hostname: string;
-  try {
-    hostname = new URL(baseUrl).hostname;
-  } catch {
-    return false;
-  }
-  if (hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]') return true;
+  if (isOnThisMachine(baseUrl)) return true; // loopback
+  if (!URL.canParse(baseUrl)) return false;
+  const hostname = new URL(baseUrl).hostname;
   const ip = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(hostname);
   if (!ip) return hostname.endsWith('.local');
   const [a, b] = [Number(ip[1]), Number(ip[2])];
-  return a === 127 || a === 10 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31);
+  return a === 10 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31);
 }
 
 /** True when a key would travel in clear text over the internet: http to a non-local host. */
