@@ -6,6 +6,7 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
+import { readApiKeys, storeApiKey } from './api-keys';
 import { serve } from '@/utils/messaging';
 import { InpaintBackend, LocalFillModel, OpenAiImageModel, ProtocolError, type InpaintConfigView, type RequestOf, type ResponseOf } from '@/utils/protocol';
 import { hostPermissionPattern, normaliseBaseUrl, originOf } from '@/utils/llm/config';
@@ -15,7 +16,6 @@ import {
   a1111Denoise,
   inpaintBackend,
   inpaintCount,
-  llmApiKeys,
   localFillModel,
   neverSendPixels,
   openaiImageBaseUrl,
@@ -48,9 +48,8 @@ async function readStored(): Promise<Stored> {
     a1111BaseUrl.getValue(),
     a1111Denoise.getValue(),
     neverSendPixels.getValue(),
-    llmApiKeys.getValue(),
+    readApiKeys(),
   ]);
-  const parsedKeys = v.safeParse(v.record(v.string(), v.string()), keys);
   return {
     backend: v.is(InpaintBackend, backend) ? backend : 'local',
     localModel: v.is(LocalFillModel, localModel) ? localModel : 'migan',
@@ -60,7 +59,7 @@ async function readStored(): Promise<Stored> {
     a1111BaseUrl: typeof a1111Base === 'string' ? a1111Base : '',
     a1111Denoise: clampDenoise(denoise),
     neverSendPixels: never === true,
-    keys: parsedKeys.success ? parsedKeys.output : {},
+    keys,
   };
 }
 
@@ -109,11 +108,7 @@ async function setConfig(request: RequestOf<'inpaint.config.set'>): Promise<Inpa
   if (request.apiKey !== undefined) {
     const origin = originOf(openaiBase);
     if (origin) {
-      const keys = (await readStored()).keys;
-      const key = request.apiKey.trim();
-      if (key) keys[origin] = key;
-      else delete keys[origin];
-      await llmApiKeys.setValue(keys);
+      await storeApiKey(origin, request.apiKey);
     }
   }
   return view();

@@ -8,7 +8,8 @@ import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { emit, serve } from '@/utils/messaging';
 import { LlmProvider, ProtocolError, type LlmConfigView, type RequestOf } from '@/utils/protocol';
-import { llmApiKeys, llmBaseUrl, llmModel, llmProvider, llmSendPixels, llmTimeoutSeconds } from '@/utils/settings';
+import { llmBaseUrl, llmModel, llmProvider, llmSendPixels, llmTimeoutSeconds } from '@/utils/settings';
+import { readApiKeys, storeApiKey } from './api-keys';
 import {
   clampTimeoutSeconds,
   DEFAULT_OPENAI_MODEL,
@@ -53,16 +54,15 @@ async function readSettings(): Promise<Settings> {
     llmProvider.getValue(),
     llmBaseUrl.getValue(),
     llmModel.getValue(),
-    llmApiKeys.getValue(),
+    readApiKeys(),
     llmSendPixels.getValue(),
     llmTimeoutSeconds.getValue(),
   ]);
-  const parsedKeys = v.safeParse(v.record(v.string(), v.string()), keys);
   return {
     provider: v.is(LlmProvider, provider) ? provider : 'none',
     baseUrl: typeof baseUrl === 'string' ? baseUrl : '',
     model: typeof model === 'string' ? model.trim() : '',
-    keys: parsedKeys.success ? parsedKeys.output : {},
+    keys,
     sendPixels: sendPixels === true,
     timeoutSeconds: clampTimeoutSeconds(Number(timeoutSeconds)),
   };
@@ -124,11 +124,7 @@ async function setConfig(request: RequestOf<'llm.config.set'>): Promise<LlmConfi
   if (request.apiKey !== undefined) {
     const origin = originOf(effectiveBaseUrl(request.provider, baseUrl) ?? '');
     if (origin) {
-      const keys = (await readSettings()).keys;
-      const key = request.apiKey.trim();
-      if (key) keys[origin] = key;
-      else delete keys[origin];
-      await llmApiKeys.setValue(keys);
+      await storeApiKey(origin, request.apiKey);
     }
   }
   return view();
