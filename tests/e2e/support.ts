@@ -220,3 +220,22 @@ export async function continueToPanel(frame: Frame, panel: Page): Promise<Uint8A
   await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${fnv1a(mask.data)}"]`, { state: 'attached', timeout: 30_000 });
   return mask.data;
 }
+
+/**
+ * How a fill of the river scene came out: channel values changed outside the mask (must be 0)
+ * and the share of masked pixels that are green (filled from the banks) rather than blue.
+ */
+export function riverFillOutcome(mask: Uint8Array, before: Uint8Array, after: Uint8Array): { changedOutside: number; greenShare: number } {
+  let changedOutside = 0;
+  let greenInside = 0;
+  let inside = 0;
+  for (let p = 0; p < mask.length; p++) {
+    if (mask[p] === 0) {
+      for (let c = 0; c < 4; c++) if (after[4 * p + c] !== before[4 * p + c]) changedOutside++;
+    } else {
+      inside++;
+      if (after[4 * p + 1]! > after[4 * p + 2]! + 40) greenInside++;
+    }
+  }
+  return { changedOutside, greenShare: greenInside / inside };
+}
