@@ -86,7 +86,23 @@ export function clipWords(): string[] {
   return [...new Set([...Object.keys(CLIP_COLOUR_WORDS), ...CLIP_PLAIN_WORDS])];
 }
 
-export function buildClipTokenizer(): ClipTokenizerFiles {
+/** Deterministic pseudo-words (lower-case letters, 2–7 long) to grow a vocabulary with. */
+function* fillerWords(): Generator<string> {
+  const letters = 'etaoinshrdlucmfwypvbgkjqxz';
+  for (let n = 0; ; n++) {
+    let word = '';
+    for (let v = n + 26; v > 0; v = Math.floor(v / 26) - 1) word = (letters[v % 26] as string) + word;
+    yield word;
+  }
+}
+
+/**
+ * The tiny tokenizer, or with `vocabSize` (real CLIP: 49408) one grown with merges of filler
+ * words to that size: the bench's full-size stand-in, so that loading and using the tokenizer
+ * costs what the real one does. New merges get the highest ranks, so the test words tokenize
+ * the same either way.
+ */
+export function buildClipTokenizer(vocabSize?: number): ClipTokenizerFiles {
   const byteChars = bytesToUnicode().map(([, c]) => c);
   const vocab = new Map<string, number>();
   const addToken = (t: string): void => {
@@ -107,6 +123,19 @@ export function buildClipTokenizer(): ClipTokenizerFiles {
       ranks.set(pair, merges.length);
       merges.push(pair);
       addToken(`${syms[0]}${syms[1]}`);
+    }
+  }
+  if (vocabSize !== undefined) {
+    for (const word of fillerWords()) {
+      if (vocab.size >= vocabSize - 2) break;
+      for (;;) {
+        const syms = bpe(word, ranks);
+        if (syms.length === 1 || vocab.size >= vocabSize - 2) break;
+        const pair = `${syms[0]} ${syms[1]}`;
+        ranks.set(pair, merges.length);
+        merges.push(pair);
+        addToken(`${syms[0]}${syms[1]}`);
+      }
     }
   }
   const bosId = vocab.size;

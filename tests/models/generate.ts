@@ -47,21 +47,21 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Writes `bytes` to `path` unless it already holds them; never leaves a half-written file. */
+export async function writeModelFile(path: string, bytes: Uint8Array): Promise<void> {
+  const existing = await readFile(path).catch(() => null);
+  if (existing && sameBytes(existing, bytes)) return;
+  await mkdir(dirname(path), { recursive: true });
+  // Write to a temporary name then rename, so a reader never sees a half-written file.
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
+}
+
 /** Writes all test model files under outDir. Safe to call repeatedly (and concurrently-ish). */
 export async function generateTestModels(outDir: string): Promise<void> {
   const files = buildTestModelFiles();
-  await Promise.all(
-    [...files].map(async ([rel, bytes]) => {
-      const path = join(outDir, rel);
-      const existing = await readFile(path).catch(() => null);
-      if (existing && sameBytes(existing, bytes)) return;
-      await mkdir(dirname(path), { recursive: true });
-      // Write to a temporary name then rename, so a reader never sees a half-written file.
-      const tmp = `${path}.${process.pid}.tmp`;
-      await writeFile(tmp, bytes);
-      await rename(tmp, path);
-    }),
-  );
+  await Promise.all([...files].map(([rel, bytes]) => writeModelFile(join(outDir, rel), bytes)));
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

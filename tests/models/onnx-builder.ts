@@ -16,13 +16,14 @@ const { onnx } = require('onnx-proto') as OnnxModule;
 export const IR_VERSION = 8;
 export const OPSET = 17;
 
-export type DType = 'float32' | 'int64' | 'int32' | 'uint8' | 'bool';
+export type DType = 'float32' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool';
 /** A dimension: a fixed size or the name of a dynamic (symbolic) one. */
 export type Dim = number | string;
 
 const ELEM_TYPE: Record<DType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   uint8: onnx.TensorProto.DataType.UINT8,
+  int8: onnx.TensorProto.DataType.INT8,
   int32: onnx.TensorProto.DataType.INT32,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
@@ -62,7 +63,7 @@ function valueInfo(name: string, dtype: DType, dims: readonly Dim[] | null): imp
   return { name, type: { tensorType: { elemType: ELEM_TYPE[dtype], ...(shape ? { shape } : {}) } } };
 }
 
-function bytesOf(view: Float32Array | BigInt64Array | Int32Array | Uint8Array): Uint8Array {
+function bytesOf(view: Float32Array | BigInt64Array | Int32Array | Uint8Array | Int8Array): Uint8Array {
   // Typed arrays are little-endian on every platform Node and browsers run on; copy to be safe
   // about offsets into shared buffers.
   return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
@@ -149,6 +150,14 @@ export class GraphBuilder {
     return n;
   }
 
+  /** A uint8 or int8 initializer (quantized weights and their zero points). */
+  int8Family(dtype: 'uint8' | 'int8', data: Uint8Array | Int8Array, dims: readonly number[], name?: string): string {
+    if (product(dims) !== data.length) throw new Error(`${dtype} initializer: ${data.length} values for ${dims}`);
+    const n = name ?? this.fresh(`const_${dtype}`);
+    this.initializers.push({ name: n, dims: [...dims], dataType: ELEM_TYPE[dtype], rawData: bytesOf(data) });
+    return n;
+  }
+
   /** Adds a node; returns its (first) output name. Use '' in `inputs` for an omitted optional input. */
   op(type: string, inputs: readonly string[], attrs: Record<string, AttrValue> = {}, outName?: string): string {
     const out = outName ?? this.fresh(type.toLowerCase());
@@ -160,6 +169,14 @@ export class GraphBuilder {
       attribute: Object.entries(attrs).map(([k, v]) => toAttribute(k, v)),
     });
     return out;
+  }
+
+  /** Adds a node with `count` outputs; returns their names. */
+  opN(type: string, inputs: readonly string[], count: number, attrs: Record<string, AttrValue> = {}): string[] {
+    const first = this.op(type, inputs, attrs);
+    const outputs = [first, ...Array.from({ length: count - 1 }, (_, i) => `${first}_${i + 1}`)];
+    this.nodes[this.nodes.length - 1]!.output = outputs;
+    return outputs;
   }
 
   // ---- element-wise sugar -------------------------------------------------------------------
