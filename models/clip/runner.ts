@@ -6,7 +6,24 @@ import type { RGBAImage, Rect } from '../../utils/image/types';
 import { declaredFeeds, outputTensor, timedRun, type LoadedModel } from '../hub';
 import { clipPixelValues, CLIP_INPUT_SIZE, CLIP_MAX_TOKENS, padTokens } from './processor';
 
-export function clipTokenizer(model: LoadedModel<'clip'>): { tokenizer: Tokenizer; padId: number } {
+interface ClipTokenizer {
+  tokenizer: Tokenizer;
+  padId: number;
+}
+
+// Building the tokenizer from CLIP's tokenizer.json (49k tokens, 48k merges) takes ~75 ms: once per model.
+const tokenizers = new WeakMap<LoadedModel<'clip'>, ClipTokenizer>();
+
+export function clipTokenizer(model: LoadedModel<'clip'>): ClipTokenizer {
+  let cached = tokenizers.get(model);
+  if (!cached) {
+    cached = buildTokenizer(model);
+    tokenizers.set(model, cached);
+  }
+  return cached;
+}
+
+function buildTokenizer(model: LoadedModel<'clip'>): ClipTokenizer {
   const config = model.configs['tokenizer_config.json'];
   const json = model.configs['tokenizer.json'];
   if (typeof config !== 'object' || config === null || typeof json !== 'object' || json === null) {
