@@ -4,7 +4,7 @@
  *
  *   npx tsx tests/bench/run.ts [--backend=wasm|webgpu] [--runs=20] [--first-mask-runs=3]
  *                              [--extension=.output/chrome-mv3] [--out=bench-results.json]
- *                              [--model-host=URL]
+ *                              [--model-host=URL | --models=test|full-size]
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,13 +15,18 @@ import { MODELS_DIR, prepareModels } from '../harness/global-setup.ts';
 import { startHub, type Hub } from '../harness/hub.ts';
 import { startSite, type Site } from '../harness/site.ts';
 import { call } from '../e2e/support.ts';
+import { FULL_SIZE_FILES, FULL_SIZE_MODELS_DIR, generateFullSizeModels } from '../models/full-size/generate.ts';
 import { benchClipScore, benchDecodeDirect, benchEncode, benchFill, benchFirstMask, benchInpaintJob, benchOverlay, benchSaveMask, type FirstMaskRun } from './browser-stages.ts';
 import { pollOffscreenHeap } from './memory.ts';
 import { benchClipNode, benchComposite } from './node-stages.ts';
 import { median, round, spread, summarize, type StageSummary } from './stats.ts';
 
 const USAGE =
-  'usage: npx tsx tests/bench/run.ts [--backend=wasm|webgpu] [--runs=20] [--first-mask-runs=3] [--extension=DIR] [--out=FILE] [--model-host=URL]';
+  'usage: npx tsx tests/bench/run.ts [--backend=wasm|webgpu] [--runs=20] [--first-mask-runs=3] [--extension=DIR] [--out=FILE] [--model-host=URL | --models=test|full-size]';
+
+/** Stages with a model in them: our own code must stay within this share of each (issue #5). */
+const MODEL_STAGES = ['clip.image', 'clip.text', 'clip.score', 'fill.local', 'inpaint.fill', 'inpaint.job'] as const;
+const OURS_SHARE_BUDGET = 0.1;
 
 interface Options {
   backend: Backend;
@@ -30,10 +35,12 @@ interface Options {
   extension: string;
   out: string;
   modelHost?: string;
+  /** Which generated models the local hub serves when no --model-host is given. */
+  models: 'test' | 'full-size';
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { backend: 'wasm', runs: 20, firstMaskRuns: 3, extension: path.join(REPO_ROOT, '.output/chrome-mv3'), out: path.join(REPO_ROOT, 'bench-results.json') };
+  const opts: Options = { backend: 'wasm', runs: 20, firstMaskRuns: 3, extension: path.join(REPO_ROOT, '.output/chrome-mv3'), out: path.join(REPO_ROOT, 'bench-results.json'), models: 'test' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [key, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -47,11 +54,19 @@ function parseArgs(argv: string[]): Options {
     else if (key === '--extension') opts.extension = path.resolve(value());
     else if (key === '--out') opts.out = path.resolve(value());
     else if (key === '--model-host') opts.modelHost = value().replace(/\/+$/, '');
+    else if (key === '--models') {
+      const m = value();
+      if (m !== 'test' && m !== 'full-size') fail(`--models must be test or full-size, not ${m}`);
+      opts.models = m;
+    }
     else if (key === '--help' || key === '-h') {
       console.log(USAGE);
       process.exit(0);
     } else fail(`unknown argument ${arg}`);
   }
+  if (opts.modelHost && opts.models !== 'test') fail('--models picks the local hub\'s models: leave it out with --model-host');
+  // The stand-ins have fp32 and q8 files only (what wasm loads); WebGPU loads fp16.
+  if (opts.models === 'full-size' && opts.backend !== 'wasm') fail('--models=full-size runs on --backend=wasm only');
   return opts;
 }
 
@@ -114,7 +129,11 @@ async function main(): Promise<void> {
   const firstMask: FirstMaskRun[] = [];
   const t0 = performance.now();
   try {
-    if (!opts.modelHost) {
+    if (opts.models === 'full-size') {
+      log('full-size stand-in models (built once into tests/.models-full-size, ~10 s)');
+      await generateFullSizeModels();
+      hub = await startHub({ root: FULL_SIZE_MODELS_DIR });
+    } else if (!opts.modelHost) {
       await prepareModels(MODELS_DIR);
       hub = await startHub({ root: MODELS_DIR });
     }
@@ -236,7 +255,12 @@ async function main(): Promise<void> {
       },
       backend: opts.backend,
       runtime,
-      models: opts.modelHost ? opts.modelHost : 'generated test models (tests/.models) from a local hub: model times are NOT those of the real models',
+      models: opts.modelHost
+        ? opts.modelHost
+        : opts.models === 'full-size'
+          ? `full-size stand-ins (tests/.models-full-size) from a local hub: real architecture and size, random weights, for ${FULL_SIZE_FILES.join(', ')}; SAM and LaMa are the tiny test models`
+          : 'generated test models (tests/.models) from a local hub: model times are NOT those of the real models',
+      ours_share_budget: Object.fromEntries(MODEL_STAGES.map((name) => [name, { ours_share: stages[name]!.ours_share, within: stages[name]!.ours_share <= OURS_SHARE_BUDGET }])),
       machine: { chromium, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', load_average: os.loadavg().map((l) => round(l)) },
       runs: opts.runs,
       date: new Date().toISOString(),
@@ -245,7 +269,8 @@ async function main(): Promise<void> {
     writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
 
     console.log('');
-    console.log(`Bench (${opts.backend}${info.adapter ? `, ${info.adapter}` : ''}; ${results.models.startsWith('generated') ? 'generated test models' : results.models}), ${opts.runs} runs per stage, Chromium ${chromium}`);
+    const modelsLabel = results.models.startsWith('generated') ? 'generated test models' : results.models.startsWith('full-size') ? 'full-size stand-ins for CLIP and MI-GAN' : results.models;
+    console.log(`Bench (${opts.backend}${info.adapter ? `, ${info.adapter}` : ''}; ${modelsLabel}), ${opts.runs} runs per stage, Chromium ${chromium}`);
     printTable(stages);
     const e = stages['sam.encode']!;
     const d = stages['sam.decode']!;
@@ -261,6 +286,7 @@ async function main(): Promise<void> {
     console.log(`sizes           content script ${sizes.content_script_bytes} B (${(sizes.content_script_gzip_bytes / 1024).toFixed(1)} KiB gzip -9), extension ${(sizes.extension_bytes / 1024 / 1024).toFixed(2)} MiB`);
     console.log(`memory          offscreen peak JS heap ${(memory.usedBytes / 1024 / 1024).toFixed(1)} MiB${memory.backingStorageBytes !== undefined ? `, ArrayBuffers/WASM ${(memory.backingStorageBytes / 1024 / 1024).toFixed(1)} MiB` : ''} (${memory.samples} samples, ${memory.documents} documents)`);
     console.log(`budgets         click ours ≤ 16 ms: ${d.ours_ms <= 16 ? 'yes' : 'NO'}; content script ≤ 30 KB gzip: ${sizes.content_script_gzip_bytes <= 30 * 1024 ? 'yes' : 'NO'}`);
+    console.log(`                ours ≤ ${OURS_SHARE_BUDGET * 100} % of each model stage: ${MODEL_STAGES.map((n) => `${n} ${pct(stages[n]!.ours_share)} ${stages[n]!.ours_share <= OURS_SHARE_BUDGET ? 'yes' : 'NO'}`).join(', ')}${modelsLabel === 'generated test models' ? ' (tiny models: see --models=full-size)' : ''}`);
     console.log(`wrote ${path.relative(process.cwd(), opts.out) || opts.out} (${results.wall_s} s; load average ${results.machine.load_average.join(' ')})`);
   } finally {
     await ext?.close();
