@@ -74,6 +74,8 @@ export const registry = {
     conventions: {
       input: 'image u8 [1,3,H,W] RGB; mask u8 [1,1,H,W]: 255 = keep, 0 = fill; any H, W (crops around the hole itself)',
       output: 'result u8 [1,3,H,W]',
+      pipeline:
+        "v2 (Picsart's create_onnx_pipeline.py, opset 17): crops a square of max(hole box + 2·128, 512) around the hole, runs the 512² generator, blends through blur5×5(maxpool3×3(keep)) and writes back only that window: kept pixels near the hole move, so the runner grows the hole (MIGAN_HOLE_GROWTH) and composites through our own mask",
     },
   },
   lama: {

@@ -3,6 +3,15 @@
  * uint8 mask with the OPPOSITE polarity to ours: 255 = keep, 0 = fill.
  */
 import type { Mask, RGBAImage } from '../../utils/image/types';
+import { dilate } from '../../utils/mask/morphology';
+
+/**
+ * How far the hole given to MI-GAN reaches past ours. The v2 pipeline blends its output through
+ * blur₅ₓ₅(maxpool₃ₓ₃(keep)), so keep pixels within 3 px (Chebyshev) of a hole pixel mix the
+ * original back in: the region's last 3 px would keep some of the wrong colour. A disc of 5 px
+ * covers every offset up to (3, 3); our own composite still keeps everything outside our mask.
+ */
+export const MIGAN_HOLE_GROWTH = 5;
 
 /** image [1,3,H,W] uint8 from RGBA. */
 export function miganImageTensor(image: RGBAImage): Uint8Array {
@@ -16,10 +25,11 @@ export function miganImageTensor(image: RGBAImage): Uint8Array {
   return out;
 }
 
-/** mask [1,1,H,W] uint8: our mask (255 = edit) inverted to MI-GAN's (255 = keep). */
+/** mask [1,1,H,W] uint8: our mask (255 = edit), grown by MIGAN_HOLE_GROWTH, inverted to MI-GAN's (255 = keep). */
 export function miganMaskTensor(mask: Mask): Uint8Array {
-  const out = new Uint8Array(mask.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = mask.data[i]! >= 128 ? 0 : 255;
+  const grown = dilate(mask, MIGAN_HOLE_GROWTH).data;
+  const out = new Uint8Array(grown.length);
+  for (let i = 0; i < out.length; i++) out[i] = grown[i]! >= 128 ? 0 : 255;
   return out;
 }
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { miganMaskTensor } from '../../../models/migan/processor.ts';
 import { MIGAN_FULL_SIZE_RESOLUTION, buildMiganFullSize } from './migan.ts';
 
 ort.env.wasm.numThreads = 1;
@@ -116,6 +117,31 @@ describe('full-size MI-GAN stand-in', { timeout: 60_000 }, () => {
       expect(bad).toEqual({ outsideChanged: 0, insideOffByMore: 0 });
       // Random weights paint noise, but a NaN or saturated generator would paint one value.
       expect(holeValues.size).toBeGreaterThan(16);
+    } finally {
+      await session.release();
+    }
+  }, 60_000);
+
+  it('fills our whole region from the model: with the product\'s grown mask nothing of the old content leaks in', async () => {
+    // Two images that differ only inside our region (blue vs red): the v2 blend would mix the old
+    // colour into the region's last 3 px if the mask the product sends were not grown.
+    const ours = new Uint8Array(W * H);
+    for (let y = HOLE.y; y < HOLE.y + HOLE.h; y++) ours.fill(255, y * W + HOLE.x, y * W + HOLE.x + HOLE.w);
+    const mask = new ort.Tensor('uint8', miganMaskTensor({ width: W, height: H, data: ours }), [1, 1, H, W]);
+    const paint = (inside: readonly number[]): ort.Tensor => {
+      const image = new Uint8Array(3 * W * H);
+      for (let c = 0; c < 3; c++) {
+        for (let p = 0; p < W * H; p++) image[c * W * H + p] = ours[p] ? inside[c]! : (p * 7 + c * 50) % 200;
+      }
+      return new ort.Tensor('uint8', image, [1, 3, H, W]);
+    };
+    const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+    try {
+      const blue = (await session.run({ image: paint([0, 0, 255]), mask })).result!.data as Uint8Array;
+      const red = (await session.run({ image: paint([255, 0, 0]), mask })).result!.data as Uint8Array;
+      let differing = 0;
+      for (let c = 0; c < 3; c++) for (let p = 0; p < W * H; p++) if (ours[p] && blue[c * W * H + p] !== red[c * W * H + p]) differing++;
+      expect(differing).toBe(0);
     } finally {
       await session.release();
     }
