@@ -214,6 +214,25 @@ describe(`inpainting and scores (${backend})`, () => {
     expect(a1111.requests).toHaveLength(0);
   });
 
+  it('OpenAI gpt-image-1: a wide region goes at 1536×1024, scaled not stretched (its shape survives), and is pasted back in place', async () => {
+    // 200×60 px across the river: with its context the crop is nearer 3:2 than 1:1.
+    const wide = new Uint8Array(scene.width * scene.height);
+    for (let y = 226; y < 286; y++) wide.fill(255, y * scene.width + 156, y * scene.width + 356);
+    const wideMask = await storeMask(panel, wide, scene.width, scene.height);
+    const { view, result } = await inpaint({ backend: 'openai', prompt: 'a brown river', mask: wideMask, n: 1 });
+    expect(view.state, view.error?.message).toBe('done');
+    const body = openai.requests.find((r) => r.path === '/v1/images/edits')!.body as ImageEditReceived;
+    expect(body).toMatchObject({ size: '1536x1024', image: { width: 1536, height: 1024 } });
+    const box = body.mask.editBox!;
+    expect(box.width / box.height, `edit box ${box.width}×${box.height}`).toBeCloseTo(200 / 60, 1);
+    // Back in the page's image: brown exactly where the region was, the rest untouched.
+    const stored = await readStored(panel, result!.candidates[0]!.image);
+    const at = (x: number, y: number) => Array.from(stored.data.slice(4 * (y * scene.width + x), 4 * (y * scene.width + x) + 3)) as [number, number, number];
+    expect(near(at(256, 256), BROWN, 6), `centre ${at(256, 256)}`).toBe(true);
+    expect(near(at(166, 236), BROWN, 6), `near the top-left corner ${at(166, 236)}`).toBe(true);
+    expect(at(256, 300)).toEqual(Array.from(original.data.slice(4 * (300 * scene.width + 256), 4 * (300 * scene.width + 256) + 3)));
+  });
+
   it('OpenAI dall-e-2: a square crop at 512², base64 asked for explicitly', async () => {
     await configure({ openaiImageModel: 'dall-e-2' });
     const { view, result } = await inpaint({ backend: 'openai', prompt: 'a brown river', n: 1 });

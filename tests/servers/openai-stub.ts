@@ -20,6 +20,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { decodePng, encodePng } from '../harness/png';
 import { maskFromImage } from '../../utils/inpaint/polarity';
+import { maskBoundingBox } from '../../utils/mask/resample';
 import { colourNamedIn, meanColour, paintCandidate } from './paint';
 
 export interface StubRequest {
@@ -59,6 +60,8 @@ export interface ImageEditReceived {
     /** Mean colour of the IMAGE under the edit area and under the rest (shows the polarity). */
     editMean?: [number, number, number];
     keepMean?: [number, number, number];
+    /** The edit area's bounding box: its shape shows whether the crop was scaled or stretched. */
+    editBox?: { x: number; y: number; width: number; height: number };
   };
 }
 
@@ -317,6 +320,7 @@ export async function startOpenAiStub(options: { host?: string; port?: number; c
         editPixels: edit.data.reduce((n, v) => n + (v ? 1 : 0), 0),
         editMean: meanColour(image.pixels, (p) => edit.data[p] !== 0),
         keepMean: meanColour(image.pixels, (p) => edit.data[p] === 0),
+        editBox: maskBoundingBox(edit),
       },
     };
     request.body = received;

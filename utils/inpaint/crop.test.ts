@@ -34,7 +34,14 @@ describe('crop around the mask', () => {
     expect(cropAroundMask(rectMask(400, 300, 100, 100, 180, 120), { margin: 0.25, minMargin: 0 })).toEqual({ x: 80, y: 80, width: 120, height: 60 });
   });
   it('makes it square around the box centre on request', () => {
-    expect(cropAroundMask(rectMask(400, 300, 100, 100, 180, 120), { margin: 0, minMargin: 0, square: true })).toEqual({ x: 100, y: 70, width: 80, height: 80 });
+    expect(cropAroundMask(rectMask(400, 300, 100, 100, 180, 120), { margin: 0, minMargin: 0, aspect: 1 })).toEqual({ x: 100, y: 70, width: 80, height: 80 });
+  });
+  it('grows the short side to a requested aspect (3:2, 2:3), so a resize to the backend size is uniform', () => {
+    // Box 80×20 at (100, 100), 3:2 → 80×53; 2:3 → 80×120 (around the box centre).
+    expect(cropAroundMask(rectMask(400, 300, 100, 100, 180, 120), { margin: 0, minMargin: 0, aspect: 1.5 })).toEqual({ x: 100, y: 84, width: 80, height: 53 });
+    expect(cropAroundMask(rectMask(400, 300, 100, 100, 180, 120), { margin: 0, minMargin: 0, aspect: 2 / 3 })).toEqual({ x: 100, y: 50, width: 80, height: 120 });
+    // A tall box: 3:2 grows the width instead.
+    expect(cropAroundMask(rectMask(400, 300, 100, 100, 120, 160), { margin: 0, minMargin: 0, aspect: 1.5 })).toEqual({ x: 65, y: 100, width: 90, height: 60 });
   });
   it('shifts it inside the image at the border instead of shrinking it', () => {
     const rect = cropAroundMask(rectMask(200, 200, 0, 0, 20, 20), { margin: 0, minMargin: 10 });
@@ -42,7 +49,7 @@ describe('crop around the mask', () => {
     expect(cropAroundMask(rectMask(200, 200, 190, 190, 200, 200), { margin: 0, minMargin: 10 })).toEqual({ x: 170, y: 170, width: 30, height: 30 });
   });
   it('clamps to the image when the grown box is larger than the image', () => {
-    expect(cropAroundMask(rectMask(100, 60, 0, 10, 100, 50), { square: true })).toEqual({ x: 0, y: 0, width: 100, height: 60 });
+    expect(cropAroundMask(rectMask(100, 60, 0, 10, 100, 50), { aspect: 1 })).toEqual({ x: 0, y: 0, width: 100, height: 60 });
   });
   it('is undefined for an empty mask', () => {
     expect(cropAroundMask(rectMask(10, 10, 0, 0, 0, 0))).toBeUndefined();

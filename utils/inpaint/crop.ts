@@ -13,23 +13,29 @@ export interface CropOptions {
   margin?: number;
   /** Context on each side at least this many px (small holes need surroundings to fill from). */
   minMargin?: number;
-  /** Make the crop square when the image allows (APIs and models that take squares). */
-  square?: boolean;
+  /**
+   * Width / height the crop should have (1: square), for backends whose input has that shape: the
+   * crop then scales to it uniformly instead of being stretched. Met when the image allows.
+   */
+  aspect?: number;
 }
 
 /**
- * The crop around the mask: its bounding box grown by the margin, made square on request, shifted
- * (not shrunk) to stay inside the image where it fits, and clamped to the image otherwise.
- * Integer px. Undefined when the mask is empty.
+ * The crop around the mask: its bounding box grown by the margin, its short side grown to the
+ * requested aspect, shifted (not shrunk) to stay inside the image where it fits, and clamped to the
+ * image otherwise. Integer px. Undefined when the mask is empty.
  */
 export function cropAroundMask(mask: Mask, options: CropOptions = {}): Rect | undefined {
   const box = maskBoundingBox(mask, 128);
   if (!box) return undefined;
-  const { margin = 0.25, minMargin = 16, square = false } = options;
+  const { margin = 0.25, minMargin = 16, aspect } = options;
   const pad = Math.max(minMargin, Math.round(Math.max(box.width, box.height) * margin));
   let width = box.width + 2 * pad;
   let height = box.height + 2 * pad;
-  if (square) width = height = Math.max(width, height);
+  if (aspect !== undefined) {
+    if (width / height < aspect) width = Math.round(height * aspect);
+    else height = Math.round(width / aspect);
+  }
   width = Math.min(width, mask.width);
   height = Math.min(height, mask.height);
   const place = (start: number, size: number, grown: number, extent: number) =>

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Mask, RGBAImage } from '../image/types';
-import { miganMaskTensor } from '../../models/migan/processor';
 import { a1111MaskImage, maskFromImage, opaque, openAiMaskImage } from './polarity';
 
 const mask: Mask = { width: 3, height: 1, data: new Uint8Array([255, 0, 200]) };
@@ -16,9 +15,6 @@ describe('mask polarity per backend (ours: 255 = edit)', () => {
     const encoded = a1111MaskImage(mask);
     expect(Array.from(encoded.data)).toEqual([255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255]);
     expect(Array.from(maskFromImage(encoded, 'white').data)).toEqual([255, 0, 255]);
-  });
-  it('MI-GAN: the opposite, 255 = keep, 0 = fill', () => {
-    expect(Array.from(miganMaskTensor(mask))).toEqual([0, 255, 0]);
   });
   it('opaque() clears any transparency of the image upload', () => {
     expect(Array.from(opaque(image).data.filter((_, i) => i % 4 === 3))).toEqual([255, 255, 255]);

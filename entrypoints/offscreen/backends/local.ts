@@ -15,7 +15,7 @@ export type FillModels = { migan: () => Promise<LoadedModel<'migan'>>; lama: () 
 
 export function localBackend(which: LocalFillModel, models: FillModels): FillBackend {
   return async ({ image, mask }, { onProgress }) => {
-    const rect = cropAroundMask(mask, { square: which === 'lama' });
+    const rect = cropAroundMask(mask, which === 'lama' ? { aspect: 1 } : {});
     if (!rect) throw new Error('The mask is empty: mark the region to fill first');
     if (which === 'lama') {
       const model = await models.lama();

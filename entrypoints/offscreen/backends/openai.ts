@@ -26,9 +26,11 @@ export function openAiBackend(settings: OpenAiSettings): FillBackend {
   return async ({ image, mask, prompt, n }, { signal, onProgress }) => {
     const host = hostOf(settings.baseUrl);
     if (!settings.apiKey) throw new InpaintError('not-configured', `No API key is stored for ${host}: add it in the options.`);
-    const rect = cropAroundMask(mask, { square: needsSquare(settings.model) });
-    if (!rect) throw new Error('The mask is empty: mark the region to edit first');
-    const size = openAiEditSize(settings.model, rect);
+    // The size whose shape is nearest the crop's, then the crop grown to that shape: scaled, not stretched.
+    const loose = cropAroundMask(mask, needsSquare(settings.model) ? { aspect: 1 } : {});
+    if (!loose) throw new Error('The mask is empty: mark the region to edit first');
+    const size = openAiEditSize(settings.model, loose);
+    const rect = cropAroundMask(mask, { aspect: size.width / size.height })!;
     const crop = resizeImage(cropImage(image, rect), size.width, size.height);
     const [imagePng, maskPng] = await Promise.all([encodePng(opaque(crop)), encodePng(openAiMaskImage(crop, cropMaskTo(mask, rect, size.width, size.height)))]);
     onProgress(0.1, `Sent to ${settings.model} at ${host}`);
