@@ -46,7 +46,16 @@ export function dtypePreference(backend: Backend, shaderF16: boolean): Dtype[] {
 let creating: Promise<unknown> = Promise.resolve();
 
 function createSession(bytes: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
-  const next = creating.then(() => ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 }));
+  const next = creating.then(() =>
+    ort.InferenceSession.create(bytes, {
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+      // With WASM threads (cross-origin isolated pages), idle workers would spin after each run and
+      // take the cores our own pre/post-processing needs right then.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    }),
+  );
   creating = next.catch(() => undefined);
   return next;
 }

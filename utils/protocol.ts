@@ -28,6 +28,8 @@ export const RuntimeInfo = v.object({
   /** The WebGPU adapter is a software one (e.g. SwiftShader): correct, but far slower than a GPU. */
   softwareAdapter: v.optional(v.boolean()),
   shaderF16: v.boolean(),
+  /** Threads ONNX Runtime's WASM runs on: more than 1 only in a cross-origin-isolated document. */
+  wasmThreads: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 export type RuntimeInfo = v.InferOutput<typeof RuntimeInfo>;
 

@@ -16,6 +16,10 @@ export function configureOrt(): void {
 }
 
 export async function detectBackend(preference: DevicePreference): Promise<RuntimeInfo> {
+  return { ...(await pickBackend(preference)), wasmThreads: ort.env.wasm.numThreads ?? 1 };
+}
+
+async function pickBackend(preference: DevicePreference): Promise<RuntimeInfo> {
   if (preference === 'wasm') return { backend: 'wasm', fallbackReason: 'WASM is chosen in the options', shaderF16: false };
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return { backend: 'wasm', fallbackReason: 'This browser offers no WebGPU (navigator.gpu is missing)', shaderF16: false };

@@ -102,8 +102,11 @@ describe(`foundation (${backend})`, () => {
 
   it(`starts the offscreen document on ${backend}${backend === 'wasm' ? ' and says why WebGPU is not used' : ''}`, async () => {
     expect(await call(panel, 'offscreen.ping', {})).toEqual({ ready: true });
-    const info = await call<{ backend: string; fallbackReason?: string; adapter?: string }>(panel, 'runtime.info', {});
+    const info = await call<{ backend: string; fallbackReason?: string; adapter?: string; wasmThreads?: number }>(panel, 'runtime.info', {});
     expect(info.backend).toBe(backend);
+    // Extension pages are cross-origin isolated (manifest COEP/COOP), so WASM gets threads.
+    const cores = await panel.evaluate(() => navigator.hardwareConcurrency);
+    expect(info.wasmThreads).toBe(Math.min(4, cores));
     if (backend === 'wasm') expect(info.fallbackReason).toMatch(/WebGPU/);
     else expect(info.adapter).toMatch(/swiftshader.*software/i);
   });
