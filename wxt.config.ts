@@ -40,7 +40,7 @@ export default defineConfig({
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     },
     // No cross_origin_embedder_policy/opener_policy: isolation would give ONNX Runtime's WASM
-    // threads (1.7× faster full-size MI-GAN on 2 cores) but made our own per-stage code 15–60 %
+    // threads (1.8× faster full-size MI-GAN on 2 cores) but made our own per-stage code 30–65 %
     // slower and broke the 16 ms click budget (README, design notes): WebGPU is the main path.
     // The overlay frame is embedded in pages; it trusts only a content script holding its nonce.
     web_accessible_resources: [{ resources: ['overlay.html'], matches: ['<all_urls>'] }],

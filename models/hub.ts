@@ -51,8 +51,8 @@ function createSession(bytes: Uint8Array, backend: Backend): Promise<ort.Inferen
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
-      // With WASM threads (cross-origin isolated pages), idle workers would spin after each run and
-      // take the cores our own pre/post-processing needs right then.
+      // Only matters with WASM threads (a cross-origin-isolated page; ours are not, see wxt.config.ts):
+      // idle workers would spin after each run and take the cores our own code needs right then.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     }),
   );

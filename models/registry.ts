@@ -75,7 +75,7 @@ export const registry = {
       input: 'image u8 [1,3,H,W] RGB; mask u8 [1,1,H,W]: 255 = keep, 0 = fill; any H, W (crops around the hole itself)',
       output: 'result u8 [1,3,H,W]',
       pipeline:
-        "v2 (Picsart's create_onnx_pipeline.py, opset 17): crops a square of max(hole box + 2·128, 512) around the hole, runs the 512² generator, blends through blur5×5(maxpool3×3(keep)) and writes back only that window: kept pixels near the hole move, so the runner grows the hole (MIGAN_HOLE_GROWTH) and composites through our own mask",
+        "v2 (Picsart's create_onnx_pipeline.py, opset 17): crops a square of max(hole box + 2·128, 512) around the hole, runs the 512² generator, blends through blur5×5(maxpool3×3(keep)) and writes back only that window: hole pixels within 3 px of kept ones keep part of their old colour, so the runner grows the hole (MIGAN_HOLE_GROWTH); kept pixels in the window may move by 1, so results are pasted through our own mask",
     },
   },
   lama: {

@@ -7,11 +7,17 @@ import { dilate } from '../../utils/mask/morphology';
 
 /**
  * How far the hole given to MI-GAN reaches past ours. The v2 pipeline blends its output through
- * blur₅ₓ₅(maxpool₃ₓ₃(keep)), so keep pixels within 3 px (Chebyshev) of a hole pixel mix the
- * original back in: the region's last 3 px would keep some of the wrong colour. A disc of 5 px
- * covers every offset up to (3, 3); our own composite still keeps everything outside our mask.
+ * blur₅ₓ₅(maxpool₃ₓ₃(keep)), so hole pixels within 3 px (Chebyshev) of a kept pixel keep part of
+ * their original colour: the region's last 3 px would keep some of the wrong colour. A disc of
+ * 5 px covers every offset up to (3, 3); the paste through our own mask keeps the rest exact.
  */
 export const MIGAN_HOLE_GROWTH = 5;
+
+/**
+ * The context a crop should give MI-GAN: its v2 pipeline takes a window of the hole's box plus
+ * 128 px a side, at least 512², and resizes it to 512²; a tighter crop would be upscaled instead.
+ */
+export const MIGAN_CONTEXT = { minMargin: 128 + MIGAN_HOLE_GROWTH, minSize: 512 } as const;
 
 /** image [1,3,H,W] uint8 from RGBA. */
 export function miganImageTensor(image: RGBAImage): Uint8Array {

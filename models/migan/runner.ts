@@ -1,11 +1,16 @@
-/** MI-GAN: prompt-free fill of the masked region, composited so unmasked pixels stay exact. */
+/** MI-GAN: prompt-free fill of the masked region. */
 import * as ort from 'onnxruntime-web';
 import { compositeThroughMask } from '../../utils/image/composite';
 import type { Mask, RGBAImage } from '../../utils/image/types';
 import { declaredFeeds, timedRun, type LoadedModel } from '../hub';
 import { miganImageTensor, miganMaskTensor, miganResultToImage } from './processor';
 
-export async function miganFill(model: LoadedModel<'migan'>, image: RGBAImage, mask: Mask): Promise<{ image: RGBAImage; modelMs: number }> {
+/**
+ * The pipeline's own output: generated over our hole grown by MIGAN_HOLE_GROWTH, the image
+ * elsewhere (give or take 1 in its crop window). Callers paste it through their own mask: a job's
+ * feather ramp then blends generated pixels, not the original with itself.
+ */
+export async function miganGenerate(model: LoadedModel<'migan'>, image: RGBAImage, mask: Mask): Promise<{ image: RGBAImage; modelMs: number }> {
   const { width, height } = image;
   const session = model.sessions.pipeline;
   const feeds = declaredFeeds(session, {
@@ -15,6 +20,11 @@ export async function miganFill(model: LoadedModel<'migan'>, image: RGBAImage, m
   const { outputs, ms } = await timedRun(session, feeds);
   const output = outputs[session.outputNames[0] ?? 'result'];
   if (!output) throw new Error('MI-GAN returned no image');
-  const filled = miganResultToImage(output.data as Uint8Array, width, height);
-  return { image: compositeThroughMask(image, filled, mask), modelMs: ms };
+  return { image: miganResultToImage(output.data as Uint8Array, width, height), modelMs: ms };
+}
+
+/** The fill composited through `mask` itself: every pixel outside it exact. */
+export async function miganFill(model: LoadedModel<'migan'>, image: RGBAImage, mask: Mask): Promise<{ image: RGBAImage; modelMs: number }> {
+  const { image: generated, modelMs } = await miganGenerate(model, image, mask);
+  return { image: compositeThroughMask(image, generated, mask), modelMs };
 }

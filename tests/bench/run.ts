@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   try {
     if (opts.models === 'full-size') {
-      log('full-size stand-in models (built once into tests/.models-full-size, ~10 s)');
+      log('full-size stand-in models (tests/.models-full-size; built when their builders change, ~5 s)');
       await generateFullSizeModels();
       hub = await startHub({ root: FULL_SIZE_MODELS_DIR });
     } else if (!opts.modelHost) {

@@ -86,7 +86,7 @@ export function clipWords(): string[] {
   return [...new Set([...Object.keys(CLIP_COLOUR_WORDS), ...CLIP_PLAIN_WORDS])];
 }
 
-/** Deterministic pseudo-words (lower-case letters, 2–7 long) to grow a vocabulary with. */
+/** Deterministic pseudo-words (a, b, …, z, then two letters and up) to grow a vocabulary with. */
 function* fillerWords(): Generator<string> {
   const letters = 'etaoinshrdlucmfwypvbgkjqxz';
   for (let n = 0; ; n++) {

@@ -16,14 +16,13 @@ const { onnx } = require('onnx-proto') as OnnxModule;
 export const IR_VERSION = 8;
 export const OPSET = 17;
 
-export type DType = 'float32' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool';
+export type DType = 'float32' | 'int64' | 'int32' | 'uint8' | 'bool';
 /** A dimension: a fixed size or the name of a dynamic (symbolic) one. */
 export type Dim = number | string;
 
 const ELEM_TYPE: Record<DType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   uint8: onnx.TensorProto.DataType.UINT8,
-  int8: onnx.TensorProto.DataType.INT8,
   int32: onnx.TensorProto.DataType.INT32,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
@@ -63,7 +62,7 @@ function valueInfo(name: string, dtype: DType, dims: readonly Dim[] | null): imp
   return { name, type: { tensorType: { elemType: ELEM_TYPE[dtype], ...(shape ? { shape } : {}) } } };
 }
 
-function bytesOf(view: Float32Array | BigInt64Array | Int32Array | Uint8Array | Int8Array): Uint8Array {
+function bytesOf(view: Float32Array | BigInt64Array | Int32Array | Uint8Array): Uint8Array {
   // Typed arrays are little-endian on every platform Node and browsers run on; copy to be safe
   // about offsets into shared buffers.
   return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
@@ -150,11 +149,11 @@ export class GraphBuilder {
     return n;
   }
 
-  /** A uint8 or int8 initializer (quantized weights and their zero points). */
-  int8Family(dtype: 'uint8' | 'int8', data: Uint8Array | Int8Array, dims: readonly number[], name?: string): string {
-    if (product(dims) !== data.length) throw new Error(`${dtype} initializer: ${data.length} values for ${dims}`);
-    const n = name ?? this.fresh(`const_${dtype}`);
-    this.initializers.push({ name: n, dims: [...dims], dataType: ELEM_TYPE[dtype], rawData: bytesOf(data) });
+  /** A uint8 initializer (quantized weights and their zero points). */
+  u8(data: Uint8Array, dims: readonly number[], name?: string): string {
+    if (product(dims) !== data.length) throw new Error(`u8 initializer: ${data.length} values for ${dims}`);
+    const n = name ?? this.fresh('const_u8');
+    this.initializers.push({ name: n, dims: [...dims], dataType: ELEM_TYPE.uint8, rawData: bytesOf(data) });
     return n;
   }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clipScores } from '../../models/clip/runner';
+import { clipScores, clipTokenizer } from '../../models/clip/runner';
 import { loadModel, type LoadedModel } from '../../models/hub';
 import { DownloadError, fetchModelFile, memoryCache } from '../../models/loader';
 import { lamaFill } from '../../models/lama/runner';
@@ -19,7 +19,8 @@ import { startHub, type Hub } from '../harness/hub';
 import { iou, renderScene, SCENES, shapeMask, shapePoint } from '../harness/scenes';
 import { generateTestModels } from '../models/generate';
 import { cropAroundMask, cropImage, cropMaskTo, pasteThroughMask, resizeImage } from '../../utils/inpaint/crop';
-import { feather } from '../../utils/mask/morphology';
+import { dilate, feather } from '../../utils/mask/morphology';
+import { localBackend } from '../../entrypoints/offscreen/backends/local';
 
 let root: string;
 let hub: Hub;
@@ -140,6 +141,10 @@ describe('runners on the semantic test models', () => {
     }
   });
 
+  it('CLIP: the tokenizer is built once per loaded model (the real one takes ~75 ms to build)', () => {
+    expect(clipTokenizer(clip)).toBe(clipTokenizer(clip));
+  });
+
   it('CLIP: scores the text that names the image’s colour highest', async () => {
     const river = renderScene(SCENES.river);
     const { scores } = await clipScores(clip, river, ['a green valley', 'a red valley']);
@@ -165,6 +170,43 @@ describe('runners on the semantic test models', () => {
     }
     expect(changedOutside).toBe(0);
     expect(greenInside / inside).toBeGreaterThan(0.95);
+  });
+
+  it('MI-GAN in a job: generates past our mask (its hole is grown), so the feather blends fill into the surroundings; past the feather every pixel is exact', async () => {
+    // Grey, a blue square to replace, and a red 3 px outline just outside it: the outline must
+    // blend towards the fill (not stay red, as when the fill was cut at our mask's edge).
+    const size = 200;
+    const image = { width: size, height: size, data: new Uint8ClampedArray(size * size * 4) };
+    const mask = { width: size, height: size, data: new Uint8Array(size * size) };
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const p = y * size + x;
+        const inHole = x >= 80 && x < 120 && y >= 80 && y < 120;
+        const inRing = !inHole && x >= 77 && x < 123 && y >= 77 && y < 123;
+        image.data.set(inHole ? [0, 0, 255, 255] : inRing ? [255, 0, 0, 255] : [128, 128, 128, 255], 4 * p);
+        if (inHole) mask.data[p] = 255;
+      }
+    }
+    const fill = localBackend('migan', { migan: async () => migan, lama: async () => lama });
+    const output = await fill({ image, mask, prompt: '', n: 1 }, { signal: new AbortController().signal, onProgress: () => undefined });
+    const result = pasteThroughMask(image, output.outputs[0]!.image, output.rect, feather(mask, 4, 'outside'));
+    const beyond = dilate(mask, 5).data;
+    let ring = 0;
+    let ringStillRed = 0;
+    let changedBeyond = 0;
+    for (let p = 0; p < size * size; p++) {
+      const px = [0, 1, 2].map((c) => result.data[4 * p + c]!);
+      const original = [0, 1, 2].map((c) => image.data[4 * p + c]!);
+      if (!beyond[p]) {
+        if (px.some((v, c) => v !== original[c])) changedBeyond++;
+      } else if (!mask.data[p] && original[0] === 255) {
+        ring++;
+        if (px[0] === 255 && px[1] === 0) ringStillRed++;
+      }
+    }
+    expect(changedBeyond).toBe(0);
+    expect(ring).toBeGreaterThan(400);
+    expect(ringStillRed).toBe(0);
   });
 
   it('LaMa (512² crop, resized and pasted back): fills the river with the banks\' green, one flat colour, every unmasked pixel exact', async () => {

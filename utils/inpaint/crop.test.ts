@@ -43,6 +43,18 @@ describe('crop around the mask', () => {
     // A tall box: 3:2 grows the width instead.
     expect(cropAroundMask(rectMask(400, 300, 100, 100, 120, 160), { margin: 0, minMargin: 0, aspect: 1.5 })).toEqual({ x: 65, y: 100, width: 90, height: 60 });
   });
+  it('keeps the aspect where the image limits one side: the long side gives way, down to the box plus minMargin', () => {
+    // 600×1000 image, box 560×100: the margin wants 840×380; clamped to 600 wide, 3:2 is 600×400.
+    expect(cropAroundMask(rectMask(600, 1000, 20, 450, 580, 550), { aspect: 1.5 })).toEqual({ x: 0, y: 300, width: 600, height: 400 });
+    // 1024² image, box 900×300: 1024 wide at most, so 1024×683 rather than a taller stretched crop.
+    expect(cropAroundMask(rectMask(1024, 1024, 62, 362, 962, 662), { aspect: 1.5 })).toEqual({ x: 0, y: 171, width: 1024, height: 683 });
+    // A banner the shape cannot fit: the image's full height, the width down to the box 1800 + 2·16.
+    expect(cropAroundMask(rectMask(2000, 500, 100, 100, 1900, 400), { aspect: 1.5 })).toEqual({ x: 84, y: 0, width: 1832, height: 500 });
+  });
+  it('grows to minSize where the image allows, and refuses a meaningless aspect', () => {
+    expect(cropAroundMask(rectMask(1000, 300, 480, 130, 520, 170), { minSize: 512 })).toEqual({ x: 244, y: 0, width: 512, height: 300 });
+    expect(() => cropAroundMask(rectMask(10, 10, 2, 2, 5, 5), { aspect: 0 })).toThrow(/aspect/);
+  });
   it('shifts it inside the image at the border instead of shrinking it', () => {
     const rect = cropAroundMask(rectMask(200, 200, 0, 0, 20, 20), { margin: 0, minMargin: 10 });
     expect(rect).toEqual({ x: 0, y: 0, width: 40, height: 40 });

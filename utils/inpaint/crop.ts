@@ -13,6 +13,8 @@ export interface CropOptions {
   margin?: number;
   /** Context on each side at least this many px (small holes need surroundings to fill from). */
   minMargin?: number;
+  /** Each side at least this long where the image allows (a model that works at a fixed size). */
+  minSize?: number;
   /**
    * Width / height the crop should have (1: square), for backends whose input has that shape: the
    * crop then scales to it uniformly instead of being stretched. Met when the image allows.
@@ -21,23 +23,29 @@ export interface CropOptions {
 }
 
 /**
- * The crop around the mask: its bounding box grown by the margin, its short side grown to the
- * requested aspect, shifted (not shrunk) to stay inside the image where it fits, and clamped to the
- * image otherwise. Integer px. Undefined when the mask is empty.
+ * The crop around the mask: its bounding box grown by the margin (and to `minSize`), clamped to the
+ * image, then brought to the requested aspect: the short side grows while the image allows, else
+ * the long side shrinks, never below the box plus `minMargin`. Shifted (not shrunk) to stay inside
+ * the image. Integer px. Undefined when the mask is empty.
  */
 export function cropAroundMask(mask: Mask, options: CropOptions = {}): Rect | undefined {
   const box = maskBoundingBox(mask, 128);
   if (!box) return undefined;
-  const { margin = 0.25, minMargin = 16, aspect } = options;
+  const { margin = 0.25, minMargin = 16, minSize = 0, aspect } = options;
+  if (aspect !== undefined && !(aspect > 0 && Number.isFinite(aspect))) throw new Error(`cropAroundMask: aspect ${aspect} must be a positive number`);
   const pad = Math.max(minMargin, Math.round(Math.max(box.width, box.height) * margin));
-  let width = box.width + 2 * pad;
-  let height = box.height + 2 * pad;
+  let width = Math.min(Math.max(box.width + 2 * pad, minSize), mask.width);
+  let height = Math.min(Math.max(box.height + 2 * pad, minSize), mask.height);
   if (aspect !== undefined) {
-    if (width / height < aspect) width = Math.round(height * aspect);
-    else height = Math.round(width / aspect);
+    const least = (side: number, extent: number) => Math.min(side + 2 * minMargin, extent);
+    if (width / height < aspect) {
+      width = Math.min(Math.round(height * aspect), mask.width);
+      height = Math.max(Math.min(height, Math.round(width / aspect)), least(box.height, mask.height));
+    } else {
+      height = Math.min(Math.round(width / aspect), mask.height);
+      width = Math.max(Math.min(width, Math.round(height * aspect)), least(box.width, mask.width));
+    }
   }
-  width = Math.min(width, mask.width);
-  height = Math.min(height, mask.height);
   const place = (start: number, size: number, grown: number, extent: number) =>
     Math.min(Math.max(Math.round(start + size / 2 - grown / 2), 0), extent - grown);
   return { x: place(box.x, box.width, width, mask.width), y: place(box.y, box.height, height, mask.height), width, height };

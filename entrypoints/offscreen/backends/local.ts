@@ -1,11 +1,14 @@
 /**
  * Local prompt-free fill (MI-GAN, or LaMa as the larger model) on WebGPU or WASM: the mask's box
- * plus context is cropped; MI-GAN runs at the crop's size (it crops around the hole itself), LaMa
- * at its fixed 512² (square crop, resized there and back by the paste).
+ * plus context is cropped; MI-GAN runs at the crop's size (it crops around the hole itself, so the
+ * crop gives it the context it wants), LaMa at its fixed 512² (square crop, resized there and back
+ * by the paste). Both return the model's output uncomposited: the job pastes it through the
+ * feathered mask.
  */
 import { lamaFill } from '@/models/lama/runner';
 import { LAMA_SIZE } from '@/models/lama/processor';
-import { miganFill } from '@/models/migan/runner';
+import { MIGAN_CONTEXT } from '@/models/migan/processor';
+import { miganGenerate } from '@/models/migan/runner';
 import type { LoadedModel } from '@/models/hub';
 import { cropAroundMask, cropImage, cropMaskTo, resizeImage } from '@/utils/inpaint/crop';
 import type { LocalFillModel } from '@/utils/protocol';
@@ -15,7 +18,7 @@ export type FillModels = { migan: () => Promise<LoadedModel<'migan'>>; lama: () 
 
 export function localBackend(which: LocalFillModel, models: FillModels): FillBackend {
   return async ({ image, mask }, { onProgress }) => {
-    const rect = cropAroundMask(mask, which === 'lama' ? { aspect: 1 } : {});
+    const rect = cropAroundMask(mask, which === 'lama' ? { aspect: 1 } : MIGAN_CONTEXT);
     if (!rect) throw new Error('The mask is empty: mark the region to fill first');
     if (which === 'lama') {
       const model = await models.lama();
@@ -26,7 +29,7 @@ export function localBackend(which: LocalFillModel, models: FillModels): FillBac
     }
     const model = await models.migan();
     onProgress(0.1);
-    const { image: filled, modelMs } = await miganFill(model, cropImage(image, rect), cropMaskTo(mask, rect, rect.width, rect.height));
+    const { image: filled, modelMs } = await miganGenerate(model, cropImage(image, rect), cropMaskTo(mask, rect, rect.width, rect.height));
     return { rect, outputs: [{ image: filled }], model: 'migan', modelMs };
   };
 }

@@ -4,13 +4,19 @@
  * a q8 graph that computes what the fp32 one does (so it is not cheaper by being wrong).
  */
 import * as ort from 'onnxruntime-web';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../../models/registry.ts';
-import { buildClipTextFullSize, buildClipVisionFullSize } from './clip.ts';
+import { buildClipTokenizer } from '../clip.ts';
+import { buildClipTextFullSize, buildClipVisionFullSize, CLIP_FULL_SIZE } from './clip.ts';
 
 ort.env.wasm.numThreads = 1;
 
-const create = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+const sessions: ort.InferenceSession[] = [];
+async function create(bytes: Uint8Array): Promise<ort.InferenceSession> {
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  sessions.push(session);
+  return session;
+}
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -41,6 +47,19 @@ describe('full-size CLIP stand-ins', { timeout: 60_000 }, () => {
     built.visionQ8 = buildClipVisionFullSize('q8');
     built.textQ8 = buildClipTextFullSize('q8');
   }, 60_000);
+  afterAll(async () => {
+    await Promise.all(sessions.map((s) => s.release()));
+  });
+
+  it('have a tokenizer of CLIP\'s real size: 49,408 tokens, 48,894 merges, BOS 49406, EOS 49407 the highest id', () => {
+    const tokenizer = buildClipTokenizer(CLIP_FULL_SIZE.text.vocab);
+    expect(tokenizer.vocab.size).toBe(49_408);
+    expect((tokenizer.tokenizerJson.model as { merges: string[] }).merges).toHaveLength(48_894);
+    expect([tokenizer.bosId, tokenizer.eosId]).toEqual([49_406, 49_407]);
+    // The test words keep their single tokens (new merges rank after theirs).
+    const tiny = buildClipTokenizer();
+    for (const word of ['chocolate</w>', 'river</w>', 'green</w>']) expect(tokenizer.vocab.get(word)).toBe(tiny.vocab.get(word));
+  });
 
   it('are the size of the real files (fp32 within 0.5 %, q8 within 2 % of the Hub figures)', () => {
     const { vision, text } = registry.clip.files;

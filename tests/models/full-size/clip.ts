@@ -62,8 +62,8 @@ class TransformerBuilder {
     } else {
       const { q, scale, zeroPoint } = quantize(w);
       const [xQ, xScale, xZero] = g.opN('DynamicQuantizeLinear', [x], 3) as [string, string, string];
-      const wq = g.int8Family('uint8', q, [inDim, outDim]);
-      const wZero = g.int8Family('uint8', Uint8Array.of(zeroPoint), []);
+      const wq = g.u8(q, [inDim, outDim]);
+      const wZero = g.u8(Uint8Array.of(zeroPoint), []);
       const acc = g.op('MatMulInteger', [xQ, wq, xZero, wZero]);
       y = g.mul(g.cast(acc, 'float32'), g.mul(xScale, g.f32(scale, [])));
     }
@@ -117,7 +117,7 @@ export function buildClipVisionFullSize(dtype: FullSizeDtype): Uint8Array {
     const names = g.opN('DynamicQuantizeLinear', [x], 3) as [string, string, string];
     const acc = g.op(
       'ConvInteger',
-      [names[0], g.int8Family('uint8', q, [width, 3, patch, patch]), names[2], g.int8Family('uint8', Uint8Array.of(zeroPoint), [])],
+      [names[0], g.u8(q, [width, 3, patch, patch]), names[2], g.u8(Uint8Array.of(zeroPoint), [])],
       convAttrs,
     );
     patches = g.mul(g.cast(acc, 'float32'), g.mul(names[1], g.f32(scale, [])));
@@ -148,8 +148,8 @@ export function buildClipTextFullSize(dtype: FullSizeDtype): Uint8Array {
     embedded = g.op('Gather', [g.f32(tableW, [vocab, width]), ids], { axis: 0 });
   } else {
     const { q, scale, zeroPoint } = quantize(tableW);
-    const rows = g.op('Gather', [g.int8Family('uint8', q, [vocab, width]), ids], { axis: 0 });
-    embedded = g.op('DequantizeLinear', [rows, g.f32(scale, []), g.int8Family('uint8', Uint8Array.of(zeroPoint), [])]);
+    const rows = g.op('Gather', [g.u8(q, [vocab, width]), ids], { axis: 0 });
+    embedded = g.op('DequantizeLinear', [rows, g.f32(scale, []), g.u8(Uint8Array.of(zeroPoint), [])]);
   }
   const length = g.slice(g.op('Shape', [ids]), [1], [2], [0]); // [L]
   const posTable = g.f32(t.weights(positions * width, width), [positions, width]);

@@ -1,14 +1,18 @@
 /**
  * Writes the full-size stand-in models for `npm run bench -- --models=full-size` into
- * `outDir/{repo}/{path}` (default `tests/.models-full-size`, git-ignored): CLIP ViT-B/32 (fp32 and
- * q8) with a tokenizer of CLIP's real size, and MI-GAN's 512² pipeline, at their real sizes with
- * random weights. SAM and LaMa are the tiny test models there (no stage of issue #5 times them).
+ * `outDir/{repo}/{path}` (default `tests/.models-full-size`, git-ignored): CLIP ViT-B/32 vision and
+ * text as the q8 files the WASM backend loads, a tokenizer of CLIP's real size, and MI-GAN's
+ * 512² pipeline, at their real sizes with random weights. SAM and LaMa are the tiny test models
+ * there (no stage of issue #5 times them); CLIP has no fp32/fp16 files there, so a backend that
+ * asked for one would fail loudly instead of timing a tiny model.
  *
  *   npx tsx tests/models/full-size/generate.ts [outDir]
  *
- * Building takes ~10 s and ~700 MB of disk, so a stamp file skips it when nothing changed.
+ * The big files (~180 MB, ~5 s) are rebuilt only when a builder's source changed (a hash stamp);
+ * the small ones are rewritten whenever their bytes differ.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildClipTokenizer, clipConfigFiles } from '../clip.ts';
@@ -17,44 +21,40 @@ import { CLIP_REPO, MIGAN_FILE, MIGAN_REPO } from '../semantics.ts';
 import { buildClipTextFullSize, buildClipVisionFullSize, CLIP_FULL_SIZE } from './clip.ts';
 import { buildMiganFullSize } from './migan.ts';
 
-/** Bump when a builder changes what it writes. */
-const VERSION = 1;
-const STAMP = '.full-size-version';
-
 export const FULL_SIZE_MODELS_DIR = fileURLToPath(new URL('../../.models-full-size', import.meta.url));
 
-/** Which files are full-size stand-ins (the rest are the tiny test models). */
-export const FULL_SIZE_FILES = [
-  `${CLIP_REPO}/onnx/vision_model.onnx`,
-  `${CLIP_REPO}/onnx/vision_model_quantized.onnx`,
-  `${CLIP_REPO}/onnx/text_model.onnx`,
-  `${CLIP_REPO}/onnx/text_model_quantized.onnx`,
-  `${CLIP_REPO}/tokenizer.json`,
-  `${MIGAN_REPO}/${MIGAN_FILE}`,
-] as const;
+/** The full-size files, built one at a time (each is tens of MB). */
+const BIG_FILES: ReadonlyArray<readonly [path: string, build: () => Uint8Array]> = [
+  [`${CLIP_REPO}/onnx/vision_model_quantized.onnx`, () => buildClipVisionFullSize('q8')],
+  [`${CLIP_REPO}/onnx/text_model_quantized.onnx`, () => buildClipTextFullSize('q8')],
+  [`${MIGAN_REPO}/${MIGAN_FILE}`, buildMiganFullSize],
+];
+
+/** Which served files are full-size stand-ins (the rest are the tiny test models). */
+export const FULL_SIZE_FILES = [...BIG_FILES.map(([path]) => path), `${CLIP_REPO}/tokenizer.json`];
+
+/** The sources the big files are built from: any change rebuilds them. */
+const BUILDER_SOURCES = ['clip.ts', 'migan.ts', 'weights.ts', '../onnx-builder.ts'].map((f) => new URL(f, import.meta.url));
+const STAMP = '.full-size-sources';
 
 export async function generateFullSizeModels(outDir: string = FULL_SIZE_MODELS_DIR): Promise<void> {
-  const stamp = join(outDir, STAMP);
-  if ((await readFile(stamp, 'utf8').catch(() => '')) === String(VERSION)) return;
-
-  // The tiny models first; the full-size files then replace theirs. No fp16 CLIP: the stand-ins
-  // are for the wasm backend (q8, as the product picks there), so the tiny fp16 file is dropped.
-  const tiny = buildTestModelFiles();
-  for (const [rel, bytes] of tiny) {
-    if (rel.startsWith(`${CLIP_REPO}/onnx/`) && rel.endsWith('_fp16.onnx')) continue;
+  for (const [rel, bytes] of buildTestModelFiles()) {
+    if (rel.startsWith(`${CLIP_REPO}/onnx/`)) continue; // CLIP's models are the full-size ones below
     await writeModelFile(join(outDir, rel), bytes);
   }
-  const tokenizer = buildClipTokenizer(CLIP_FULL_SIZE.text.vocab);
-  for (const [path, value] of Object.entries(clipConfigFiles(tokenizer))) {
+  for (const [path, value] of Object.entries(clipConfigFiles(buildClipTokenizer(CLIP_FULL_SIZE.text.vocab)))) {
     await writeModelFile(join(outDir, CLIP_REPO, path), new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`));
   }
-  // One model at a time: the fp32 vision model alone is 350 MB.
-  await writeModelFile(join(outDir, CLIP_REPO, 'onnx/vision_model.onnx'), buildClipVisionFullSize('fp32'));
-  await writeModelFile(join(outDir, CLIP_REPO, 'onnx/vision_model_quantized.onnx'), buildClipVisionFullSize('q8'));
-  await writeModelFile(join(outDir, CLIP_REPO, 'onnx/text_model.onnx'), buildClipTextFullSize('fp32'));
-  await writeModelFile(join(outDir, CLIP_REPO, 'onnx/text_model_quantized.onnx'), buildClipTextFullSize('q8'));
-  await writeModelFile(join(outDir, MIGAN_REPO, MIGAN_FILE), buildMiganFullSize());
-  await writeFile(stamp, String(VERSION));
+
+  const hash = createHash('sha256');
+  for (const source of BUILDER_SOURCES) hash.update(await readFile(source));
+  const sources = hash.digest('hex');
+  const stamp = join(outDir, STAMP);
+  const present = await Promise.all(BIG_FILES.map(([path]) => access(join(outDir, path)).then(() => true, () => false)));
+  if ((await readFile(stamp, 'utf8').catch(() => '')) === sources && present.every(Boolean)) return;
+  await rm(stamp, { force: true });
+  for (const [path, build] of BIG_FILES) await writeModelFile(join(outDir, path), build());
+  await writeFile(stamp, sources);
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

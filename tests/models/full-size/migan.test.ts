@@ -86,7 +86,7 @@ describe('full-size MI-GAN stand-in', { timeout: 60_000 }, () => {
 
       // Outside the window the input is copied. Inside, the blend weight is blur(dilate(mask))/255:
       // the hole's 1-pixel rim is blended with the generator, and elsewhere the weight is
-      // 1 − 6·10⁻⁸ (float32 Gaussian), so the uint8 cast truncates some kept values by 1.
+      // 1 − 4·10⁻⁹ (float32 Gaussian, see migan.ts), so the uint8 cast truncates some kept values by 1.
       const win = cropWindow(); // columns [8, 520), rows [0, 480) for HOLE
       const bad = { outsideChanged: 0, insideOffByMore: 0 };
       const changed = { x0: W, x1: 0, y0: H, y1: 0 };

@@ -178,7 +178,7 @@ export function buildMiganFullSize(): Uint8Array {
 
   // get_masked_bbox: H and W come from sums over a 1-padded mask (the export's dynamic-shape hack).
   const padded = g.op('Squeeze', [
-    g.op('Pad', [mask, g.i64([0, 0, 1, 1, 0, 0, 1, 1]), g.int8Family('uint8', Uint8Array.of(1), [])]),
+    g.op('Pad', [mask, g.i64([0, 0, 1, 1, 0, 0, 1, 1]), g.u8(Uint8Array.of(1), [])]),
   ]);
   const extent = (axis: number): string =>
     g.op('Gather', [g.sub(g.reduceSum(g.cast(padded, 'int64'), [axis], false), g.i64(2, [])), g.i64(0, [])]);
