@@ -12,7 +12,7 @@
  * the small ones are rewritten whenever their bytes differ.
  */
 import { createHash } from 'node:crypto';
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildClipTokenizer, clipConfigFiles } from '../clip.ts';
@@ -38,8 +38,10 @@ const BUILDER_SOURCES = ['clip.ts', 'migan.ts', 'weights.ts', '../onnx-builder.t
 const STAMP = '.full-size-sources';
 
 export async function generateFullSizeModels(outDir: string = FULL_SIZE_MODELS_DIR): Promise<void> {
+  const big = new Set(BIG_FILES.map(([path]) => path));
   for (const [rel, bytes] of buildTestModelFiles()) {
-    if (rel.startsWith(`${CLIP_REPO}/onnx/`)) continue; // CLIP's models are the full-size ones below
+    // CLIP's and MI-GAN's models are the full-size ones below.
+    if (big.has(rel) || rel.startsWith(`${CLIP_REPO}/onnx/`)) continue;
     await writeModelFile(join(outDir, rel), bytes);
   }
   for (const [path, value] of Object.entries(clipConfigFiles(buildClipTokenizer(CLIP_FULL_SIZE.text.vocab)))) {
@@ -49,12 +51,19 @@ export async function generateFullSizeModels(outDir: string = FULL_SIZE_MODELS_D
   const hash = createHash('sha256');
   for (const source of BUILDER_SOURCES) hash.update(await readFile(source));
   const sources = hash.digest('hex');
-  const stamp = join(outDir, STAMP);
-  const present = await Promise.all(BIG_FILES.map(([path]) => access(join(outDir, path)).then(() => true, () => false)));
-  if ((await readFile(stamp, 'utf8').catch(() => '')) === sources && present.every(Boolean)) return;
-  await rm(stamp, { force: true });
-  for (const [path, build] of BIG_FILES) await writeModelFile(join(outDir, path), build());
-  await writeFile(stamp, sources);
+  // The stamp names the sources and each big file's size: a file replaced since (by the tiny
+  // models, a cut write) is caught too.
+  const stampPath = join(outDir, STAMP);
+  const sizes = await Promise.all(BIG_FILES.map(([path]) => stat(join(outDir, path)).then((s) => s.size, () => -1)));
+  if ((await readFile(stampPath, 'utf8').catch(() => '')) === JSON.stringify({ sources, sizes })) return;
+  await rm(stampPath, { force: true });
+  const built: number[] = [];
+  for (const [path, build] of BIG_FILES) {
+    const bytes = build();
+    await writeModelFile(join(outDir, path), bytes);
+    built.push(bytes.length);
+  }
+  await writeFile(stampPath, JSON.stringify({ sources, sizes: built }));
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
