@@ -38,8 +38,8 @@ export interface EditSession {
   width: number;
   height: number;
   mask?: string;
-  /** The prompts the user settled on (original full-image prompt, region prompt, negative). */
-  prompt?: { original: string; region: string; negative?: string; intent?: string };
+  /** The prompts the user settled on (original full-image prompt, region prompt, negative), and the LLM's last alternatives and rationale. */
+  prompt?: { original: string; region: string; negative?: string; intent?: string; alternatives?: string[]; rationale?: string };
   /** Finished inpainting jobs, oldest first (appended by the offscreen jobs; issue #5). */
   results?: InpaintResult[];
   /**

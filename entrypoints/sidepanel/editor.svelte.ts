@@ -17,6 +17,9 @@ export interface Prompts {
   region: string;
   negative: string;
   intent: string;
+  /** The LLM's other region prompts and its reasoning, kept so a reopened panel still offers them. */
+  alternatives: string[];
+  rationale: string;
 }
 
 function messageOf(error: unknown): string {
@@ -30,7 +33,7 @@ export class EditorState {
   mask = $state<Uint8Array | undefined>();
   /** The masked region as a JPEG data URL, for LLMs that see images (sent only when opted in). */
   crop = $state<string | undefined>();
-  prompts = $state<Prompts>({ original: '', region: '', negative: '', intent: '' });
+  prompts = $state<Prompts>({ original: '', region: '', negative: '', intent: '', alternatives: [], rationale: '' });
   error = $state<string | undefined>();
 
   config = $state<InpaintConfigView | undefined>();
@@ -73,6 +76,8 @@ export class EditorState {
           region: session.prompt?.region ?? '',
           negative: session.prompt?.negative ?? '',
           intent: session.prompt?.intent ?? '',
+          alternatives: session.prompt?.alternatives ?? [],
+          rationale: session.prompt?.rationale ?? '',
         };
         this.selected = undefined;
         this.job = undefined;
@@ -191,8 +196,8 @@ export class EditorState {
   setPrompts(change: Partial<Prompts>): void {
     this.prompts = { ...this.prompts, ...change };
     if (!this.session) return;
-    const { original, region, negative, intent } = this.prompts;
-    void modifySession(this.session.id, (session) => ({ ...session, prompt: { original, region, negative, intent } })).catch((error: unknown) => (this.error = messageOf(error)));
+    const { original, region, negative, intent, alternatives, rationale } = this.prompts;
+    void modifySession(this.session.id, (session) => ({ ...session, prompt: { original, region, negative, intent, alternatives: [...alternatives], rationale } })).catch((error: unknown) => (this.error = messageOf(error)));
   }
 
   /** Why Inpaint is not available, for the button's hint. */

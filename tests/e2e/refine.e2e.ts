@@ -96,6 +96,34 @@ describe(`prompt refinement in the side panel (${backend})`, () => {
     await panel.close();
   });
 
+  it('keeps the suggestion with the session: a reopened panel still offers the alternatives and the rationale', async () => {
+    await configure();
+    stub.chat({ kind: 'reply' });
+    const first = await openPanel();
+    const image = await storeImageFromUrl(first, `${siteUrl}/img/river.png`);
+    const created = await ask<{ sessionId: string }>(first, 'session.create', { image, width: 512, height: 512, source: { pageUrl: `${siteUrl}/gallery.html?test=refine-keep` } });
+    expect(created.ok, created.error?.message).toBe(true);
+    await first.close();
+
+    let panel = await openPanel(); // opens the newest session: the one just made
+    await panel.locator(`[data-testid="session"][data-session-id="${created.value!.sessionId}"]`).waitFor();
+    await panel.fill('[data-testid=refine-intent]', 'the river should be chocolate');
+    await panel.click('[data-testid=refine-run]');
+    await expect.poll(() => status(panel), { timeout: 15_000 }).toBe('done');
+    // Swap one in, so what is kept is the user's state, not the raw reply.
+    await panel.locator('[data-testid=refine-alternative]').first().click();
+    const swapped = [DEFAULT_SUGGESTION.regionPrompt, ...DEFAULT_SUGGESTION.alternatives.slice(1)];
+    expect(await panel.locator('[data-testid=refine-alternative]').allTextContents()).toEqual(swapped);
+    await panel.close();
+
+    panel = await openPanel();
+    await panel.locator(`[data-testid="session"][data-session-id="${created.value!.sessionId}"]`).waitFor();
+    await expect.poll(() => panel.inputValue('[data-testid=refine-region]')).toBe(DEFAULT_SUGGESTION.alternatives[0]);
+    expect(await panel.locator('[data-testid=refine-alternative]').allTextContents()).toEqual(swapped);
+    expect(await panel.locator('[data-testid=refine-rationale]').textContent()).toContain(DEFAULT_SUGGESTION.rationale);
+    await panel.close();
+  });
+
   it('Cancel stops the request: the server sees the connection close, and the fields stay usable', async () => {
     await configure();
     stub.chat({ kind: 'hang' });
