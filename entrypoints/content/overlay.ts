@@ -92,6 +92,8 @@ export async function openOverlay(target: Target): Promise<{ opened: boolean; re
     if (event.data?.type === 'close') closeOverlay();
   };
 
+  // The keyboard goes to the editor (arrows, Space, shortcuts), as it does to any dialog opened.
+  frame.focus();
   const post = (message: ToFrame) => port.postMessage(message);
   try {
     post({ type: 'image', source: await pixels, view: place(), toolbarHeight: TOOLBAR_HEIGHT, page: { url: location.href, srcUrl: target.kind === 'canvas' ? undefined : target.url, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined } });

@@ -40,6 +40,8 @@ export function drawOverlay(
   points: readonly DrawnPoint[],
   /** A hover preview's tint: drawn faint, under the points. */
   preview?: OffscreenCanvas,
+  /** The keyboard's pointer (natural px), drawn as a ring with a cross. */
+  cursor?: { x: number; y: number },
 ): void {
   const dpr = window.devicePixelRatio || 1;
   const width = Math.round(canvas.clientWidth * dpr);
@@ -64,6 +66,22 @@ export function drawOverlay(
     context.arc(at.x, at.y, 6, 0, Math.PI * 2);
     context.fillStyle = point.label === 1 ? '#1db954' : '#e53935';
     context.fill();
+    context.lineWidth = 2;
+    context.strokeStyle = '#fff';
+    context.stroke();
+  }
+  if (cursor) {
+    const at = naturalToCss(cursor.x, cursor.y);
+    context.beginPath();
+    context.arc(at.x, at.y, 10, 0, Math.PI * 2);
+    context.moveTo(at.x - 15, at.y);
+    context.lineTo(at.x + 15, at.y);
+    context.moveTo(at.x, at.y - 15);
+    context.lineTo(at.x, at.y + 15);
+    // Dark under light: visible on any image.
+    context.lineWidth = 4;
+    context.strokeStyle = 'rgb(0 0 0 / 0.7)';
+    context.stroke();
     context.lineWidth = 2;
     context.strokeStyle = '#fff';
     context.stroke();

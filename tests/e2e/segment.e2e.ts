@@ -134,6 +134,55 @@ describe(`segment on the page (${backend})`, () => {
     await step('close the page', () => page.close());
   });
 
+  it('works from the keyboard alone: arrows move a pointer from the centre, Space includes, Shift+Space excludes', async () => {
+    const page = await ext.openPage(`${siteUrl}/gallery.html?test=keyboard`);
+    await page.bringToFront();
+    await page.waitForSelector('body[data-ready]');
+    expect(await openOverlay(page, `${siteUrl}/img/shapes.png`)).toEqual({ ok: true, value: { opened: true } });
+    const frame = await overlayFrame(page);
+    const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
+    await canvas.and(frame.locator('[data-ready="true"]')).waitFor({ timeout: 60_000 });
+    const scene = SCENES.shapes; // 1024²: a step is 1024/50 px, ×5 with Shift
+    const step1 = 1024 / 50;
+    /** Presses arrows (big steps, then small) from `from` to `to`; returns where the pointer lands. */
+    const travel = async (from: { x: number; y: number }, to: { x: number; y: number }) => {
+      const at = { ...from };
+      for (const axis of ['x', 'y'] as const) {
+        let small = Math.round((to[axis] - from[axis]) / step1);
+        const key = axis === 'x' ? (small < 0 ? 'ArrowLeft' : 'ArrowRight') : small < 0 ? 'ArrowUp' : 'ArrowDown';
+        const sign = Math.sign(small);
+        small = Math.abs(small);
+        for (; small >= 5; small -= 5) await page.keyboard.press(`Shift+${key}`);
+        for (; small > 0; small--) await page.keyboard.press(key);
+        at[axis] = from[axis] + sign * Math.round(Math.abs(to[axis] - from[axis]) / step1) * step1;
+      }
+      return at;
+    };
+    /** Presses a key and waits for the decode it starts. */
+    const pressForMask = async (key: string) => {
+      const before = Number(await canvas.getAttribute('data-version'));
+      await page.keyboard.press(key);
+      await frame.waitForFunction((v) => {
+        const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
+        return Number(c.dataset.version) > v && c.dataset.busy === 'false';
+      }, before, { timeout: 60_000 });
+    };
+    await page.bringToFront(); // the overlay took the keyboard when it opened: no click needed
+    expect(await frame.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('mask-canvas');
+    const centre = { x: 512, y: 512 };
+    const onRed = await step('arrow to the first red rectangle', () => travel(centre, shapePoint(scene, 'red-rect')));
+    await expect.poll(() => canvas.getAttribute('data-cursor')).toBe(`${Math.round(onRed.x)},${Math.round(onRed.y)}`);
+    await step('press Space', () => pressForMask('Space'));
+    const reds = union(shapeMask(scene, 'red-rect'), shapeMask(scene, 'red-rect-2'));
+    expect(iou(await continueToPanel(frame), reds)).toBeGreaterThanOrEqual(0.9);
+
+    await canvas.focus(); // Continue (clicked above) had the focus
+    await step('arrow to the second red rectangle', () => travel(onRed, shapePoint(scene, 'red-rect-2')));
+    await step('press Shift+Space', () => pressForMask('Shift+Space'));
+    expect(iou(await continueToPanel(frame), shapeMask(scene, 'red-rect'))).toBeGreaterThanOrEqual(0.9);
+    await step('close the page', () => page.close());
+  });
+
   const variants: { name: string; path: string; scrollTo?: string; src?: (site: string, cross: string) => string; pick?: string; scene: Scene; shape: string; shown: { x: number; y: number; scale: number } }[] = [
     // 320² box, background-size: cover of the 1024² image.
     { name: 'a CSS background image, picked with the picker', path: '/gallery.html', pick: '#bg-shapes', scene: SCENES.shapes, shape: 'green-disc', shown: { x: 0, y: 0, scale: 320 / 1024 } },
