@@ -33,6 +33,13 @@ describe('resampleRGB', () => {
     resampleRGB(src, { x: 2, y: 0, width: 2, height: 1 }, 2, 1, (i, r) => (out[i] = r));
     expect(out).toEqual([100, 150]);
   });
+
+  it('reads the nearest edge pixel for a same-size rect that reaches past the image', () => {
+    const src = image(3, 1, (x) => [x * 50, 0, 0]);
+    const out: number[] = [];
+    resampleRGB(src, { x: -1, y: 0, width: 3, height: 1 }, 3, 1, (i, r) => (out[i] = r));
+    expect(out).toEqual([0, 0, 50]);
+  });
 });
 
 describe('resampleToPlanar', () => {

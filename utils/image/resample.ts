@@ -2,7 +2,7 @@ import type { RGBAImage, Rect } from './types';
 
 /**
  * Resamples `src` (the `rect` part of it) to dstWidth×dstHeight and hands each output pixel's
- * RGB (0–255 floats) to `write`. Upscaling is bilinear; downscaling averages a k×k grid of
+ * index, RGB (0–255 floats) and column and row to `write`. Upscaling is bilinear; downscaling averages a k×k grid of
  * bilinear samples per output pixel (k = the scale factor, rounded up), which avoids the
  * aliasing plain bilinear gives at 4× and more. Pixels of `rect` outside the image read as the
  * nearest edge pixel.
@@ -12,14 +12,21 @@ export function resampleRGB(
   rect: Rect,
   dstWidth: number,
   dstHeight: number,
-  write: (index: number, r: number, g: number, b: number) => void,
+  write: (index: number, r: number, g: number, b: number, x: number, y: number) => void,
 ): void {
   const sx = rect.width / dstWidth;
   const sy = rect.height / dstHeight;
+  const { width: w, height: h, data } = src;
+  if (sx === 1 && sy === 1 && Number.isInteger(rect.x) && Number.isInteger(rect.y) && rect.x >= 0 && rect.y >= 0 && rect.x + rect.width <= w && rect.y + rect.height <= h) {
+    // Same size: every bilinear tap lands on a pixel centre, so the pixels are copied (a third of the time).
+    for (let oy = 0, index = 0; oy < dstHeight; oy++) {
+      for (let ox = 0, i = ((rect.y + oy) * w + rect.x) * 4; ox < dstWidth; ox++, index++, i += 4) write(index, data[i]!, data[i + 1]!, data[i + 2]!, ox, oy);
+    }
+    return;
+  }
   const kx = Math.max(1, Math.ceil(sx - 1e-9));
   const ky = Math.max(1, Math.ceil(sy - 1e-9));
   const inv = 1 / (kx * ky);
-  const { width: w, height: h, data } = src;
   // Sample centres spread evenly over each output pixel's footprint in source space. They
   // depend on the column or the row only, so they are computed once per axis, not per pixel.
   const xs = taps(dstWidth, kx, rect.x, sx, w, 4);
@@ -48,7 +55,7 @@ export function resampleRGB(
           b += data[a + 2]! * w00 + data[c + 2]! * w01 + data[d + 2]! * w10 + data[e + 2]! * w11;
         }
       }
-      write(oy * dstWidth + ox, r * inv, g * inv, b * inv);
+      write(oy * dstWidth + ox, r * inv, g * inv, b * inv, ox, oy);
     }
   }
 }
@@ -91,9 +98,8 @@ export function resampleToPlanar(
   const plane = planeWidth * planeHeight;
   const scale = [1 / (255 * std[0]), 1 / (255 * std[1]), 1 / (255 * std[2])] as const;
   const shift = [mean[0] / std[0], mean[1] / std[1], mean[2] / std[2]] as const;
-  resampleRGB(src, rect, dstWidth, dstHeight, (index, r, g, b) => {
-    const y = Math.floor(index / dstWidth);
-    const p = y * planeWidth + (index - y * dstWidth);
+  resampleRGB(src, rect, dstWidth, dstHeight, (_index, r, g, b, x, y) => {
+    const p = y * planeWidth + x;
     out[p] = r * scale[0] - shift[0];
     out[plane + p] = g * scale[1] - shift[1];
     out[2 * plane + p] = b * scale[2] - shift[2];
