@@ -17,7 +17,7 @@ import { dilate } from '../../utils/mask/morphology';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { decodePng } from '../harness/png';
 import { PALETTE, renderScene, SCENES, shapeMask, shapePoint, iou } from '../harness/scenes';
-import { openOverlay, overlayFrame, readSession, readStored, step } from './support';
+import { openOverlay, overlayFrame, readSession, readStored, step, storeImageFromUrl, type Chrome, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -264,6 +264,39 @@ describe(`the editor in the side panel (${backend})`, () => {
     await ext.screenshot(options, 'editor-options');
     await ext.setSettings({ inpaintBackend: 'local', neverSendPixels: false });
     await options.close();
+  });
+
+  it('marks a region in the panel from the keyboard alone: arrows move the pointer, Space selects', async () => {
+    const first = await openPanel();
+    const image = await storeImageFromUrl(first, `${siteUrl}/img/river.png`);
+    const created = (await first.evaluate(
+      (payload) => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.sendMessage({ to: 'background', type: 'session.create', payload }),
+      { image, width: scene.width, height: scene.height, source: { pageUrl: `${siteUrl}/gallery.html?test=editor-keyboard` } },
+    )) as Reply<{ sessionId: string }>;
+    expect(created.ok, created.error?.message).toBe(true);
+    await first.close();
+    const panel = await openPanel(); // the newest session: this one
+    await panel.locator(`[data-testid="session"][data-session-id="${created.value!.sessionId}"]`).waitFor();
+    await panel.bringToFront();
+    await panel.getByTestId('mark-here').focus();
+    await panel.keyboard.press('Enter');
+    const painter = panel.locator('[data-testid="mask-painter"]');
+    await painter.and(panel.locator('[data-ready="true"]')).waitFor({ timeout: 60_000 });
+    const canvas = panel.getByTestId('painter-canvas');
+    await expect.poll(() => panel.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('painter-canvas');
+    // Out and back: the pointer starts at the centre, on the river.
+    for (const key of ['ArrowRight', 'ArrowRight', 'Shift+ArrowUp', 'ArrowLeft', 'ArrowLeft', 'Shift+ArrowDown']) await panel.keyboard.press(key);
+    expect(await canvas.getAttribute('data-cursor')).toBe('256,256');
+    const before = Number(await painter.getAttribute('data-version'));
+    await panel.keyboard.press('Space');
+    await expect.poll(async () => Number(await painter.getAttribute('data-version')), { timeout: 60_000 }).toBeGreaterThan(before);
+    await expect.poll(() => painter.getAttribute('data-busy')).toBe('false');
+    await panel.getByTestId('painter-done').click();
+    await expect.poll(() => panel.getByTestId('mask-state').innerText()).toMatch(/Marked: \d/);
+    const session = await readSession(panel, created.value!.sessionId);
+    const mask = await readStored(panel, session.mask!);
+    expect(iou(mask.data, shapeMask(scene, 'river'))).toBeGreaterThanOrEqual(0.9);
+    await panel.close();
   });
 
   it('keeps the work through closing and reopening the panel: mask, prompts, results, accepted edits, a running job', async () => {
