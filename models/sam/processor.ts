@@ -101,6 +101,8 @@ export function samMaskToNatural(logits: Float32Array, index: number, frame: Sam
     xs1[x] = Math.min(max, xs0[x]! + 1);
     wxs[x] = u - xs0[x]!;
   }
+  // Each natural row blends its two low-res rows once (maskSize values), so a pixel costs one lerp.
+  const row = new Float64Array(maskSize);
   for (let y = 0; y < h; y++) {
     const v = Math.min(max, Math.max(0, (y + 0.5) * ky - 0.5));
     const y0 = Math.floor(v);
@@ -108,13 +110,10 @@ export function samMaskToNatural(logits: Float32Array, index: number, frame: Sam
     const wy = v - y0;
     const row0 = offset + y0 * maskSize;
     const row1 = offset + y1 * maskSize;
-    for (let x = 0; x < w; x++) {
-      const x0 = xs0[x]!;
-      const x1 = xs1[x]!;
-      const wx = wxs[x]!;
-      const top = logits[row0 + x0]! + (logits[row0 + x1]! - logits[row0 + x0]!) * wx;
-      const bottom = logits[row1 + x0]! + (logits[row1 + x1]! - logits[row1 + x0]!) * wx;
-      data[y * w + x] = top + (bottom - top) * wy > 0 ? 255 : 0;
+    for (let c = 0; c < maskSize; c++) row[c] = logits[row0 + c]! + (logits[row1 + c]! - logits[row0 + c]!) * wy;
+    for (let x = 0, p = y * w; x < w; x++, p++) {
+      const a = row[xs0[x]!]!;
+      data[p] = a + (row[xs1[x]!]! - a) * wxs[x]! > 0 ? 255 : 0;
     }
   }
   return { width: w, height: h, data };
