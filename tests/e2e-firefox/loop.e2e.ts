@@ -11,7 +11,7 @@ import { inPage, launchFirefox, type FirefoxHarness } from '../harness/firefox';
 import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
 import type { InpaintResult, JobView } from '../../utils/protocol';
 import { decodeMaskRle } from '../../utils/mask/rle';
-import { call, readSession, readStored, request, riverFillOutcome, step, storeImageFromUrl, storeMask, type Chrome, type InPage, type Reply } from '../e2e/support';
+import { call, readSession, readStored, request, fillRiver, scoreRiverTexts, step, storeImageFromUrl, storeMask, type Chrome, type InPage, type Reply } from '../e2e/support';
 
 const siteUrl = inject('siteUrl');
 const hubUrl = inject('hubUrl');
@@ -184,19 +184,12 @@ describe('the loop in Firefox', () => {
   });
 
   it('CLIP scores the text naming the image’s colours above one that does not', async () => {
-    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
-    const result = await call<{ scores: number[] }>(panel, 'clip.score', { image, texts: ['a green valley with a blue river', 'a red desert'] });
-    expect(result.scores[0]!).toBeGreaterThan(result.scores[1]! + 10);
+    const scores = await scoreRiverTexts(panel, siteUrl);
+    expect(scores[0]!).toBeGreaterThan(scores[1]! + 10);
   });
 
   it('MI-GAN fills the masked river from the green banks; unmasked pixels stay exact', async () => {
-    const scene = SCENES.river;
-    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
-    const river = shapeMask(scene, 'river');
-    const mask = await storeMask(panel, river, scene.width, scene.height);
-    const result = await call<{ result: string }>(panel, 'fill.run', { image, mask });
-    const [before, after] = [await readStored(panel, image), await readStored(panel, result.result)];
-    const { changedOutside, greenShare } = riverFillOutcome(river, before.data, after.data);
+    const { changedOutside, greenShare } = await fillRiver(panel, siteUrl);
     expect(changedOutside).toBe(0);
     expect(greenShare).toBeGreaterThan(0.95);
   });

@@ -9,7 +9,7 @@ import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harne
 import { connectHub } from '../harness/hub';
 import { decodeMaskRle } from '../../utils/mask/rle';
 import { iou, SCENES, shapeMask, shapePoint } from '../harness/scenes';
-import { call, request, readStored, riverFillOutcome, storeImageFromUrl, storeMask, tabIdFor, type Chrome, type Reply } from './support';
+import { call, request, fillRiver, scoreRiverTexts, storeImageFromUrl, tabIdFor, type Chrome, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -141,19 +141,12 @@ describe(`foundation (${backend})`, () => {
   });
 
   it('CLIP: scores the text naming the image’s colours above one that does not', async () => {
-    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
-    const result = await call<{ scores: number[] }>(panel, 'clip.score', { image, texts: ['a green valley with a blue river', 'a red desert'] });
-    expect(result.scores[0]!).toBeGreaterThan(result.scores[1]! + 10);
+    const scores = await scoreRiverTexts(panel, siteUrl);
+    expect(scores[0]!).toBeGreaterThan(scores[1]! + 10);
   });
 
   it('MI-GAN: fills the masked river from the green banks; unmasked pixels stay exact', async () => {
-    const scene = SCENES.river;
-    const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
-    const river = shapeMask(scene, 'river');
-    const mask = await storeMask(panel, river, scene.width, scene.height);
-    const result = await call<{ result: string }>(panel, 'fill.run', { image, mask });
-    const [before, after] = [await readStored(panel, image), await readStored(panel, result.result)];
-    const { changedOutside, greenShare } = riverFillOutcome(river, before.data, after.data);
+    const { changedOutside, greenShare } = await fillRiver(panel, siteUrl);
     expect(changedOutside).toBe(0);
     expect(greenShare).toBeGreaterThan(0.95);
   });

@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { fnv1a } from '../../utils/checksum';
+import { POINTER_BIG_STEP, POINTER_STEPS_PER_SIDE } from '../../utils/geometry/keyboard-pointer';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
-import { clickNatural, continueToPanel as continueTo, openOverlay as openOverlayIn, overlayFrame, step, type Reply } from './support';
+import { actForNewMask, clickNatural, continueToPanel as continueTo, openOverlay as openOverlayIn, overlayFrame, step, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -31,17 +32,22 @@ afterAll(async () => {
   await ext?.close();
 });
 
+/** The gallery page with the overlay open on its shapes image (1024², shown at 512²). */
+async function openOnShapes(test: string): Promise<{ page: Page; frame: Frame }> {
+  const page = await ext.openPage(`${siteUrl}/gallery.html?test=${test}`);
+  await page.bringToFront();
+  await page.waitForSelector('body[data-ready]');
+  expect(await openOverlay(page, `${siteUrl}/img/shapes.png`)).toEqual({ ok: true, value: { opened: true } });
+  return { page, frame: await overlayFrame(page) };
+}
+
 function union(a: Uint8Array, b: Uint8Array): Uint8Array {
   return a.map((v, i) => Math.max(v, b[i]!));
 }
 
 describe(`segment on the page (${backend})`, () => {
   it('an <img> shown at half size: click, exclude, brush, undo, and hand-off to the side panel intact', async () => {
-    const page = await ext.openPage(`${siteUrl}/gallery.html?test=img`);
-    await page.bringToFront();
-    await page.waitForSelector('body[data-ready]');
-    expect(await openOverlay(page, `${siteUrl}/img/shapes.png`)).toEqual({ ok: true, value: { opened: true } });
-    const frame = await overlayFrame(page);
+    const { page, frame } = await openOnShapes('img');
     const scene = SCENES.shapes; // 1024² shown at 512²
     const shown = { x: 0, y: 0, scale: 0.5 };
 
@@ -87,11 +93,7 @@ describe(`segment on the page (${backend})`, () => {
   });
 
   it('hovering previews what a click would select, without editing the mask', async () => {
-    const page = await ext.openPage(`${siteUrl}/gallery.html?test=hover`);
-    await page.bringToFront();
-    await page.waitForSelector('body[data-ready]');
-    expect(await openOverlay(page, `${siteUrl}/img/shapes.png`)).toEqual({ ok: true, value: { opened: true } });
-    const frame = await overlayFrame(page);
+    const { page, frame } = await openOnShapes('hover');
     const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
     // On WASM two warm-up decodes decide (the test models' decoder takes ~10 ms there); on the
     // software WebGPU adapter of this machine a decode takes hundreds of ms: no probe, no preview.
@@ -135,15 +137,11 @@ describe(`segment on the page (${backend})`, () => {
   });
 
   it('works from the keyboard alone: arrows move a pointer from the centre, Space includes, Shift+Space excludes', async () => {
-    const page = await ext.openPage(`${siteUrl}/gallery.html?test=keyboard`);
-    await page.bringToFront();
-    await page.waitForSelector('body[data-ready]');
-    expect(await openOverlay(page, `${siteUrl}/img/shapes.png`)).toEqual({ ok: true, value: { opened: true } });
-    const frame = await overlayFrame(page);
+    const { page, frame } = await openOnShapes('keyboard');
     const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
     await canvas.and(frame.locator('[data-ready="true"]')).waitFor({ timeout: 60_000 });
     const scene = SCENES.shapes; // 1024²: a step is 1024/50 px, ×5 with Shift
-    const step1 = 1024 / 50;
+    const step1 = 1024 / POINTER_STEPS_PER_SIDE;
     /** Presses arrows (big steps, then small) from `from` to `to`; returns where the pointer lands. */
     const travel = async (from: { x: number; y: number }, to: { x: number; y: number }) => {
       const at = { ...from };
@@ -152,21 +150,13 @@ describe(`segment on the page (${backend})`, () => {
         const key = axis === 'x' ? (small < 0 ? 'ArrowLeft' : 'ArrowRight') : small < 0 ? 'ArrowUp' : 'ArrowDown';
         const sign = Math.sign(small);
         small = Math.abs(small);
-        for (; small >= 5; small -= 5) await page.keyboard.press(`Shift+${key}`);
+        for (; small >= POINTER_BIG_STEP; small -= POINTER_BIG_STEP) await page.keyboard.press(`Shift+${key}`);
         for (; small > 0; small--) await page.keyboard.press(key);
         at[axis] = from[axis] + sign * Math.round(Math.abs(to[axis] - from[axis]) / step1) * step1;
       }
       return at;
     };
-    /** Presses a key and waits for the decode it starts. */
-    const pressForMask = async (key: string) => {
-      const before = Number(await canvas.getAttribute('data-version'));
-      await page.keyboard.press(key);
-      await frame.waitForFunction((v) => {
-        const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
-        return Number(c.dataset.version) > v && c.dataset.busy === 'false';
-      }, before, { timeout: 60_000 });
-    };
+    const pressForMask = (key: string) => actForNewMask(frame, key, () => page.keyboard.press(key));
     await page.bringToFront(); // the overlay took the keyboard when it opened: no click needed
     expect(await frame.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('mask-canvas');
     const centre = { x: 512, y: 512 };

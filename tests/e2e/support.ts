@@ -5,6 +5,7 @@
 import type { Frame, Page, Worker } from 'playwright-core';
 import type { browser } from 'wxt/browser';
 import { fnv1a } from '../../utils/checksum';
+import { SCENES, shapeMask } from '../harness/scenes';
 
 /** The `chrome` global as seen inside evaluated functions (types only; the code runs in Chromium). */
 export type Chrome = typeof browser;
@@ -195,19 +196,25 @@ export async function step<T>(label: string, run: () => Promise<T>, timeoutMs = 
   }
 }
 
-/** Clicks in the overlay at a natural-image point, given where and at what scale the page shows the image. */
-export async function clickNatural(frame: Frame, point: { x: number; y: number }, shown: { x: number; y: number; scale: number }, button: 'left' | 'right' = 'left'): Promise<void> {
+/** Does `act` (a click, a key) in the overlay and waits until the mask it asked for is drawn. */
+export async function actForNewMask(frame: Frame, what: string, act: () => Promise<void>): Promise<void> {
   const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
   const before = Number(await canvas.getAttribute('data-version'));
-  await canvas.click({ position: { x: shown.x + point.x * shown.scale, y: shown.y + point.y * shown.scale }, button });
+  await act();
   try {
     await frame.waitForFunction((v) => {
       const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
       return Number(c.dataset.version) > v && c.dataset.busy === 'false';
     }, before, { timeout: 60_000 });
   } catch (error) {
-    throw new Error(`no new mask after the click; the overlay says: ${await frame.locator('[data-testid="overlay-status"]').innerText()}`, { cause: error });
+    throw new Error(`no new mask after ${what}; the overlay says: ${await frame.locator('[data-testid="overlay-status"]').innerText()}`, { cause: error });
   }
+}
+
+/** Clicks in the overlay at a natural-image point, given where and at what scale the page shows the image. */
+export function clickNatural(frame: Frame, point: { x: number; y: number }, shown: { x: number; y: number; scale: number }, button: 'left' | 'right' = 'left'): Promise<void> {
+  const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
+  return actForNewMask(frame, 'the click', () => canvas.click({ position: { x: shown.x + point.x * shown.scale, y: shown.y + point.y * shown.scale }, button }));
 }
 
 /** Presses Continue and returns the mask the side panel received, checking it shows the same bytes. */
@@ -221,16 +228,30 @@ export async function continueToPanel(frame: Frame, panel: Page): Promise<Uint8A
   return mask.data;
 }
 
+/** CLIP scores (offscreen `clip.score`) of the river scene for a text naming its colours, then one that does not. */
+export async function scoreRiverTexts(page: InPage, siteUrl: string): Promise<number[]> {
+  const image = await storeImageFromUrl(page, `${siteUrl}/img/river.png`);
+  const result = await call<{ scores: number[] }>(page, 'clip.score', { image, texts: ['a green valley with a blue river', 'a red desert'] });
+  return result.scores;
+}
+
 /**
- * How a fill of the river scene came out: channel values changed outside the mask (must be 0)
- * and the share of masked pixels that are green (filled from the banks) rather than blue.
+ * MI-GAN (`fill.run`) on the river scene with the river masked, and how it came out: channel
+ * values changed outside the mask (must be 0) and the share of masked pixels that are green
+ * (filled from the banks) rather than blue.
  */
-export function riverFillOutcome(mask: Uint8Array, before: Uint8Array, after: Uint8Array): { changedOutside: number; greenShare: number } {
+export async function fillRiver(page: InPage, siteUrl: string): Promise<{ changedOutside: number; greenShare: number }> {
+  const scene = SCENES.river;
+  const image = await storeImageFromUrl(page, `${siteUrl}/img/river.png`);
+  const river = shapeMask(scene, 'river');
+  const mask = await storeMask(page, river, scene.width, scene.height);
+  const result = await call<{ result: string }>(page, 'fill.run', { image, mask });
+  const [before, after] = [(await readStored(page, image)).data, (await readStored(page, result.result)).data];
   let changedOutside = 0;
   let greenInside = 0;
   let inside = 0;
-  for (let p = 0; p < mask.length; p++) {
-    if (mask[p] === 0) {
+  for (let p = 0; p < river.length; p++) {
+    if (river[p] === 0) {
       for (let c = 0; c < 4; c++) if (after[4 * p + c] !== before[4 * p + c]) changedOutside++;
     } else {
       inside++;
