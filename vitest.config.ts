@@ -13,18 +13,18 @@ const alias = [
   { find: /^~\//, replacement: root },
 ];
 
-/** One real-Chromium project per inference backend; see tests/harness/README.md. */
-function e2e(backend: 'webgpu' | 'wasm', groupOrder: number): TestProjectInlineConfiguration {
+/** A project of real-browser tests: one browser at a time, in the order `groupOrder` gives. */
+function browserProject(name: string, include: string, groupOrder: number, env: Record<string, string> = {}): TestProjectInlineConfiguration {
   return {
     resolve: { alias },
     test: {
-      name: `e2e-${backend}`,
-      include: ['tests/e2e/**/*.e2e.ts'],
+      name,
+      include: [include],
       environment: 'node',
-      env: { E2E_BACKEND: backend },
+      env,
       globalSetup: ['tests/harness/global-setup.ts'],
-      // One browser at a time: the machine has 2 cores and each test file launches Chromium.
-      // Different group orders keep the two e2e projects from running at the same time.
+      // One browser at a time: the machine has 2 cores and each test file launches a browser.
+      // Different group orders keep the projects from running at the same time.
       sequence: { groupOrder },
       fileParallelism: false,
       pool: 'forks',
@@ -37,6 +37,11 @@ function e2e(backend: 'webgpu' | 'wasm', groupOrder: number): TestProjectInlineC
       hookTimeout: 180_000,
     },
   };
+}
+
+/** One real-Chromium project per inference backend; see tests/harness/README.md. */
+function e2e(backend: 'webgpu' | 'wasm', groupOrder: number): TestProjectInlineConfiguration {
+  return browserProject(`e2e-${backend}`, 'tests/e2e/**/*.e2e.ts', groupOrder, { E2E_BACKEND: backend });
 }
 
 export default defineConfig({
@@ -65,24 +70,9 @@ export default defineConfig({
       },
       e2e('webgpu', 1),
       e2e('wasm', 2),
-      {
-        // The Firefox add-on (.output/firefox-mv3) in Debian's firefox-esr over WebDriver BiDi;
-        // see tests/harness/firefox.ts. After the Chromium projects, one browser at a time.
-        resolve: { alias },
-        test: {
-          name: 'e2e-firefox',
-          include: ['tests/e2e-firefox/**/*.e2e.ts'],
-          environment: 'node',
-          globalSetup: ['tests/harness/global-setup.ts'],
-          sequence: { groupOrder: 3 },
-          fileParallelism: false,
-          pool: 'forks',
-          maxWorkers: 1,
-          testTimeout: 240_000,
-          retry: 1,
-          hookTimeout: 180_000,
-        },
-      },
+      // The Firefox add-on (.output/firefox-mv3) in Debian's firefox-esr over WebDriver BiDi;
+      // see tests/harness/firefox.ts. After the Chromium projects.
+      browserProject('e2e-firefox', 'tests/e2e-firefox/**/*.e2e.ts', 3),
     ],
   },
 });
