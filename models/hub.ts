@@ -46,16 +46,7 @@ export function dtypePreference(backend: Backend, shaderF16: boolean): Dtype[] {
 let creating: Promise<unknown> = Promise.resolve();
 
 function createSession(bytes: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
-  const next = creating.then(() =>
-    ort.InferenceSession.create(bytes, {
-      executionProviders: [backend],
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-      // Only matters with WASM threads (a cross-origin-isolated page; ours are not, see wxt.config.ts):
-      // idle workers would spin after each run and take the cores our own code needs right then.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    }),
-  );
+  const next = creating.then(() => ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 }));
   creating = next.catch(() => undefined);
   return next;
 }
