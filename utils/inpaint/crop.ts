@@ -30,25 +30,29 @@ export interface CropOptions {
  */
 export function cropAroundMask(mask: Mask, options: CropOptions = {}): Rect | undefined {
   const box = maskBoundingBox(mask, 128);
-  if (!box) return undefined;
+  return box && cropAroundBox(box, mask, options);
+}
+
+/** `cropAroundMask` for a mask whose bounding box (`box`, inside `image`) is already known. */
+export function cropAroundBox(box: Rect, image: { width: number; height: number }, options: CropOptions = {}): Rect {
   const { margin = 0.25, minMargin = 16, minSize = 0, aspect } = options;
-  if (aspect !== undefined && !(aspect > 0 && Number.isFinite(aspect))) throw new Error(`cropAroundMask: aspect ${aspect} must be a positive number`);
+  if (aspect !== undefined && !(aspect > 0 && Number.isFinite(aspect))) throw new Error(`cropAroundBox: aspect ${aspect} must be a positive number`);
   const pad = Math.max(minMargin, Math.round(Math.max(box.width, box.height) * margin));
-  let width = Math.min(Math.max(box.width + 2 * pad, minSize), mask.width);
-  let height = Math.min(Math.max(box.height + 2 * pad, minSize), mask.height);
+  let width = Math.min(Math.max(box.width + 2 * pad, minSize), image.width);
+  let height = Math.min(Math.max(box.height + 2 * pad, minSize), image.height);
   if (aspect !== undefined) {
     const least = (side: number, extent: number) => Math.min(side + 2 * minMargin, extent);
     if (width / height < aspect) {
-      width = Math.min(Math.round(height * aspect), mask.width);
-      height = Math.max(Math.min(height, Math.round(width / aspect)), least(box.height, mask.height));
+      width = Math.min(Math.round(height * aspect), image.width);
+      height = Math.max(Math.min(height, Math.round(width / aspect)), least(box.height, image.height));
     } else {
-      height = Math.min(Math.round(width / aspect), mask.height);
-      width = Math.max(Math.min(width, Math.round(height * aspect)), least(box.width, mask.width));
+      height = Math.min(Math.round(width / aspect), image.height);
+      width = Math.max(Math.min(width, Math.round(height * aspect)), least(box.width, image.width));
     }
   }
   const place = (start: number, size: number, grown: number, extent: number) =>
     Math.min(Math.max(Math.round(start + size / 2 - grown / 2), 0), extent - grown);
-  return { x: place(box.x, box.width, width, mask.width), y: place(box.y, box.height, height, mask.height), width, height };
+  return { x: place(box.x, box.width, width, image.width), y: place(box.y, box.height, height, image.height), width, height };
 }
 
 /** The `rect` part of the image (integer px inside the image). */

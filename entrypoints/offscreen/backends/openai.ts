@@ -5,7 +5,8 @@
  * which is why every result is pasted back through our own mask.
  */
 import OpenAI, { toFile } from 'openai';
-import { cropAroundMask, cropImage, cropMaskTo, resizeImage } from '@/utils/inpaint/crop';
+import { cropAroundBox, cropImage, cropMaskTo, resizeImage } from '@/utils/inpaint/crop';
+import { maskBoundingBox } from '@/utils/mask/resample';
 import { needsSquare, openAiEditSize, sizeParam } from '@/utils/inpaint/openai-size';
 import { opaque, openAiMaskImage } from '@/utils/inpaint/polarity';
 import { hostOf, originOf } from '@/utils/llm/config';
@@ -27,10 +28,10 @@ export function openAiBackend(settings: OpenAiSettings): FillBackend {
     const host = hostOf(settings.baseUrl);
     if (!settings.apiKey) throw new InpaintError('not-configured', `No API key is stored for ${host}: add it in the options.`);
     // The size whose shape is nearest the crop's, then the crop grown to that shape: scaled, not stretched.
-    const loose = cropAroundMask(mask, needsSquare(settings.model) ? { aspect: 1 } : {});
-    if (!loose) throw new Error('The mask is empty: mark the region to edit first');
-    const size = openAiEditSize(settings.model, loose);
-    const rect = cropAroundMask(mask, { aspect: size.width / size.height })!;
+    const box = maskBoundingBox(mask, 128);
+    if (!box) throw new Error('The mask is empty: mark the region to edit first');
+    const size = openAiEditSize(settings.model, cropAroundBox(box, mask, needsSquare(settings.model) ? { aspect: 1 } : {}));
+    const rect = cropAroundBox(box, mask, { aspect: size.width / size.height });
     const crop = resizeImage(cropImage(image, rect), size.width, size.height);
     const [imagePng, maskPng] = await Promise.all([encodePng(opaque(crop)), encodePng(openAiMaskImage(crop, cropMaskTo(mask, rect, size.width, size.height)))]);
     onProgress(0.1, `Sent to ${settings.model} at ${host}`);
