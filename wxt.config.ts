@@ -81,5 +81,7 @@ export default defineConfig({
       conditions: ['onnxruntime-web-use-extern-wasm'],
     },
     build: { chunkSizeWarningLimit: 2048 },
+    // The inference worker is a module worker: it imports its handlers, and ONNX Runtime imports its WASM glue.
+    worker: { format: 'es' as const },
   }),
 });

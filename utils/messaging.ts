@@ -27,6 +27,40 @@ type Handlers<T extends MessageType> = {
   [K in T]: (request: RequestOf<K>, sender: Browser.runtime.MessageSender) => Promise<ResponseOf<K>> | ResponseOf<K>;
 };
 
+type Listener = (raw: unknown, sender: Browser.runtime.MessageSender, sendResponse: (reply: Reply) => void) => true | undefined;
+
+/**
+ * How this context reaches the extension's messaging: `browser.runtime`, or, in the inference
+ * worker (which has no extension APIs), the page that owns it (entrypoints/offscreen/worker-link.ts).
+ */
+export interface RuntimeLink {
+  sendMessage(message: Envelope | EventEnvelope): Promise<unknown>;
+  onMessage: { addListener(listener: Listener): void; removeListener(listener: Listener): void };
+  /** This context as the sender of its in-process requests. */
+  self(): Browser.runtime.MessageSender;
+}
+
+const browserLink = (): RuntimeLink => ({
+  sendMessage: (message) => browser.runtime.sendMessage(message),
+  onMessage: browser.runtime.onMessage,
+  self: () => ({ id: browser.runtime.id, url: location.href }),
+});
+let link: RuntimeLink | undefined;
+const runtimeLink = (): RuntimeLink => (link ??= browserLink());
+
+/** Routes this context's messaging through `replacement` (call before anything sends or serves). */
+export function useRuntimeLink(replacement: RuntimeLink): void {
+  link = replacement;
+}
+
+/**
+ * Whether a message comes from one of our extension pages (or this context itself). Content
+ * scripts can address any extension page with runtime.sendMessage, but their sender URL is the page's.
+ */
+export function isFromThisExtension(sender: Browser.runtime.MessageSender): boolean {
+  return sender.id === runtimeLink().self().id && typeof sender.url === 'string' && sender.url.startsWith(location.origin + '/');
+}
+
 /**
  * What a context serves, by envelope: a reply, or undefined when the envelope is not for it.
  * `runtime.sendMessage` never reaches the sender's own context, so a request for something this
@@ -37,7 +71,8 @@ type Dispatch = (envelope: Envelope, sender: Browser.runtime.MessageSender) => P
 const servedHere = new Set<Dispatch>();
 
 function dispatchHere(envelope: Envelope): Promise<Reply> | undefined {
-  const self: Browser.runtime.MessageSender = { id: browser.runtime.id, url: location.href };
+  if (servedHere.size === 0) return undefined;
+  const self = runtimeLink().self();
   for (const dispatch of servedHere) {
     const reply = dispatch(envelope, self);
     if (reply) return reply;
@@ -52,8 +87,12 @@ export async function send<T extends MessageType>(type: T, payload: RequestOf<T>
     if (options.tabId === undefined) throw new ProtocolError('bad-request', `${type}: needs a tab`);
     return unwrapReply(type, await browser.tabs.sendMessage(options.tabId, envelope));
   }
-  const here = dispatchHere(envelope);
-  return unwrapReply(type, await (here ?? browser.runtime.sendMessage(envelope)));
+  return unwrapReply(type, await sendEnvelope(envelope));
+}
+
+/** Sends a validated envelope or event as this context: answered in-process where served here. */
+export function sendEnvelope(message: Envelope | EventEnvelope): Promise<unknown> {
+  return ('to' in message ? dispatchHere(message) : undefined) ?? runtimeLink().sendMessage(message);
 }
 
 /**
@@ -77,7 +116,7 @@ export async function sendToOffscreen<T extends MessageType>(type: T, payload: R
 /** Sends an already-validated envelope on to the offscreen document (used by the background). */
 export async function forwardToOffscreen(type: MessageType, payload: unknown): Promise<Reply> {
   const envelope: Envelope = { to: 'offscreen-doc', type, payload };
-  const raw: unknown = await (dispatchHere(envelope) ?? browser.runtime.sendMessage(envelope));
+  const raw = await sendEnvelope(envelope);
   const reply = v.safeParse(v.object({ ok: v.boolean() }), raw);
   if (!reply.success) return { ok: false, error: { code: 'no-receiver', message: `${type}: the inference document did not answer` } };
   return raw as Reply;
@@ -113,7 +152,29 @@ export function serve<T extends MessageType>(
       errorReply,
     );
   };
-  const listener = (raw: unknown, sender: Browser.runtime.MessageSender, sendResponse: (reply: Reply) => void) => {
+  return listen(dispatch);
+}
+
+/**
+ * Serves every request addressed to `to` by handing it on, validated as an envelope and accepted
+ * by `accept`, to `forward` (the offscreen page to its inference worker, which validates payloads).
+ */
+export function relay(
+  to: Envelope['to'],
+  forward: (envelope: Envelope, sender: Browser.runtime.MessageSender) => Promise<Reply>,
+  options: { accept: (type: MessageType, sender: Browser.runtime.MessageSender) => boolean },
+): () => void {
+  return listen((envelope, sender) => {
+    if (envelope.to !== to || !isMessageType(envelope.type)) return undefined;
+    if (!options.accept(envelope.type, sender)) {
+      return Promise.resolve(errorReply(new ProtocolError('refused', `${envelope.type}: not allowed from this sender`)));
+    }
+    return forward(envelope, sender).catch(errorReply);
+  });
+}
+
+function listen(dispatch: Dispatch): () => void {
+  const listener: Listener = (raw, sender, sendResponse) => {
     const parsed = v.safeParse(Envelope, raw);
     if (!parsed.success) return undefined;
     const reply = dispatch(parsed.output, sender);
@@ -122,29 +183,29 @@ export function serve<T extends MessageType>(
     return true; // the reply comes asynchronously
   };
   servedHere.add(dispatch);
-  browser.runtime.onMessage.addListener(listener);
+  runtimeLink().onMessage.addListener(listener);
   return () => {
     servedHere.delete(dispatch);
-    browser.runtime.onMessage.removeListener(listener);
+    runtimeLink().onMessage.removeListener(listener);
   };
 }
 
 /** Broadcasts an event to every extension page (no reply expected; nobody listening is fine). */
 export function emit<E extends EventType>(event: E, payload: EventOf<E>): void {
-  browser.runtime.sendMessage({ event, payload }).catch(() => {
+  runtimeLink().sendMessage({ event, payload }).catch(() => {
     // No page is listening: events are best-effort by design.
   });
 }
 
 export function onEvent<E extends EventType>(event: E, callback: (payload: EventOf<E>) => void): () => void {
-  const listener = (raw: unknown) => {
+  const listener: Listener = (raw) => {
     const parsed = v.safeParse(EventEnvelope, raw);
     if (!parsed.success || parsed.output.event !== event) return undefined;
     const payload = parseEvent(event, parsed.output.payload);
     if (payload) callback(payload);
     return undefined;
   };
-  browser.runtime.onMessage.addListener(listener);
-  return () => browser.runtime.onMessage.removeListener(listener);
+  runtimeLink().onMessage.addListener(listener);
+  return () => runtimeLink().onMessage.removeListener(listener);
 }
 

@@ -461,6 +461,7 @@ export const Envelope = v.object({
 export type Envelope = v.InferOutput<typeof Envelope>;
 
 export const EventEnvelope = v.object({ event: v.string(), payload: v.unknown() });
+export type EventEnvelope = v.InferOutput<typeof EventEnvelope>;
 
 export const Reply = v.variant('ok', [
   v.object({ ok: v.literal(true), value: v.unknown() }),
@@ -514,3 +515,28 @@ export function errorReply(error: unknown): Reply {
   const message = error instanceof Error ? error.message : String(error);
   return { ok: false, error: { code: 'failed', message } };
 }
+
+// ---- The inference worker's port (issue #12) ----
+// Between the offscreen document (Firefox: the event page) and the dedicated worker that runs
+// ONNX Runtime, over postMessage. The page hands over the requests it accepted, with their sender;
+// the worker, which has no extension APIs, has the page send its own requests and events for it.
+
+const WorkerSender = v.object({ id: v.optional(v.string()), url: v.optional(v.string()) });
+
+export const ToInferenceWorker = v.variant('kind', [
+  /** First message: what the worker cannot learn itself. */
+  v.object({ kind: v.literal('init'), runtimeId: v.string() }),
+  v.object({ kind: v.literal('request'), id: v.number(), envelope: Envelope, sender: WorkerSender }),
+  /** The extension's raw answer to one of the worker's own `send`s (the worker unwraps and validates it). */
+  v.object({ kind: v.literal('answer'), id: v.number(), raw: v.unknown() }),
+]);
+export type ToInferenceWorker = v.InferOutput<typeof ToInferenceWorker>;
+
+export const FromInferenceWorker = v.variant('kind', [
+  /** The handlers are loaded: requests may come. */
+  v.object({ kind: v.literal('ready') }),
+  v.object({ kind: v.literal('reply'), id: v.number(), reply: Reply }),
+  /** A request to the background, or an event for every extension page. */
+  v.object({ kind: v.literal('send'), id: v.number(), message: v.union([Envelope, EventEnvelope]) }),
+]);
+export type FromInferenceWorker = v.InferOutput<typeof FromInferenceWorker>;

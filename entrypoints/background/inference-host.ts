@@ -1,7 +1,8 @@
 /**
- * Firefox has no offscreen documents: the background event page (it has a DOM) loads the offscreen
- * document's handler table itself, on first use, and answers inference requests in-process. The
- * page stays awake while a request runs and while inpainting jobs it started are queued or running.
+ * Firefox has no offscreen documents: the background event page (it has a DOM) starts the
+ * offscreen document's inference worker itself, on first use, and routes inference requests to it
+ * in-process. The page stays awake while a request runs and while inpainting jobs it started are
+ * queued or running (the worker dies with a suspended page).
  */
 import { forwardToOffscreen } from '@/utils/messaging';
 import { unwrapReply, type MessageType, type Reply } from '@/utils/protocol';
@@ -13,7 +14,7 @@ let hosting: Promise<unknown> | undefined;
 export function askInferenceHere(type: MessageType, payload: unknown): Promise<Reply> {
   return keepAwakeWhile(
     (async () => {
-      hosting ??= import('../offscreen/main');
+      hosting ??= import('../offscreen/worker-host').then(({ hostInferenceWorker }) => hostInferenceWorker());
       await hosting;
       const reply = await forwardToOffscreen(type, payload);
       // A job outlives the request that started it.

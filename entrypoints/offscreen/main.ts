@@ -1,6 +1,6 @@
 import { configureOrt } from './runtime';
-import { browser, type Browser } from 'wxt/browser';
-import { serve } from '@/utils/messaging';
+import type { Browser } from 'wxt/browser';
+import { isFromThisExtension, serve } from '@/utils/messaging';
 import { clipScores } from '@/models/clip/runner';
 import { miganFill } from '@/models/migan/runner';
 import { samDecode, samEncode } from '@/models/sam/runner';
@@ -16,10 +16,10 @@ const jobs = new JobQueue(inference);
 
 /**
  * Only extension contexts may drive inference. Content scripts can address any extension page
- * with runtime.sendMessage, so the background's check alone would not be enough.
+ * with runtime.sendMessage, so the background's check alone would not be enough. (These handlers
+ * run in the inference worker, which gets each request's sender from its page, checked there too.)
  */
-const fromExtension = (_type: unknown, sender: Browser.runtime.MessageSender) =>
-  sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(location.origin + '/');
+const fromExtension = (_type: unknown, sender: Browser.runtime.MessageSender) => isFromThisExtension(sender);
 
 serve('offscreen-doc', {
   'offscreen.ping': () => ({ ready: true as const }),
