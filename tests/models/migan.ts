@@ -9,8 +9,18 @@
 import { GraphBuilder } from './onnx-builder.ts';
 import { MIGAN_BLOCK, MIGAN_KEEP_THRESHOLD, MIGAN_RADII } from './semantics.ts';
 
+/**
+ * Busy work that makes a run long on purpose without changing its result: `matMuls` chained
+ * [size,size] MatMuls seeded from the input (so nothing folds to a constant at load), times 0.
+ * The inference-worker test uses it to hold ONNX Runtime busy for seconds.
+ */
+export interface BusyWork {
+  matMuls: number;
+  size: number;
+}
+
 /** image uint8 [1,3,H,W], mask uint8 [1,1,H,W] (255 keep, 0 fill) → result uint8 [1,3,H,W]. */
-export function buildMiganPipeline(): Uint8Array {
+export function buildMiganPipeline(busy?: BusyWork): Uint8Array {
   const g = new GraphBuilder('migan_pipeline_v2');
   const image = g.input('image', 'uint8', [1, 3, 'height', 'width']);
   const mask = g.input('mask', 'uint8', [1, 1, 'height', 'width']);
@@ -58,8 +68,16 @@ export function buildMiganPipeline(): Uint8Array {
   ]); // [1,3,Hb·B,Wb·B]
   const fillHW = g.op('Slice', [fillUp, g.i64([0, 0]), hw, g.i64([2, 3])]); // [1,3,H,W]
 
-  const blended = g.add(kept, g.mul(fillHW, g.sub(g.f32(1, []), keep)));
+  let blended = g.add(kept, g.mul(fillHW, g.sub(g.f32(1, []), keep)));
+  if (busy) {
+    const n = busy.size;
+    // A row-stochastic matrix keeps the chain's values bounded (finite, so × 0 is exactly 0).
+    const a = g.f32(new Float32Array(n * n).fill(1 / n), [n, n]);
+    let x = g.mul(a, g.op('ReduceMean', [keep], { keepdims: 0 }));
+    for (let i = 0; i < busy.matMuls; i++) x = g.op('MatMul', [x, a]);
+    blended = g.add(blended, g.mul(g.reduceSum(x, [0, 1], false), g.f32(0, [])));
+  }
   const rounded = g.clip(g.floor(g.add(blended, g.f32(0.5, []))), 0, 255);
   g.output('result', g.cast(rounded, 'uint8'), 'uint8', [1, 3, 'height', 'width']);
-  return g.toModel('Test MI-GAN pipeline: hole = mean of the kept pixels nearby.');
+  return g.toModel(busy ? `Test MI-GAN pipeline with ${busy.matMuls} busy ${busy.size}² MatMuls.` : 'Test MI-GAN pipeline: hole = mean of the kept pixels nearby.');
 }
