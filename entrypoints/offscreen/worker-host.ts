@@ -1,16 +1,62 @@
 /**
- * The page side of the inference worker (the offscreen document; Firefox's event page): it starts
- * the worker and only routes. Requests it accepts (extension senders only) go to the worker with
- * their sender; the worker's own requests to the background and its events go out as this page's.
- * The worker dies with its page, and with it the loaded models and queued jobs.
+ * The page side of the inference workers (the offscreen document; Firefox's event page): it starts
+ * them and only routes. Requests it accepts (extension senders only) go to a worker with their
+ * sender; a worker's own requests to the background and its events go out as this page's.
+ *
+ * Two workers run the same handlers (main.ts): one for SAM, the overlay's per-click path, and one
+ * for everything else (jobs, fills, CLIP). A click's decode so never waits behind a job's
+ * seconds-long model run: each worker runs one model call at a time. The workers die with their
+ * page, and with them the loaded models and queued jobs.
  */
 import { browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { isFromThisExtension, relay, sendEnvelope } from '@/utils/messaging';
-import { errorReply, FromInferenceWorker, ProtocolError, type Envelope, type EventEnvelope, type Reply, type ToInferenceWorker } from '@/utils/protocol';
+import {
+  errorReply,
+  FromInferenceWorker,
+  parseRequest,
+  parseResponse,
+  ProtocolError,
+  type Envelope,
+  type EventEnvelope,
+  type Reply,
+  type ToInferenceWorker,
+} from '@/utils/protocol';
+
+type Ask = (envelope: Envelope, sender: Browser.runtime.MessageSender) => Promise<Reply>;
 
 export function hostInferenceWorker(): () => void {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'inference' });
+  const segmentation = startWorker('inference-sam');
+  const general = startWorker('inference');
+  const stop = relay(
+    'offscreen-doc',
+    async (envelope, sender) => {
+      const { type, payload } = envelope;
+      if (type === 'sam.encode' || type === 'sam.decode') return segmentation.ask(envelope, sender);
+      if (type === 'models.load') return (parseRequest('models.load', payload).model === 'sam' ? segmentation : general).ask(envelope, sender);
+      if (type === 'models.release') return releaseBoth([segmentation.ask, general.ask], envelope, sender);
+      return general.ask(envelope, sender);
+    },
+    { accept: (_type, sender) => isFromThisExtension(sender) },
+  );
+  return () => {
+    stop();
+    segmentation.terminate();
+    general.terminate();
+  };
+}
+
+async function releaseBoth(asks: Ask[], envelope: Envelope, sender: Browser.runtime.MessageSender): Promise<Reply> {
+  let released = 0;
+  for (const reply of await Promise.all(asks.map((ask) => ask(envelope, sender)))) {
+    if (!reply.ok) return reply;
+    released += parseResponse('models.release', reply.value).released;
+  }
+  return { ok: true, value: { released } };
+}
+
+function startWorker(name: string): { ask: Ask; terminate: () => void } {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name });
   const post = (message: ToInferenceWorker) => worker.postMessage(message);
   const replies = new Map<number, (reply: Reply) => void>();
   let nextId = 0;
@@ -37,25 +83,18 @@ export function hostInferenceWorker(): () => void {
   worker.addEventListener('error', (event) => failed(new Error(`The inference worker failed to start: ${event.message || 'unknown error'}`)));
   post({ kind: 'init', runtimeId: browser.runtime.id });
 
-  const stop = relay(
-    'offscreen-doc',
-    async (envelope, sender) => {
-      await ready;
-      return new Promise<Reply>((resolve) => {
-        const id = nextId++;
-        replies.set(id, resolve);
-        post({ kind: 'request', id, envelope, sender: { ...(sender.id ? { id: sender.id } : {}), ...(sender.url ? { url: sender.url } : {}) } });
-      });
-    },
-    { accept: (_type, sender) => isFromThisExtension(sender) },
-  );
-  return () => {
-    stop();
-    worker.terminate();
+  const ask: Ask = async (envelope, sender) => {
+    await ready;
+    return new Promise<Reply>((resolve) => {
+      const id = nextId++;
+      replies.set(id, resolve);
+      post({ kind: 'request', id, envelope, sender: { ...(sender.id ? { id: sender.id } : {}), ...(sender.url ? { url: sender.url } : {}) } });
+    });
   };
+  return { ask, terminate: () => worker.terminate() };
 }
 
-/** The worker asks only the background (settings); its events go to every extension page. */
+/** A worker asks only the background (settings); its events go to every extension page. */
 async function sendForWorker(message: Envelope | EventEnvelope): Promise<unknown> {
   if ('to' in message && message.to !== 'background') return errorReply(new ProtocolError('refused', `${message.type}: the inference worker only asks the background`));
   try {

@@ -377,6 +377,77 @@ export async function benchOverlay(ext: ExtensionHarness, panel: Page, siteUrl: 
   return { clicks: clicks.slice(1), firstClick: clicks[0]!, frames: frames.slice(1), handoffs: handoffs.slice(1), firstHandoff: handoffs[0]!, sessionId };
 }
 
+export interface ClickDuringJobResult {
+  /** Per click with nothing else running: the overlay's data-ours-ms / data-model-ms. */
+  idle: Sample[];
+  /** The same clicks while the side panel keeps MI-GAN fills running back to back. */
+  duringJob: Sample[];
+  /** Fills that finished while the clicks ran, and their mean model time. */
+  fills: number;
+  fillModelMs: number;
+}
+
+/**
+ * Overlay clicks on the 1024² shapes image (shown at 512²) alone, then while a job keeps the
+ * inference busy: the side panel runs `fill.run` (MI-GAN on the 512² river) back to back until the
+ * clicks are done. The first click of each series is a warm-up and is left out.
+ */
+export async function benchClickDuringJob(ext: ExtensionHarness, panel: Page, siteUrl: string, runs: number): Promise<ClickDuringJobResult> {
+  const scene = SCENES.shapes;
+  const page = await ext.openPage(`${siteUrl}/gallery.html?bench=click-during-job`);
+  await page.bringToFront();
+  await page.waitForSelector('body[data-ready]');
+  await openOverlay(ext, page, `${siteUrl}/img/shapes.png`);
+  const frame = await overlayFrame(page);
+  const clickSeries = async (): Promise<Sample[]> => {
+    const out: Sample[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const { oursMs, modelMs } = await clickAndWait(frame, shapePoint(scene, SHAPES[i % SHAPES.length]!), 0.5);
+      out.push({ totalMs: oursMs + modelMs, modelMs });
+      await clearMask(frame);
+    }
+    return out.slice(1);
+  };
+  const idle = await clickSeries();
+
+  const river = SCENES.river;
+  const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+  const mask = await storeMask(panel, shapeMask(river, 'river'), river.width, river.height);
+  await call(panel, 'fill.run', { image, mask }); // the model loaded before the clicks
+  await panel.evaluate(
+    ([img, msk]) => {
+      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+      const job = { running: true, fills: 0, modelMs: 0, error: '' };
+      Object.assign(globalThis, { benchJob: job });
+      void (async () => {
+        while (job.running) {
+          const reply = (await chrome.runtime.sendMessage({ to: 'offscreen', type: 'fill.run', payload: { image: img, mask: msk } })) as Reply<{ modelMs: number }>;
+          if (!reply.ok) {
+            job.error = reply.error?.message ?? 'fill failed';
+            return;
+          }
+          job.fills++;
+          job.modelMs += reply.value!.modelMs;
+        }
+      })();
+    },
+    [image, mask] as const,
+  );
+  let duringJob: Sample[];
+  try {
+    duringJob = await clickSeries();
+  } finally {
+    await panel.evaluate(() => {
+      (globalThis as unknown as { benchJob: { running: boolean } }).benchJob.running = false;
+    });
+  }
+  const job = await panel.evaluate(() => (globalThis as unknown as { benchJob: { fills: number; modelMs: number; error: string } }).benchJob);
+  if (job.error) throw new Error(`the concurrent fills failed: ${job.error}`);
+  if (job.fills < 1) throw new Error('no fill finished while the clicks ran: the job did not overlap them');
+  await closePage(page);
+  return { idle, duringJob, fills: job.fills, fillModelMs: job.modelMs / job.fills };
+}
+
 /** `session.save-mask` round trips from the side panel (RLE of a 1024² mask → background → IndexedDB). */
 export async function benchSaveMask(panel: Page, sessionId: string, runs: number): Promise<number[]> {
   const scene = SCENES.shapes;
