@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorReply, messages, parseRequest, ProtocolError, unwrapReply } from './protocol';
+import * as v from 'valibot';
+import { errorReply, FromInferenceWorker, messages, parseRequest, ProtocolError, ToInferenceWorker, unwrapReply } from './protocol';
 
 describe('message protocol', () => {
   it('accepts a valid request and rejects a malformed one with the field named', () => {
@@ -35,5 +36,25 @@ describe('content.replace-image', () => {
     for (const blobUrl of ['blob:https://evil.example/1234', 'data:image/png;base64,AAAA', 'https://evil.example/x.png', 'javascript:alert(1)', 'blob:chrome-extension://abc/../x']) {
       expect(() => parseRequest('content.replace-image', { ...ok, blobUrl })).toThrow(ProtocolError);
     }
+  });
+});
+
+// ---- inference worker port (issue #12) ----
+describe('inference worker port', () => {
+  const envelope = { to: 'offscreen-doc', type: 'sam.decode', payload: { embedding: 'e1', points: [{ x: 1, y: 2, label: 1 }] } };
+
+  it('carries a request with its sender, and only a well-formed one', () => {
+    const request = { kind: 'request', id: 1, envelope, sender: { id: 'ext', url: 'chrome-extension://ext/sidepanel.html' } };
+    expect(v.parse(ToInferenceWorker, request)).toEqual(request);
+    expect(v.safeParse(ToInferenceWorker, { ...request, envelope: { ...envelope, to: 'elsewhere' } }).success).toBe(false);
+    expect(v.safeParse(ToInferenceWorker, { ...request, id: '1' }).success).toBe(false);
+  });
+  it('takes replies, requests and events from the worker, nothing else', () => {
+    expect(v.safeParse(FromInferenceWorker, { kind: 'reply', id: 1, reply: errorReply(new Error('boom')) }).success).toBe(true);
+    expect(v.safeParse(FromInferenceWorker, { kind: 'send', id: 2, message: { to: 'background', type: 'settings.runtime', payload: {} } }).success).toBe(true);
+    expect(v.safeParse(FromInferenceWorker, { kind: 'send', id: 3, message: { event: 'job.progress', payload: {} } }).success).toBe(true);
+    expect(v.safeParse(FromInferenceWorker, { kind: 'send', id: 4, message: 'settings' }).success).toBe(false);
+    expect(v.safeParse(FromInferenceWorker, { kind: 'reply', id: 5, reply: { ok: 'yes' } }).success).toBe(false);
+    expect(v.safeParse(FromInferenceWorker, { kind: 'eval', code: '1' }).success).toBe(false);
   });
 });
