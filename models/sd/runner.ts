@@ -5,13 +5,11 @@
  */
 import * as ort from 'onnxruntime-web';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { VAE_SCALE } from '../../utils/diffusion/scheduler';
 import { declaredFeeds, outputTensor, timedRun, type LoadedModel } from '../hub';
 import { clipTokenizerJson, fromFloat16, LATENT_FACTOR, padTokenIds, scaled, SD_MAX_TOKENS, toFloat16 } from './processor';
 
 export type SdModel = LoadedModel<'sdInpaint'> | LoadedModel<'sdTurbo'>;
-
-/** The VAE's latent scaling factor (SD 1.x and 2.x). */
-export const VAE_SCALE = 0.18215;
 
 interface SdTokenizer {
   tokenizer: Tokenizer;
