@@ -69,6 +69,10 @@ export async function loadModel<N extends ModelName>(name: N, options: HubOption
   const configs: Record<string, unknown> = {};
   for (const path of entry.configFiles) {
     const text = new TextDecoder().decode(await fetchFile(path));
+    if (!path.endsWith('.json')) {
+      configs[path] = text; // e.g. a tokenizer's merges.txt
+      continue;
+    }
     try {
       configs[path] = JSON.parse(text);
     } catch {

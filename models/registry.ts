@@ -11,15 +11,17 @@ export interface ModelFile {
   base: string;
   /** Byte size on the Hub per dtype that exists. */
   bytes: Partial<Record<Dtype, number>>;
+  /** The file's path per dtype where the repo does not follow the transformers.js suffixes (diffusers layouts: `unet/model.onnx`). */
+  paths?: Partial<Record<Dtype, string>>;
 }
 
 export interface RegistryEntry {
-  task: 'segmentation' | 'scoring' | 'fill';
+  task: 'segmentation' | 'scoring' | 'fill' | 'inpaint-diffusion';
   repo: string;
   /** A commit hash pins the files; `main` means not pinned yet (verify:models reports it). */
   revision: string;
   licence: string;
-  /** Small JSON files loaded beside the weights (processor and tokenizer configs). */
+  /** Small files loaded beside the weights (processor and tokenizer configs): `.json` parsed, others (merges.txt) as text. */
   configFiles: readonly string[];
   files: Readonly<Record<string, ModelFile>>;
   conventions: Readonly<Record<string, string>>;
@@ -96,6 +98,66 @@ export const registry = {
         'Not checked against the real file here (no download): input/output names and the 0..255 output range come from the model card and from IOPaint, which runs this export. The runner reads the output range from the values (max ≤ 1.5 ⇒ 0..1) so a 0..1 export also works; verify:models checks the names and the range.',
     },
   },
+  sdInpaint: {
+    task: 'inpaint-diffusion',
+    // An fp16 ONNX export of runwayml/stable-diffusion-inpainting for ONNX Runtime Web (diffusers
+    // layout; the Hub showed one commit, bcb3767…, whose full hash was not visible): unverified.
+    repo: 'jdp8/sd-inpainting-ort-web-fp16',
+    revision: 'main',
+    licence: 'creativeml-openrail-m',
+    configFiles: ['scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
+    files: {
+      // Sizes: fp16 = 2 bytes per parameter of SD 1.5 (text encoder 123 M, VAE encoder 34 M,
+      // decoder 49.5 M, UNet 860 M); the Hub showed 99.1 MB for this VAE decoder and 1.73 GB for
+      // the sibling SD 2 inpainting UNet. Unverified until verify:models reads them.
+      textEncoder: { base: 'text_encoder/model', paths: { fp16: 'text_encoder/model.onnx' }, bytes: { fp16: 246_000_000 } },
+      vaeEncoder: { base: 'vae_encoder/model', paths: { fp16: 'vae_encoder/model.onnx' }, bytes: { fp16: 68_400_000 } },
+      vaeDecoder: { base: 'vae_decoder/model', paths: { fp16: 'vae_decoder/model.onnx' }, bytes: { fp16: 99_100_000 } },
+      unet: { base: 'unet/model', paths: { fp16: 'unet/model.onnx' }, bytes: { fp16: 1_720_000_000 } },
+    },
+    conventions: {
+      'textEncoder.input': 'input_ids int32 or int64 [1,77] (read from the session): CLIP BPE, <|startoftext|> … <|endoftext|>, padded with <|endoftext|>',
+      'textEncoder.output': 'last_hidden_state [1,77,768], fp16 or fp32 as the export declares',
+      'vaeEncoder.input': 'sample [1,3,H,W] in [-1,1], H and W multiples of 8',
+      'vaeEncoder.output': 'latent_sample [1,4,H/8,W/8]; ×0.18215 gives the UNet\'s latents',
+      'vaeDecoder.input': 'latent_sample [1,4,h,w] = latents / 0.18215',
+      'vaeDecoder.output': 'sample [1,3,8h,8w] in [-1,1]',
+      'unet.input': 'sample [B,9,h,w] = noisy latents ‖ mask (1 = repaint, latent size) ‖ masked-image latents (image × (mask < 0.5), encoded, ×0.18215); timestep int64 or float [1]; encoder_hidden_states [B,77,768]',
+      'unet.output': 'out_sample [B,4,h,w]: ε (epsilon prediction)',
+      scheduler: 'scheduler_config.json: scaled_linear 0.00085..0.012, 1000 steps, steps_offset 1, epsilon; DDIM by default',
+      device: 'fp16 weights and I/O: WebGPU with shader-f16; the UNet is one 1.7 GB file (under the 2 GB ArrayBuffer and protobuf limits, so no external data); WASM runs it far slower',
+      unverified: 'Names, dtypes, sizes and revision come from the Hub pages and the diffusers ONNX pipeline, not from the files (no download here); verify:models checks them',
+    },
+  },
+  sdTurbo: {
+    task: 'inpaint-diffusion',
+    // The ONNX Runtime Web SD-Turbo sample's export (microsoft/onnxruntime-inference-examples js/sd-turbo).
+    repo: 'schmuell/sd-turbo-ort-web',
+    revision: 'main',
+    licence: 'other (sai-nc-community)',
+    configFiles: ['scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
+    files: {
+      // Sizes as the sample lists them (MB): text encoder 1700, UNet 640, VAE decoder 95. The
+      // sample has no VAE encoder: inpainting needs one (SD 2.x's VAE, ~68 MB in fp16), unverified.
+      textEncoder: { base: 'text_encoder/model', paths: { fp16: 'text_encoder/model.onnx' }, bytes: { fp16: 1_700_000_000 } },
+      vaeEncoder: { base: 'vae_encoder/model', paths: { fp16: 'vae_encoder/model.onnx' }, bytes: { fp16: 68_400_000 } },
+      vaeDecoder: { base: 'vae_decoder/model', paths: { fp16: 'vae_decoder/model.onnx' }, bytes: { fp16: 95_000_000 } },
+      unet: { base: 'unet/model', paths: { fp16: 'unet/model.onnx' }, bytes: { fp16: 640_000_000 } },
+    },
+    conventions: {
+      'textEncoder.input': 'input_ids int32 [1,77]: OpenCLIP BPE, padded with "!" (id 0), as the sample does',
+      'textEncoder.output': 'last_hidden_state [1,77,1024]',
+      'vaeEncoder.input': 'sample [1,3,H,W] in [-1,1]',
+      'vaeEncoder.output': 'latent_sample [1,4,H/8,W/8] (×0.18215)',
+      'vaeDecoder.input': 'latent_sample [1,4,h,w] = latents / 0.18215',
+      'vaeDecoder.output': 'sample [1,3,8h,8w] in [-1,1]',
+      'unet.input': 'sample [1,4,h,w] (4 channels: the masked region is kept by blending the original latents, re-noised to t, after every step); timestep int64 [1]; encoder_hidden_states [1,77,1024]',
+      'unet.output': 'out_sample [1,4,h,w]: ε',
+      scheduler: 'Euler ancestral with trailing spacing (1–4 steps, t = 999 first), no classifier-free guidance (guidance ≤ 1)',
+      device: 'fp16: WebGPU with shader-f16 (the sample refuses without it); the sample fixes 64×64 latents through freeDimensionOverrides, we feed the crop\'s size',
+      unverified: 'Revision, sizes and the VAE encoder are not checked against the files here; verify:models checks them',
+    },
+  },
 } as const satisfies Record<string, RegistryEntry>;
 
 export type ModelName = keyof typeof registry;
@@ -104,7 +166,7 @@ const DTYPE_SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_qua
 
 /** The file path transformers.js-style repos use for a dtype: fp32 → X.onnx, fp16 → X_fp16.onnx, q8 → X_quantized.onnx. */
 export function weightPath(file: ModelFile, dtype: Dtype): string {
-  return `${file.base}${DTYPE_SUFFIX[dtype]}.onnx`;
+  return file.paths?.[dtype] ?? `${file.base}${DTYPE_SUFFIX[dtype]}.onnx`;
 }
 
 /** Picks the dtype for a file: the preferred order for the backend, limited to what the repo has. */

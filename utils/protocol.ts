@@ -14,7 +14,7 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 /** A key in the session store's blob table. */
 export const BlobKey = v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/));
 
-export const ModelId = v.picklist(['sam', 'clip', 'migan', 'lama']);
+export const ModelId = v.picklist(['sam', 'clip', 'migan', 'lama', 'sdInpaint', 'sdTurbo']);
 export type ModelId = v.InferOutput<typeof ModelId>;
 
 export const Backend = v.picklist(['webgpu', 'wasm']);
@@ -30,6 +30,9 @@ export const RuntimeInfo = v.object({
   shaderF16: v.boolean(),
   /** Threads ONNX Runtime's WASM runs on: more than 1 only in a cross-origin-isolated document. */
   wasmThreads: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  /** The WebGPU adapter's buffer limits (bytes): large models need big activations. */
+  maxBufferSize: v.optional(count),
+  maxStorageBufferBindingSize: v.optional(count),
 });
 export type RuntimeInfo = v.InferOutput<typeof RuntimeInfo>;
 
@@ -50,8 +53,24 @@ const LoadedFile = v.object({ path: v.string(), bytes: count, fromCache: v.boole
 const Empty = v.object({});
 
 // ---- Inpainting and scoring (issue #5): the contract the offscreen jobs, the options and the side panel share ----
-export const InpaintBackend = v.picklist(['local', 'openai', 'a1111']);
+export const InpaintBackend = v.picklist(['local', 'diffusion', 'openai', 'a1111']);
 export type InpaintBackend = v.InferOutput<typeof InpaintBackend>;
+/** Local prompt-following diffusion models: SD 1.5 inpainting (9-channel UNet) or the few-step SD-Turbo with latent blending. */
+export const DiffusionModel = v.picklist(['sd-inpaint', 'sd-turbo']);
+export type DiffusionModel = v.InferOutput<typeof DiffusionModel>;
+/** The diffusion knobs the options keep as defaults. */
+export const DiffusionSettings = v.object({
+  model: DiffusionModel,
+  steps: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50)),
+  /** Classifier-free guidance scale; ≤ 1 runs without guidance (one UNet run per step). */
+  guidance: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(20)),
+  /** Denoising strength: 1 repaints from noise, less keeps some of the original. */
+  strength: v.pipe(v.number(), v.finite(), v.minValue(0.05), v.maxValue(1)),
+});
+export type DiffusionSettings = v.InferOutput<typeof DiffusionSettings>;
+/** One diffusion job's parameters: the settings plus the seed (candidate i uses seed + i). */
+export const DiffusionParams = v.object({ ...DiffusionSettings.entries, seed: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff)) });
+export type DiffusionParams = v.InferOutput<typeof DiffusionParams>;
 /** Local prompt-free fill models in the registry. */
 export const LocalFillModel = v.picklist(['migan', 'lama']);
 export type LocalFillModel = v.InferOutput<typeof LocalFillModel>;
@@ -86,6 +105,8 @@ export const InpaintRequest = v.object({
   n: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4)),
   /** Feather of the paste-back edge, natural px. */
   feather: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64))),
+  /** The diffusion backend's parameters (defaults from the options, a random seed, when omitted). */
+  diffusion: v.optional(DiffusionParams),
 });
 export type InpaintRequest = v.InferOutput<typeof InpaintRequest>;
 export const InpaintResult = v.object({
@@ -122,12 +143,15 @@ export const JobView = v.object({
   position: count,
   message: v.optional(v.string()),
   error: v.optional(v.object({ code: v.string(), message: v.string() })),
+  /** A diffusion job's live preview of the current candidate: a small PNG of its latents. */
+  preview: v.optional(v.pipe(v.string(), v.maxLength(256 * 1024), v.regex(/^data:image\/png;base64,[\w+/=]+$/))),
 });
 export type JobView = v.InferOutput<typeof JobView>;
 /** Inpainting settings as pages see them (never the key, only whether one is stored for the OpenAI host). */
 export const InpaintConfigView = v.object({
   backend: InpaintBackend,
   localModel: LocalFillModel,
+  diffusion: DiffusionSettings,
   /** Candidates per job for the remote backends. */
   n: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4)),
   openaiBaseUrl: v.string(),
@@ -263,6 +287,8 @@ export const messages = {
       a1111BaseUrl: v.pipe(v.string(), v.maxLength(2000)),
       a1111Denoise: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
       neverSendPixels: v.boolean(),
+      /** Omitted: keep the stored diffusion defaults. */
+      diffusion: v.optional(DiffusionSettings),
       /** Omitted: keep the stored key for the OpenAI host; '': remove it. Never echoed back. */
       apiKey: v.optional(v.pipe(v.string(), v.maxLength(4000))),
     }),
@@ -276,6 +302,7 @@ export const messages = {
       openai: v.object({ baseUrl: v.string(), model: OpenAiImageModel, apiKey: v.optional(v.string()) }),
       a1111: v.object({ baseUrl: v.string(), denoise: v.number() }),
       localModel: LocalFillModel,
+      diffusion: DiffusionSettings,
       neverSendPixels: v.boolean(),
     }),
   },

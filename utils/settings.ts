@@ -6,7 +6,7 @@ import { storage } from 'wxt/utils/storage';
 
 import { DEFAULT_MODEL_HOST } from './model-host';
 import { DEFAULT_TIMEOUT_SECONDS } from './llm/config'; // LLM refinement (issue #4)
-import type { InpaintBackend, LlmProvider, LocalFillModel, OpenAiImageModel } from './protocol';
+import type { DiffusionSettings, InpaintBackend, LlmProvider, LocalFillModel, OpenAiImageModel } from './protocol';
 
 
 /** Where model files come from: the Hugging Face Hub or a mirror with the same URL layout. */
@@ -48,6 +48,11 @@ export const openaiImageBaseUrl = storage.defineItem<string>('local:openaiImageB
 export const openaiImageModel = storage.defineItem<OpenAiImageModel>('local:openaiImageModel', { fallback: 'gpt-image-1', version: 1 });
 export const a1111BaseUrl = storage.defineItem<string>('local:a1111BaseUrl', { fallback: 'http://127.0.0.1:7860', version: 1 });
 export const a1111Denoise = storage.defineItem<number>('local:a1111Denoise', { fallback: 0.75, version: 1 });
+/** Defaults of the local diffusion backend (the side panel starts each job from them). */
+export const diffusionSettings = storage.defineItem<DiffusionSettings>('local:diffusionSettings', {
+  fallback: { model: 'sd-inpaint', steps: 20, guidance: 7.5, strength: 1 },
+  version: 1,
+});
 /** Privacy: never send pixels to a server off this machine (image edits, A1111 elsewhere, LLM crops). */
 export const neverSendPixels = storage.defineItem<boolean>('local:neverSendPixels', { fallback: false, version: 1 });
 // ---- end inpainting settings ----

@@ -8,12 +8,13 @@ import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { readApiKeys, storeApiKey } from './api-keys';
 import { serve } from '@/utils/messaging';
-import { InpaintBackend, LocalFillModel, OpenAiImageModel, ProtocolError, type InpaintConfigView, type RequestOf, type ResponseOf } from '@/utils/protocol';
+import { DiffusionSettings, InpaintBackend, LocalFillModel, OpenAiImageModel, ProtocolError, type InpaintConfigView, type RequestOf, type ResponseOf } from '@/utils/protocol';
 import { hostPermissionPattern, normaliseBaseUrl, originOf } from '@/utils/llm/config';
 import { normaliseModelHost } from '@/utils/model-host';
 import {
   a1111BaseUrl,
   a1111Denoise,
+  diffusionSettings,
   inpaintBackend,
   inpaintCount,
   localFillModel,
@@ -25,6 +26,7 @@ import {
 interface Stored {
   backend: InpaintBackend;
   localModel: LocalFillModel;
+  diffusion: DiffusionSettings;
   n: number;
   openaiBaseUrl: string;
   openaiModel: OpenAiImageModel;
@@ -39,9 +41,10 @@ const clampDenoise = (d: unknown) => (typeof d === 'number' && Number.isFinite(d
 
 /** Stored values are re-validated: anything odd falls back to the safe default. */
 async function readStored(): Promise<Stored> {
-  const [backend, localModel, n, openaiBase, openaiModel, a1111Base, denoise, never, keys] = await Promise.all([
+  const [backend, localModel, diffusion, n, openaiBase, openaiModel, a1111Base, denoise, never, keys] = await Promise.all([
     inpaintBackend.getValue(),
     localFillModel.getValue(),
+    diffusionSettings.getValue(),
     inpaintCount.getValue(),
     openaiImageBaseUrl.getValue(),
     openaiImageModel.getValue(),
@@ -53,6 +56,7 @@ async function readStored(): Promise<Stored> {
   return {
     backend: v.is(InpaintBackend, backend) ? backend : 'local',
     localModel: v.is(LocalFillModel, localModel) ? localModel : 'migan',
+    diffusion: v.is(DiffusionSettings, diffusion) ? diffusion : diffusionSettings.fallback,
     n: clampCount(n),
     openaiBaseUrl: typeof openaiBase === 'string' ? openaiBase : '',
     openaiModel: v.is(OpenAiImageModel, openaiModel) ? openaiModel : 'gpt-image-1',
@@ -79,6 +83,7 @@ async function view(): Promise<InpaintConfigView> {
   return {
     backend: stored.backend,
     localModel: stored.localModel,
+    diffusion: stored.diffusion,
     n: stored.n,
     openaiBaseUrl: stored.openaiBaseUrl,
     openaiModel: stored.openaiModel,
@@ -104,6 +109,7 @@ async function setConfig(request: RequestOf<'inpaint.config.set'>): Promise<Inpa
     a1111BaseUrl.setValue(a1111Base),
     a1111Denoise.setValue(request.a1111Denoise),
     neverSendPixels.setValue(request.neverSendPixels),
+    ...(request.diffusion ? [diffusionSettings.setValue(request.diffusion)] : []),
   ]);
   if (request.apiKey !== undefined) {
     const origin = originOf(openaiBase);
@@ -121,6 +127,7 @@ async function settingsForJobs(): Promise<ResponseOf<'settings.inpaint'>> {
     openai: { baseUrl: stored.openaiBaseUrl, model: stored.openaiModel, ...(apiKey ? { apiKey } : {}) },
     a1111: { baseUrl: stored.a1111BaseUrl, denoise: stored.a1111Denoise },
     localModel: stored.localModel,
+    diffusion: stored.diffusion,
     neverSendPixels: stored.neverSendPixels,
   };
 }

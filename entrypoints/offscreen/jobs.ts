@@ -13,12 +13,14 @@ import type { RGBAImage } from '@/utils/image/types';
 import { feather } from '@/utils/mask/morphology';
 import type { InpaintCandidate, InpaintRequest, InpaintResult, JobView, ResponseOf, ScorePair } from '@/utils/protocol';
 import { modifySession } from '@/utils/session-store';
+import { DIFFUSION_VARIANTS } from '@/models/sd/variants';
 import { a1111Backend } from './backends/a1111';
+import { diffusionBackend } from './backends/diffusion';
 import { localBackend } from './backends/local';
 import { openAiBackend } from './backends/openai';
 import { InpaintError, type FillBackend } from './backends/types';
 import type { Inference } from './inference';
-import { loadImage, loadMask, storeImage } from './pixels';
+import { blobToBase64, encodePng, loadImage, loadMask, storeImage } from './pixels';
 import { createScorer } from './scoring';
 
 /** Feather of the paste-back edge when the request names none (px, outside the mask). */
@@ -35,6 +37,8 @@ interface Job {
   view: JobView;
   request: InpaintRequest;
   controller: AbortController;
+  /** A preview is being encoded. */
+  previewing?: boolean;
 }
 
 /** Where each stage starts and ends on the job's 0..1 progress. */
@@ -110,7 +114,21 @@ export class JobQueue {
     this.update(job, { stage, progress: from + (to - from) * Math.min(1, Math.max(0, within)), ...(message ? { message } : {}) });
   }
 
+  /** Shows a picture of the work in progress; one encode at a time, later pictures win. */
+  private preview(job: Job, picture: RGBAImage): void {
+    if (job.previewing) return;
+    job.previewing = true;
+    void encodePng(picture)
+      .then(blobToBase64)
+      .then((base64) => {
+        if (job.view.state === 'running') this.update(job, { preview: `data:image/png;base64,${base64}` });
+      })
+      .catch(() => undefined)
+      .finally(() => (job.previewing = false));
+  }
+
   private finish(job: Job, state: JobState, outcome: { message?: string; error?: { code: string; message: string } }): void {
+    delete job.view.preview; // a preview belongs to the running job only
     this.update(job, { state, position: 0, ...(state === 'done' ? { progress: 1 } : {}), ...outcome });
     // Jobs behind it move up.
     let ahead = 0;
@@ -168,7 +186,7 @@ export class JobQueue {
     const n = request.backend === 'local' ? 1 : request.n;
     const filled = await backend(
       { image, mask, prompt: request.prompt, ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}), n },
-      { signal, onProgress: (fraction, message) => this.stage(job, 'inpainting', fraction, message) },
+      { signal, onProgress: (fraction, message) => this.stage(job, 'inpainting', fraction, message), onPreview: (picture) => this.preview(job, picture) },
     );
     checkCancelled();
     // Pixels past the feather are the original's, bit for bit, whatever the backend did there.
@@ -241,6 +259,10 @@ export class JobQueue {
   private backendFor(request: InpaintRequest, settings: ResponseOf<'settings.inpaint'>): FillBackend {
     if (request.backend === 'local') {
       return localBackend(settings.localModel, { migan: () => this.inference.model('migan'), lama: () => this.inference.model('lama') });
+    }
+    if (request.backend === 'diffusion') {
+      const params = request.diffusion ?? { ...settings.diffusion, seed: crypto.getRandomValues(new Uint32Array(1))[0]! };
+      return diffusionBackend(params, () => this.inference.model(DIFFUSION_VARIANTS[params.model].registry));
     }
     const baseUrl = request.backend === 'openai' ? settings.openai.baseUrl : settings.a1111.baseUrl;
     if (!baseUrl) throw new InpaintError('not-configured', `No ${request.backend === 'openai' ? 'OpenAI' : 'A1111'} server is set: enter one in the options.`);

@@ -38,5 +38,7 @@ async function pickBackend(preference: DevicePreference): Promise<RuntimeInfo> {
     adapter: software ? `${name} (software)` : name,
     softwareAdapter: software,
     shaderF16: adapter.features.has('shader-f16'),
+    maxBufferSize: adapter.limits.maxBufferSize,
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
   };
 }

@@ -5,7 +5,7 @@
  * nothing; job results are appended to the session by the offscreen jobs themselves.
  */
 import { onEvent, send } from '@/utils/messaging';
-import type { InpaintBackend, InpaintConfigView, InpaintResult, JobView } from '@/utils/protocol';
+import type { DiffusionParams, InpaintBackend, InpaintConfigView, InpaintResult, JobView } from '@/utils/protocol';
 import { acceptStoredCandidate, canRedo, canUndo, editCount, redoEdit, roundCandidates, undoEdit, workingImage, type RankedCandidate } from '@/utils/edit-history';
 import { getMask, getRecord, getSession, modifySession, type EditSession } from '@/utils/session-store';
 import { hostOf } from '@/utils/llm/config';
@@ -20,6 +20,10 @@ export interface Prompts {
   /** The LLM's other region prompts and its reasoning, kept so a reopened panel still offers them. */
   alternatives: string[];
   rationale: string;
+}
+
+function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
 
 function messageOf(error: unknown): string {
@@ -39,6 +43,8 @@ export class EditorState {
   config = $state<InpaintConfigView | undefined>();
   backend = $state<InpaintBackend>('local');
   count = $state(1);
+  /** The diffusion backend's parameters: the options' defaults and a random seed, changed here per job. */
+  diffusion = $state<DiffusionParams>({ model: 'sd-inpaint', steps: 20, guidance: 7.5, strength: 1, seed: randomSeed() });
   job = $state<JobView | undefined>();
   jobError = $state<string | undefined>();
 
@@ -160,6 +166,7 @@ export class EditorState {
         this.config = config;
         this.backend = config.backend;
         this.count = config.backend === 'local' ? 1 : config.n;
+        this.diffusion = { ...config.diffusion, seed: this.diffusion.seed };
       },
       (error: unknown) => (this.jobError = `Could not read the inpainting settings: ${messageOf(error)}`),
     );
@@ -207,7 +214,7 @@ export class EditorState {
     if (!this.prompts.region.trim()) return 'Write what the region should show (step 3).';
     if (this.running) return 'A job is running.';
     const config = this.config;
-    if (this.backend === 'local' || !config) return undefined;
+    if (this.backend === 'local' || this.backend === 'diffusion' || !config) return undefined;
     const server = this.backend === 'openai' ? config.openaiBaseUrl : config.a1111BaseUrl;
     if (this.backend === 'openai' && !config.hasOpenAiKey) return 'No OpenAI key is saved: add one in the options.';
     if (!config.permissions[this.backend]) return `The extension may not reach ${hostOf(server)} yet: save the server in the options to allow it.`;
@@ -231,6 +238,7 @@ export class EditorState {
         fullPrompt: original.trim() || region.trim(),
         ...(negative.trim() ? { negativePrompt: negative.trim() } : {}),
         n: this.backend === 'local' ? 1 : this.count,
+        ...(this.backend === 'diffusion' ? { diffusion: { ...this.diffusion } } : {}),
       });
       this.job = { jobId: started.jobId, sessionId: session.id, backend: this.backend, state: 'queued', stage: 'waiting', progress: 0, position: started.position };
     } catch (error) {

@@ -389,6 +389,7 @@ describe(`inpainting and scores (${backend})`, () => {
     expect(set.value).toEqual({
       backend: 'a1111',
       localModel: 'lama',
+      diffusion: { model: 'sd-inpaint', steps: 20, guidance: 7.5, strength: 1 }, // untouched: the defaults
       n: 3,
       openaiBaseUrl: openai.baseUrl,
       openaiModel: 'dall-e-2',

@@ -13,7 +13,8 @@ import { buildClipTextModel, buildClipTokenizer, buildClipVisionModel, clipConfi
 import { buildLamaModel } from './lama.ts';
 import { buildMiganPipeline } from './migan.ts';
 import { buildSamMaskDecoder, buildSamVisionEncoder, samConfigFiles } from './sam.ts';
-import { CLIP_REPO, LAMA_FILE, LAMA_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, SAM_REPO } from './semantics.ts';
+import { buildSdTextEncoder, buildSdUnet, buildSdVaeDecoder, buildSdVaeEncoder, sdSchedulerConfig, sdTokenizerFiles } from './sd.ts';
+import { CLIP_REPO, CLIP_SPECIAL_TOKENS, LAMA_FILE, LAMA_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, SAM_REPO, SD_INPAINT_HIDDEN, SD_INPAINT_REPO, SD_TURBO_HIDDEN, SD_TURBO_REPO } from './semantics.ts';
 
 /** Every generated file: repo-relative path → bytes. */
 export function buildTestModelFiles(): Map<string, Uint8Array> {
@@ -38,6 +39,28 @@ export function buildTestModelFiles(): Map<string, Uint8Array> {
 
   files.set(`${MIGAN_REPO}/${MIGAN_FILE}`, buildMiganPipeline());
   files.set(`${LAMA_REPO}/${LAMA_FILE}`, buildLamaModel());
+
+  // Stable Diffusion: SD 1.5 inpainting pads with <|endoftext|>, SD-Turbo (OpenCLIP) with "!".
+  const text = (s: string) => new TextEncoder().encode(s);
+  const vae = { encoder: buildSdVaeEncoder(), decoder: buildSdVaeDecoder() };
+  for (const [repo, kind, hidden, idType, pad] of [
+    [SD_INPAINT_REPO, 'inpaint', SD_INPAINT_HIDDEN, 'int64', CLIP_SPECIAL_TOKENS.pad],
+    [SD_TURBO_REPO, 'turbo', SD_TURBO_HIDDEN, 'int32', '!'],
+  ] as const) {
+    const tokenizer = sdTokenizerFiles(tok, pad);
+    files.set(`${repo}/tokenizer/vocab.json`, text(tokenizer.vocab));
+    files.set(`${repo}/tokenizer/merges.txt`, text(tokenizer.merges));
+    json(repo, {
+      'model_index.json': { _class_name: kind === 'inpaint' ? 'OnnxStableDiffusionInpaintPipeline' : 'OnnxStableDiffusionPipeline', _diffusers_version: '0.30.0' },
+      'scheduler/scheduler_config.json': sdSchedulerConfig(kind),
+      'tokenizer/tokenizer_config.json': tokenizer.config,
+      'tokenizer/special_tokens_map.json': tokenizer.specialTokens,
+    });
+    files.set(`${repo}/text_encoder/model.onnx`, buildSdTextEncoder(tok, hidden, idType));
+    files.set(`${repo}/vae_encoder/model.onnx`, vae.encoder);
+    files.set(`${repo}/vae_decoder/model.onnx`, vae.decoder);
+    files.set(`${repo}/unet/model.onnx`, buildSdUnet(kind === 'inpaint', hidden));
+  }
   return files;
 }
 

@@ -13,6 +13,21 @@ export const MIGAN_REPO = 'andraniksargsyan/migan';
 export const MIGAN_FILE = 'migan_pipeline_v2.onnx';
 export const LAMA_REPO = 'Carve/LaMa-ONNX';
 export const LAMA_FILE = 'lama_fp32.onnx';
+export const SD_INPAINT_REPO = 'jdp8/sd-inpainting-ort-web-fp16';
+export const SD_TURBO_REPO = 'schmuell/sd-turbo-ort-web';
+/** Files of each SD test repo (the real repos' layout: one folder per component). */
+export const SD_FILES = [
+  'model_index.json',
+  'scheduler/scheduler_config.json',
+  'tokenizer/vocab.json',
+  'tokenizer/merges.txt',
+  'tokenizer/tokenizer_config.json',
+  'tokenizer/special_tokens_map.json',
+  'text_encoder/model.onnx',
+  'vae_encoder/model.onnx',
+  'vae_decoder/model.onnx',
+  'unet/model.onnx',
+] as const;
 
 /** dtype suffixes for which identical copies of each transformers.js-style ONNX file exist. */
 export const ONNX_VARIANT_SUFFIXES = ['', '_quantized', '_fp16'] as const;
@@ -35,6 +50,8 @@ export const MODEL_FILES: Readonly<Record<string, readonly string[]>> = {
   ],
   [MIGAN_REPO]: [MIGAN_FILE],
   [LAMA_REPO]: [LAMA_FILE],
+  [SD_INPAINT_REPO]: SD_FILES,
+  [SD_TURBO_REPO]: SD_FILES,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -212,3 +229,21 @@ export const LAMA_SIZE = 512;
  * mask > LAMA_MASK_THRESHOLD counts as hole.
  */
 export const LAMA_MASK_THRESHOLD = 0.5;
+
+// ---------------------------------------------------------------------------------------------
+// Stable Diffusion inpainting (9-channel UNet) and the 4-channel few-step model (SD-Turbo class)
+// ---------------------------------------------------------------------------------------------
+
+export const SD_VAE_SCALE = 0.18215;
+/** Text encoder width: SD 1.5 (CLIP ViT-L/14) 768, SD-Turbo (OpenCLIP ViT-H) 1024. */
+export const SD_INPAINT_HIDDEN = 768;
+export const SD_TURBO_HIDDEN = 1024;
+/**
+ * How far the 9-channel test UNet's prompt-conditioned prediction moves the masked latents from
+ * the unconditioned one: 1/7.5, so classifier-free guidance at 7.5 (SD 1.5's usual scale) lands
+ * exactly on the prompt's colour, and lower guidance follows the prompt less, as in the real model.
+ */
+export const SD_INPAINT_PULL = 1 / 7.5;
+/** The SD 1.x / 2.x training schedule the test UNets read ᾱ_t from (scaled_linear). */
+export const SD_TRAIN_SCHEDULE = { steps: 1000, betaStart: 0.00085, betaEnd: 0.012 } as const;
+

@@ -16,6 +16,8 @@ export interface FillContext {
   signal: AbortSignal;
   /** 0..1 within the backend's own work. */
   onProgress(fraction: number, message?: string): void;
+  /** A cheap picture of the work in progress (a diffusion step's latents), for the UI. */
+  onPreview?(image: RGBAImage): void;
 }
 
 export interface FillOutput {

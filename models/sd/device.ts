@@ -1,0 +1,38 @@
+/**
+ * What a diffusion model costs and needs, said before any download: the download size from the
+ * registry, and whether this device's runtime can carry it (WebGPU with shader-f16 for the fp16
+ * exports, a large enough buffer limit) or what it falls back to. Pure.
+ */
+import { registry } from '../registry';
+import type { DiffusionVariant } from './variants';
+
+export interface DeviceFacts {
+  backend: 'webgpu' | 'wasm';
+  shaderF16: boolean;
+  softwareAdapter?: boolean;
+  maxBufferSize?: number;
+  maxStorageBufferBindingSize?: number;
+}
+
+/** Bytes downloaded on first use (every weight file, the largest dtype the repo lists). */
+export function downloadBytes(variant: DiffusionVariant): number {
+  let total = 0;
+  for (const file of Object.values<{ bytes: Partial<Record<string, number>> }>(registry[variant.registry].files)) total += Math.max(0, ...Object.values(file.bytes).map((b) => b ?? 0));
+  return total;
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
+}
+
+/** One sentence for the user: can this device run the model on WebGPU, and if not, what happens instead. */
+export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts): { ok: boolean; text: string } {
+  const wasm = `It runs on WASM instead, in float32 at up to ${variant.maxSide.wasm}² px: correct, but minutes per step with the real weights.`;
+  if (device.backend !== 'webgpu') return { ok: false, text: `Needs WebGPU with shader-f16; this device has no WebGPU adapter. ${wasm}` };
+  if (!device.shaderF16) return { ok: false, text: `Needs WebGPU with shader-f16 (its weights are float16); this GPU lacks it. ${wasm}` };
+  const limit = Math.min(device.maxBufferSize ?? Infinity, device.maxStorageBufferBindingSize ?? Infinity);
+  if (limit < variant.minBufferBytes) {
+    return { ok: false, text: `This GPU's buffer limit (${formatBytes(limit)}) is below the ${formatBytes(variant.minBufferBytes)} the model needs at ${variant.maxSide.webgpu}² px. ${wasm}` };
+  }
+  return { ok: true, text: `Runs on this GPU (WebGPU, shader-f16)${device.softwareAdapter ? ', a software adapter: slow' : ''}.` };
+}

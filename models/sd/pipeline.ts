@@ -1,0 +1,118 @@
+/**
+ * Diffusion inpainting, top to bottom: encode the prompt and the negative prompt → encode the
+ * image, the masked image and the mask → for each timestep: UNet (both prompts as a batch of 2
+ * for classifier-free guidance), guidance, scheduler step, for a 4-channel model the kept latents
+ * re-noised to the next timestep, non-finite check, progress, cancel → decode.
+ * Seeded: the same seed gives the same pixels on the same backend.
+ */
+import type { Mask, RGBAImage } from '../../utils/image/types';
+import { firstNonFinite } from '../../utils/diffusion/finite';
+import { classifierFreeGuidance } from '../../utils/diffusion/guidance';
+import { seededRandom } from '../../utils/diffusion/random';
+import { createScheduler, schedulerConfigFromJson, type SchedulerKind } from '../../utils/diffusion/scheduler';
+import { blendLatents, imageToPlanar, LATENT_FACTOR, latentMask, planarToImage, scaled } from './processor';
+import { encodeText, unetChannels, unetStep, vaeDecode, vaeEncode, type SdModel } from './runner';
+
+export interface DiffusionParams {
+  prompt: string;
+  negativePrompt: string;
+  seed: number;
+  steps: number;
+  /** Classifier-free guidance scale; ≤ 1 runs the prompt alone (one UNet run per step). */
+  guidance: number;
+  /** 1: start from noise; below 1 keeps some of the original (img2img's denoising strength). */
+  strength: number;
+  scheduler: SchedulerKind;
+}
+
+export interface DiffusionHooks {
+  signal?: AbortSignal;
+  /** After each step, with the latents [4,h,w] (for a cheap preview). */
+  onStep?(step: number, total: number, latents: Float32Array, latentWidth: number, latentHeight: number): void;
+}
+
+export class NonFiniteError extends Error {
+  constructor(step: number) {
+    super(
+      `The model produced NaN or infinite values at step ${step} (a float16 overflow on this GPU): ` +
+        'choose WASM as the device in the options, which runs in float32, or fewer steps.',
+    );
+    this.name = 'NonFiniteError';
+  }
+}
+
+/** Inpaints `image` where `mask` (255 = repaint) says; both at the working size (multiples of 8). */
+export async function diffusionInpaint(model: SdModel, image: RGBAImage, mask: Mask, params: DiffusionParams, hooks: DiffusionHooks = {}): Promise<{ image: RGBAImage; modelMs: number }> {
+  const { signal, onStep } = hooks;
+  const checkCancelled = () => signal?.throwIfAborted();
+  let modelMs = 0;
+  const lw = image.width / LATENT_FACTOR;
+  const lh = image.height / LATENT_FACTOR;
+  const plane = lw * lh;
+  const scheduler = createScheduler(params.scheduler, schedulerConfigFromJson(model.configs['scheduler/scheduler_config.json']));
+  const timesteps = scheduler.setTimesteps(params.steps, params.strength);
+  const channels = unetChannels(model);
+  const guided = params.guidance > 1;
+
+  // Prompts: [uncond, cond] as one batch when guided.
+  const cond = await encodeText(model, params.prompt);
+  modelMs += cond.modelMs;
+  const hidden = cond.dims[2];
+  let text = cond.data;
+  if (guided) {
+    const uncond = await encodeText(model, params.negativePrompt);
+    modelMs += uncond.modelMs;
+    text = concat([uncond.data, cond.data]);
+  }
+  checkCancelled();
+
+  // Image, masked image and mask in latent space.
+  const original = await vaeEncode(model, imageToPlanar(image), image.width, image.height);
+  modelMs += original.modelMs;
+  const repaint = latentMask(mask, lw, lh);
+  let conditioning: Float32Array = new Float32Array(0);
+  if (channels === 9) {
+    const masked = await vaeEncode(model, imageToPlanar(image, mask), image.width, image.height);
+    modelMs += masked.modelMs;
+    conditioning = concat([repaint, masked.latents]);
+  }
+  checkCancelled();
+
+  const random = seededRandom(params.seed);
+  const noise = random.normals(4 * plane);
+  const first = timesteps[0];
+  if (first === undefined) throw new Error('No denoising steps: raise the steps or the strength');
+  let latents = params.strength < 1 ? scheduler.addNoise(original.latents, noise, first) : scaled(noise, scheduler.initNoiseSigma);
+
+  for (const [i, t] of timesteps.entries()) {
+    const input = scheduler.scaleModelInput(latents, t);
+    const one = channels === 9 ? concat([input, conditioning]) : input;
+    const batch = guided ? 2 : 1;
+    const result = await unetStep(model, guided ? concat([one, one]) : one, { batch, channels, width: lw, height: lh }, t, text, hidden);
+    modelMs += result.modelMs;
+    const eps = guided ? classifierFreeGuidance(result.noise.subarray(0, 4 * plane), result.noise.subarray(4 * plane), params.guidance) : result.noise;
+    latents = scheduler.step(eps, t, latents, random);
+    if (channels === 4) {
+      // A plain UNet knows nothing of the mask: outside it, the original re-noised to where the next step starts.
+      const next = timesteps[i + 1];
+      latents = blendLatents(latents, next === undefined ? original.latents : scheduler.addNoise(original.latents, noise, next), repaint);
+    }
+    if (firstNonFinite(latents) >= 0) throw new NonFiniteError(i + 1);
+    onStep?.(i + 1, timesteps.length, latents, lw, lh);
+    checkCancelled();
+  }
+
+  const decoded = await vaeDecode(model, latents, lw, lh);
+  modelMs += decoded.modelMs;
+  return { image: planarToImage(decoded.planar, image.width, image.height), modelMs };
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,181 @@
+/**
+ * The diffusion family in Node against the tiny SD test models over real HTTP: tokenisation, the
+ * 9-channel inpainting pipeline and the 4-channel one with latent blending, through the backend
+ * (crop, working size, candidates with seed + i), seeds, strength, guidance and cancel.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffusionBackend } from '../../entrypoints/offscreen/backends/diffusion';
+import { loadModel, type LoadedModel } from '../../models/hub';
+import { memoryCache } from '../../models/loader';
+import { diffusionInpaint } from '../../models/sd/pipeline';
+import { sdTokenIds } from '../../models/sd/runner';
+import type { Mask, RGBAImage } from '../../utils/image/types';
+import { startHub, type Hub } from '../harness/hub';
+import { renderScene, SCENES, shapeMask } from '../harness/scenes';
+import { generateTestModels } from '../models/generate';
+import { CLIP_COLOURS } from '../models/semantics';
+
+let root: string;
+let hub: Hub;
+let inpaint: LoadedModel<'sdInpaint'>;
+let turbo: LoadedModel<'sdTurbo'>;
+
+beforeAll(async () => {
+  ort.env.wasm.numThreads = 1;
+  root = mkdtempSync(path.join(tmpdir(), 'inpaint-sd-'));
+  await generateTestModels(root);
+  hub = await startHub({ root });
+  const options = { host: hub.url, backend: 'wasm' as const, shaderF16: false, cache: memoryCache() };
+  inpaint = await loadModel('sdInpaint', options);
+  turbo = await loadModel('sdTurbo', options);
+});
+afterAll(async () => {
+  await hub?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const BROWN = CLIP_COLOURS.find((c) => c.name === 'brown')!.rgb;
+const river = renderScene(SCENES.river);
+const riverMask: Mask = { width: river.width, height: river.height, data: shapeMask(SCENES.river, 'river') };
+const PROMPT = 'a brown chocolate river';
+
+/** Mean RGB of the pixels where `where(i)` holds. */
+function meanColour(image: RGBAImage, where: (i: number) => boolean): number[] {
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let i = 0; i < image.width * image.height; i++) {
+    if (!where(i)) continue;
+    for (let c = 0; c < 3; c++) sum[c]! += image.data[4 * i + c]!;
+    n++;
+  }
+  return sum.map((s) => s / n);
+}
+function farDifferences(image: RGBAImage, far: (i: number) => boolean, original: (i: number) => number[]): { mean: number; worst: number } {
+  let worst = 0;
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < image.width * image.height; i++) {
+    if (!far(i)) continue;
+    const d = distance(original(i), [...image.data.subarray(4 * i, 4 * i + 3)]);
+    worst = Math.max(worst, d);
+    sum += d;
+    n++;
+  }
+  expect(n).toBeGreaterThan(1000);
+  return { mean: sum / n, worst };
+}
+const distance = (a: readonly number[], b: readonly number[]) => Math.hypot(...a.map((v, i) => v - b[i]!));
+
+async function fill(model: 'sd-inpaint' | 'sd-turbo', seed: number, n = 1, extra: Partial<{ steps: number; guidance: number; negativePrompt: string }> = {}) {
+  const defaults = model === 'sd-inpaint' ? { steps: 20, guidance: 7.5 } : { steps: 2, guidance: 0 };
+  const { negativePrompt = '', ...knobs } = extra;
+  const backend = diffusionBackend({ model, seed, strength: 1, ...defaults, ...knobs }, async () => (model === 'sd-inpaint' ? inpaint : turbo));
+  const progress: number[] = [];
+  const out = await backend({ image: river, mask: riverMask, prompt: PROMPT, negativePrompt, n }, { signal: new AbortController().signal, onProgress: (f) => progress.push(f) });
+  return { ...out, progress };
+}
+
+/** Inside the crop: masked pixels, and pixels of 8×8 blocks (of the working size) far from the mask. */
+function regions(out: Awaited<ReturnType<typeof fill>>, index = 0) {
+  const image = out.outputs[index]!.image;
+  const { rect } = out;
+  const sx = rect.width / image.width;
+  const sy = rect.height / image.height;
+  const maskAt = (x: number, y: number) => riverMask.data[Math.floor(rect.y + y * sy) * riverMask.width + Math.floor(rect.x + x * sx)]! >= 128;
+  const masked = (i: number) => maskAt(i % image.width, Math.floor(i / image.width));
+  // Far from the mask: no masked pixel within 16 working px (two latent blocks).
+  const far = (i: number) => {
+    const x = i % image.width;
+    const y = Math.floor(i / image.width);
+    for (let dy = -16; dy <= 16; dy += 4) for (let dx = -16; dx <= 16; dx += 4) {
+      const xx = Math.min(image.width - 1, Math.max(0, x + dx));
+      const yy = Math.min(image.height - 1, Math.max(0, y + dy));
+      if (maskAt(xx, yy)) return false;
+    }
+    return true;
+  };
+  return { image, masked, far, original: (i: number) => { const x = Math.floor(rect.x + (i % image.width) * sx); const y = Math.floor(rect.y + Math.floor(i / image.width) * sy); return [...river.data.subarray(4 * (y * river.width + x), 4 * (y * river.width + x) + 3)]; } };
+}
+
+describe('SD tokenisation', () => {
+  it('gives 77 CLIP ids, padded as each model was trained (SD 1.5: <|endoftext|>, SD-Turbo: "!")', () => {
+    const ids = sdTokenIds(inpaint, PROMPT);
+    expect(ids).toHaveLength(77);
+    // <|startoftext|> a brown chocolate river <|endoftext|>, then <|endoftext|> padding (tests/models/README.md ids).
+    expect([ids[0], ids[1], ids[3], ids[4], ids[5], ids[76]]).toEqual([841, 320, 657, 737, 842, 842]);
+    expect(sdTokenIds(turbo, PROMPT)[76]).toBe(0);
+  });
+});
+
+describe('diffusion inpainting (9-channel UNet, DDIM, guidance 7.5)', () => {
+  it('turns the masked river brown and keeps what is far from the mask', async () => {
+    const out = await fill('sd-inpaint', 7);
+    const { image, masked, far, original } = regions(out);
+    expect(distance(meanColour(image, masked), BROWN)).toBeLessThan(12);
+    // DDIM ends at ᾱ₀ = 0.99915 (set_alpha_to_one false): √(1−ᾱ₀) ≈ 3 % of the noise stays, a few levels.
+    const far_ = farDifferences(image, far, original);
+    expect(far_.mean).toBeLessThan(8);
+    expect(far_.worst).toBeLessThan(30);
+    expect(out.outputs[0]!.seed).toBe(7);
+    expect(out.progress.at(-1)).toBe(1);
+    expect(out.model).toMatch(/20 steps/);
+  });
+
+  it('repeats a result for the same seed, and candidate i uses seed + i', async () => {
+    const [a, b] = [await fill('sd-inpaint', 42, 2), await fill('sd-inpaint', 42)];
+    expect(a.outputs.map((o) => o.seed)).toEqual([42, 43]);
+    expect(Buffer.compare(Buffer.from(a.outputs[0]!.image.data), Buffer.from(b.outputs[0]!.image.data))).toBe(0);
+    expect(Buffer.compare(Buffer.from(a.outputs[0]!.image.data), Buffer.from(a.outputs[1]!.image.data))).not.toBe(0);
+  });
+
+  it('follows the prompt less with lower guidance, as the real model does', async () => {
+    const unguided = await fill('sd-inpaint', 7, 1, { guidance: 1 });
+    const { image, masked } = regions(unguided);
+    expect(distance(meanColour(image, masked), BROWN)).toBeGreaterThan(60);
+  });
+
+  it('steers away from the negative prompt (it takes the unconditioned branch of guidance)', async () => {
+    const BLUE = CLIP_COLOURS.find((c) => c.name === 'blue')!.rgb;
+    const plain = regions(await fill('sd-inpaint', 7));
+    const negative = regions(await fill('sd-inpaint', 7, 1, { negativePrompt: 'a blue river' }));
+    expect(distance(meanColour(negative.image, negative.masked), BLUE)).toBeGreaterThan(distance(meanColour(plain.image, plain.masked), BLUE) + 50);
+  });
+
+  it('keeps some of the original below strength 1: fewer steps, starting from the noised image', async () => {
+    const image = { width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 4).fill(255) };
+    const mask = { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(255) };
+    const totals: number[] = [];
+    await diffusionInpaint(inpaint, image, mask, { prompt: PROMPT, negativePrompt: '', seed: 1, steps: 20, guidance: 7.5, strength: 0.5, scheduler: 'ddim' }, { onStep: (_, total) => totals.push(total) });
+    expect(totals).toHaveLength(10);
+  });
+
+  it('stops between steps when cancelled, with no picture', async () => {
+    const image = { width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 4).fill(255) };
+    const mask = { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(255) };
+    const controller = new AbortController();
+    let steps = 0;
+    const run = diffusionInpaint(inpaint, image, mask, { prompt: PROMPT, negativePrompt: '', seed: 1, steps: 20, guidance: 7.5, strength: 1, scheduler: 'ddim' }, {
+      signal: controller.signal,
+      onStep: (step) => {
+        steps = step;
+        if (step === 3) controller.abort();
+      },
+    });
+    await expect(run).rejects.toThrow();
+    expect(steps).toBe(3);
+  });
+});
+
+describe('few-step 4-channel model with latent blending (SD-Turbo class)', () => {
+  it('turns the masked river brown in 2 steps and keeps the rest from the original latents', async () => {
+    const out = await fill('sd-turbo', 3);
+    const { image, masked, far, original } = regions(out);
+    expect(distance(meanColour(image, masked), BROWN)).toBeLessThan(12);
+    // The last step blends in the original latents themselves: flat blocks decode to their colour.
+    expect(farDifferences(image, far, original).worst).toBeLessThan(2);
+  });
+});
