@@ -31,8 +31,9 @@ export default defineConfig({
       'scripting',
       ...(browser === 'firefox' ? [] : ['offscreen', 'sidePanel']),
     ],
-    // 127.0.0.2 is the test site's second origin (cross-origin images without CORS).
-    host_permissions: e2e ? ['http://127.0.0.1/*', 'http://127.0.0.2/*', 'http://localhost/*'] : [],
+    // 127.0.0.2 is the test site's second origin (cross-origin images without CORS);
+    // llm.remote.test is a server "on another machine" (tests map the name to loopback).
+    host_permissions: e2e ? ['http://127.0.0.1/*', 'http://127.0.0.2/*', 'http://localhost/*', 'http://llm.remote.test/*'] : [],
     // API servers and image origins are asked for when the user configures or picks them.
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     content_security_policy: {

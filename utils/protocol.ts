@@ -174,6 +174,8 @@ export const LlmConfigView = v.object({
   effectiveBaseUrl: v.optional(v.string()),
   model: v.string(),
   sendPixels: v.boolean(),
+  /** Whether refinement would attach the crop: sendPixels, unless the privacy switch keeps pixels from this server. */
+  cropAllowed: v.boolean(),
   timeoutSeconds: finite,
   hasKey: v.boolean(),
   /** Whether the extension may reach `effectiveBaseUrl` (optional host permission granted). */
