@@ -17,6 +17,6 @@ export function isOnThisMachine(baseUrl: string): boolean {
  * anything later): with "never send pixels off this machine" on, only a server on this computer
  * may receive pixels.
  */
-export function mayReceivePixels(baseUrl: string, neverSendPixels: boolean): boolean {
-  return !neverSendPixels || isOnThisMachine(baseUrl);
+export function mayReceivePixels(baseUrl: string, switchOn: boolean): boolean {
+  return !switchOn || isOnThisMachine(baseUrl);
 }
