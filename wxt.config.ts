@@ -74,6 +74,19 @@ export default defineConfig({
     },
   },
   vite: () => ({
+    // The e2e build's hub serves tiny test models under the real paths: their sizes are not the
+    // registry's, so that one check is swapped out (models/expectations.ts); hashes the hub sends
+    // and config validation still apply. The production build never contains the stand-in.
+    plugins: e2e
+      ? [
+          {
+            name: 'inpaint-e2e-expectations',
+            enforce: 'pre' as const,
+            resolveId: (source: string, importer: string | undefined) =>
+              source === './expectations' && importer?.endsWith('/models/hub.ts') ? resolve('tests/harness/e2e-expectations.ts') : undefined,
+          },
+        ]
+      : [],
     resolve: {
       // Code imports 'onnxruntime-web' (Node tests get its Node build); the extension gets the webgpu build.
       alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }],
