@@ -7,7 +7,8 @@ import { askInferenceHere } from './inference-host';
 import { askOffscreen } from './offscreen-lifecycle';
 import { serveInpaintSettings } from './inpaint'; // inpainting (issue #5)
 import { trackInpaintJobs } from './inpaint-jobs';
-import { restrictStorageToTrustedContexts, serveRefinement } from './refine'; // LLM refinement (issue #4)
+import { serveRefinement } from './refine';
+import { restrictStorageToTrustedContexts } from './api-keys'; // LLM refinement (issue #4)
 import { claimNonce, registerNonce } from './overlay-nonces';
 import { captureTabRegion, fetchPageImage } from './page-images';
 import { openSession, putImageFromDataUrl, saveSessionMask } from './sessions';

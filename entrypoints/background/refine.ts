@@ -26,20 +26,6 @@ import { availabilityMessage, builtinAvailability, languageModelFrom, refineBuil
 import { PROMPT_TEMPLATE_VERSION } from '@/utils/llm/prompt-template';
 import { getRecord } from '@/utils/session-store';
 
-/**
- * Content scripts cannot read storage.local at all (keys live there). Chrome supports
- * setAccessLevel on the local area (it used to be session-only: then this rejects, and the
- * protection left is that no message hands a key out and the content script never asks storage).
- */
-export async function restrictStorageToTrustedContexts(): Promise<boolean> {
-  try {
-    await browser.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 interface Settings {
   provider: LlmProvider;
   baseUrl: string;
