@@ -8,7 +8,6 @@ import {
   Envelope,
   EventEnvelope,
   errorReply,
-
   isMessageType,
   messages,
   parseEvent,
@@ -45,9 +44,32 @@ function dispatchHere(envelope: Envelope): Promise<Reply> | undefined {
   return undefined;
 }
 
+/** The overlay frame's claimed nonce, sent with each of its requests (receivers check it every time). */
+let envelopeNonce: string | undefined;
+
+export function signRequestsWith(nonce: string): void {
+  envelopeNonce = nonce;
+}
+
+const signed = (envelope: Envelope): Envelope => (envelopeNonce ? { ...envelope, nonce: envelopeNonce } : envelope);
+
+/** The page an extension sender is, e.g. `/overlay.html`; undefined for other senders. */
+export function extensionPath(sender: Browser.runtime.MessageSender): string | undefined {
+  if (sender.id !== browser.runtime.id || typeof sender.url !== 'string' || !URL.canParse(sender.url)) return undefined;
+  const url = new URL(sender.url);
+  // The overlay frame's page has a per-session origin in Chromium (use_dynamic_url), the rest ours.
+  const origins = [browser.runtime.getURL('/'), browser.runtime.getURL('/overlay.html')].map((u) => new URL(u).origin);
+  return origins.includes(url.origin) ? url.pathname : undefined;
+}
+
+/** Overlay frames are extension pages that any site can embed: they are trusted only with a claimed nonce. */
+export function isOverlayFrame(sender: Browser.runtime.MessageSender): boolean {
+  return extensionPath(sender) === '/overlay.html';
+}
+
 /** Sends a request to its destination and returns the validated response. */
 export async function send<T extends MessageType>(type: T, payload: RequestOf<T>, options: { tabId?: number } = {}): Promise<ResponseOf<T>> {
-  const envelope: Envelope = { to: messages[type].to, type, payload };
+  const envelope: Envelope = signed({ to: messages[type].to, type, payload });
   if (messages[type].to === 'content') {
     if (options.tabId === undefined) throw new ProtocolError('bad-request', `${type}: needs a tab`);
     return unwrapReply(type, await browser.tabs.sendMessage(options.tabId, envelope));
@@ -67,7 +89,7 @@ export async function sendToOffscreen<T extends MessageType>(type: T, payload: R
   if (import.meta.env.FIREFOX) return send(type, payload);
   let raw: unknown;
   try {
-    raw = await browser.runtime.sendMessage({ to: 'offscreen-doc', type, payload } satisfies Envelope);
+    raw = await browser.runtime.sendMessage(signed({ to: 'offscreen-doc', type, payload }));
   } catch {
     raw = undefined; // no document yet
   }
@@ -91,27 +113,25 @@ export function serve<T extends MessageType>(
   to: Envelope['to'],
   handlers: Handlers<T>,
   options: {
-    accept?: (type: NoInfer<T>, sender: Browser.runtime.MessageSender) => boolean;
+    /** `nonce` is the envelope's (an overlay frame's claimed nonce); a promise lets a receiver ask who can tell. */
+    accept?: (type: NoInfer<T>, sender: Browser.runtime.MessageSender, nonce: string | undefined) => boolean | Promise<boolean>;
     /** Handles a validated envelope this context routes elsewhere (the background's forwarding). */
-    route?: (type: MessageType, payload: unknown, sender: Browser.runtime.MessageSender) => Promise<Reply> | undefined;
+    route?: (type: MessageType, payload: unknown, sender: Browser.runtime.MessageSender, nonce: string | undefined) => Promise<Reply> | undefined;
   } = {},
 ): () => void {
-  const dispatch: Dispatch = ({ to: target, type, payload }, sender) => {
+  const dispatch: Dispatch = ({ to: target, type, payload, nonce }, sender) => {
     if (!isMessageType(type)) return undefined;
     if (target !== to) {
       // Only the background's own forwards are addressed to the offscreen document: never route them again.
       if (target === 'offscreen-doc') return undefined;
-      return options.route?.(type, payload, sender)?.catch(errorReply);
+      return options.route?.(type, payload, sender, nonce)?.catch(errorReply);
     }
     if (!Object.hasOwn(handlers, type)) return undefined;
     const handled = type as T;
-    if (options.accept && !options.accept(handled, sender)) {
-      return Promise.resolve(errorReply(new ProtocolError('refused', `${type}: not allowed from this sender`)));
-    }
-    return (async () => handlers[handled](parseRequest(handled, payload), sender))().then(
-      (value): Reply => ({ ok: true, value }),
-      errorReply,
-    );
+    return (async () => {
+      if (options.accept && !(await options.accept(handled, sender, nonce))) throw new ProtocolError('refused', `${type}: not allowed from this sender`);
+      return handlers[handled](parseRequest(handled, payload), sender);
+    })().then((value): Reply => ({ ok: true, value }), errorReply);
   };
   const listener = (raw: unknown, sender: Browser.runtime.MessageSender, sendResponse: (reply: Reply) => void) => {
     const parsed = v.safeParse(Envelope, raw);
@@ -136,8 +156,17 @@ export function emit<E extends EventType>(event: E, payload: EventOf<E>): void {
   });
 }
 
+/**
+ * Events come only from the background and the offscreen document (Firefox: the event page):
+ * extension contexts outside any tab. Content scripts and overlay frames live in tabs.
+ */
+function isEventSource(sender: Browser.runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && sender.tab === undefined && extensionPath(sender) !== undefined;
+}
+
 export function onEvent<E extends EventType>(event: E, callback: (payload: EventOf<E>) => void): () => void {
-  const listener = (raw: unknown) => {
+  const listener = (raw: unknown, sender: Browser.runtime.MessageSender) => {
+    if (!isEventSource(sender)) return undefined;
     const parsed = v.safeParse(EventEnvelope, raw);
     if (!parsed.success || parsed.output.event !== event) return undefined;
     const payload = parseEvent(event, parsed.output.payload);

@@ -1,6 +1,7 @@
 import { configureOrt } from './runtime';
-import { browser, type Browser } from 'wxt/browser';
-import { serve } from '@/utils/messaging';
+import type { Browser } from 'wxt/browser';
+import { extensionPath, send, serve } from '@/utils/messaging';
+import { OVERLAY_MESSAGES, type MessageType } from '@/utils/protocol';
 import { clipScores } from '@/models/clip/runner';
 import { miganFill } from '@/models/migan/runner';
 import { samDecode, samEncode } from '@/models/sam/runner';
@@ -14,12 +15,30 @@ configureOrt();
 const inference = new Inference();
 const jobs = new JobQueue(inference);
 
+/** Overlay nonces the background confirmed lately: a click's decode does not ask again. */
+const verifiedNonces = new Map<string, number>();
+const VERIFIED_MS = 10_000;
+
+async function overlayVerified(type: MessageType, nonce: string | undefined, tabId: number | undefined): Promise<boolean> {
+  if (!OVERLAY_MESSAGES.has(type) || nonce === undefined || tabId === undefined) return false;
+  const key = `${tabId}:${nonce}`;
+  if ((verifiedNonces.get(key) ?? 0) > Date.now()) return true;
+  const { valid } = await send('overlay.verify', { nonce, tabId });
+  if (valid) verifiedNonces.set(key, Date.now() + VERIFIED_MS);
+  else verifiedNonces.delete(key);
+  return valid;
+}
+
 /**
  * Only extension contexts may drive inference. Content scripts can address any extension page
- * with runtime.sendMessage, so the background's check alone would not be enough.
+ * with runtime.sendMessage, so the background's check alone would not be enough; an overlay
+ * frame (any site can embed its page) must present the nonce it claimed for its tab.
  */
-const fromExtension = (_type: unknown, sender: Browser.runtime.MessageSender) =>
-  sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(location.origin + '/');
+const fromExtension = (type: MessageType, sender: Browser.runtime.MessageSender, nonce: string | undefined) => {
+  const path = extensionPath(sender);
+  if (path === undefined) return false;
+  return path === '/overlay.html' ? overlayVerified(type, nonce, sender.tab?.id) : true;
+};
 
 serve('offscreen-doc', {
   'offscreen.ping': () => ({ ready: true as const }),
