@@ -38,6 +38,7 @@ async function embed(page: Page, src: string, nonce: string): Promise<void> {
           resolve();
         };
         document.body.append(frame);
+        setTimeout(resolve, 3000); // a refused load may fire no load event
       }),
     [src, nonce] as const,
   );
