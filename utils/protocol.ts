@@ -391,7 +391,6 @@ export const messages = {
   'refine.cancel': { to: 'background', request: v.object({ requestId: RequestId }), response: v.object({ cancelled: v.boolean() }) },
   // ---- end LLM messages ----
   'content.ping': { to: 'content', request: Empty, response: v.object({ ok: v.literal(true), url: v.string() }) },
-  'content.close-overlay': { to: 'content', request: Empty, response: v.object({ closed: v.literal(true) }) },
   'content.open-overlay': {
     to: 'content',
     request: v.object({ srcUrl: v.optional(v.string()) }),
