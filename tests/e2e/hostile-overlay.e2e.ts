@@ -54,7 +54,9 @@ describe(`a hostile page embedding the overlay (${backend})`, () => {
     await embed(page, `chrome-extension://${ext.extensionId}/overlay.html#${crypto.randomUUID()}`, crypto.randomUUID());
     await page.waitForTimeout(500);
     // Whatever the frame shows, it is not the extension's page (Chromium puts an error page there).
-    const origins = await Promise.all(page.frames().slice(1).map((f) => f.evaluate(() => location.origin).catch(() => 'unreachable')));
+    // (An error page has no script context: evaluating there never settles, hence the race.)
+    const originOf = (f: Frame) => Promise.race([f.evaluate(() => location.origin).catch(() => 'unreachable'), page.waitForTimeout(2000).then(() => 'no script context')]);
+    const origins = await Promise.all(page.frames().slice(1).map(originOf));
     expect(origins.length).toBe(1);
     expect(origins).not.toContain(`chrome-extension://${ext.extensionId}`);
     await page.close();
@@ -74,6 +76,7 @@ describe(`a hostile page embedding the overlay (${backend})`, () => {
     await expect.poll(() => extensionFrame(page, new URL(dynamicUrl).origin)).toBeDefined();
     const frame = extensionFrame(page, new URL(dynamicUrl).origin)!;
     await page.waitForTimeout(1000); // the claim is refused; the frame stays blank
+    expect(await frame.evaluate(() => location.origin)).toBe(new URL(dynamicUrl).origin);
     expect(await frame.evaluate(() => document.getElementById('app')?.childElementCount ?? 0)).toBe(0);
 
     // As if the page controlled the frame: every request it makes is refused.
