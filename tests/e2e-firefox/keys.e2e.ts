@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { inPage, launchFirefox, type FirefoxHarness } from '../harness/firefox';
-import { call, type Chrome, type InPage } from '../e2e/support';
+import type { Chrome, InPage, Reply } from '../e2e/support';
 
 const siteUrl = inject('siteUrl');
 const SERVER = 'http://127.0.0.1:9';
@@ -28,6 +28,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await fox?.close();
 });
+
+/** A background request from the extension page, as the side panel and options page send it. */
+async function ask(type: string, payload: unknown): Promise<unknown> {
+  const reply = await panel.evaluate(
+    ([t, p]) => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.sendMessage({ to: 'background', type: t, payload: p }) as Promise<Reply>,
+    [type, payload] as const,
+  );
+  if (!reply.ok) throw new Error(`${type} failed: ${reply.error?.message}`);
+  return reply.value;
+}
 
 /** Everything a content script in a page tab can read from the extension's storage areas. */
 async function readableByContentScript(): Promise<string> {
@@ -58,14 +68,14 @@ async function readableByContentScript(): Promise<string> {
 
 describe('API keys in Firefox', () => {
   it('a key left in storage.local is moved out of content scripts’ reach and still works', async () => {
-    expect(await call(panel, 'llm.config.get', {})).toMatchObject({ hasKey: true });
+    expect(await ask('llm.config.get', {})).toMatchObject({ hasKey: true });
     const seen = await readableByContentScript();
     expect(seen).toContain('llmBaseUrl'); // the content script did read storage.local
     expect(seen).not.toContain(OLD_KEY);
   });
 
   it('a key entered now is stored where no content script can read it, and pages only see that there is one', async () => {
-    const view = await call(panel, 'llm.config.set', { provider: 'openai-compatible', baseUrl: `${SERVER}/v1`, model: 'm', sendPixels: false, apiKey: NEW_KEY });
+    const view = await ask('llm.config.set', { provider: 'openai-compatible', baseUrl: `${SERVER}/v1`, model: 'm', sendPixels: false, apiKey: NEW_KEY });
     expect(view).toMatchObject({ hasKey: true });
     expect(JSON.stringify(view)).not.toContain(NEW_KEY);
     const seen = await readableByContentScript();
