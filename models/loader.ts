@@ -65,7 +65,7 @@ export async function fileProblem(bytes: Uint8Array, options: Pick<FetchOptions,
   if (expected?.bytes !== undefined && bytes.length !== expected.bytes) return `it has ${bytes.length} bytes, the registry expects ${expected.bytes}`;
   if (expected?.sha256 !== undefined) {
     const actual = await sha256Hex(bytes);
-    if (actual !== expected.sha256.toLowerCase()) return `its SHA-256 is ${actual}, the registry expects ${expected.sha256}`;
+    if (actual !== expected.sha256.toLowerCase()) return `its SHA-256 is ${actual}, expected ${expected.sha256}`;
   }
   try {
     options.validate?.(bytes);

@@ -57,9 +57,7 @@ const signed = (envelope: Envelope): Envelope => (envelopeNonce ? { ...envelope,
 export function extensionPath(sender: Browser.runtime.MessageSender): string | undefined {
   if (sender.id !== browser.runtime.id || typeof sender.url !== 'string' || !URL.canParse(sender.url)) return undefined;
   const url = new URL(sender.url);
-  // The overlay frame's page has a per-session origin in Chromium (use_dynamic_url), the rest ours.
-  const origins = [browser.runtime.getURL('/'), browser.runtime.getURL('/overlay.html')].map((u) => new URL(u).origin);
-  return origins.includes(url.origin) ? url.pathname : undefined;
+  return url.origin === new URL(browser.runtime.getURL('/')).origin ? url.pathname : undefined;
 }
 
 /** Overlay frames are extension pages that any site can embed: they are trusted only with a claimed nonce. */
