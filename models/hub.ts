@@ -4,8 +4,9 @@
  * Browser-free: the offscreen document and Node tests share it.
  */
 import * as ort from 'onnxruntime-web';
-import { fetchModelFile, type ModelCache } from './loader';
-import { chooseDtype, registry, resolveUrl, weightPath, type Dtype, type ModelName } from './registry';
+import { ENFORCE_REGISTRY_SIZES } from './expectations';
+import { fetchModelFile, type ExpectedFile, type ModelCache } from './loader';
+import { chooseDtype, expectedWeight, registry, resolveUrl, weightPath, type Dtype, type ModelName } from './registry';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -33,6 +34,17 @@ export interface HubOptions {
   cache: ModelCache;
   onProgress?: (progress: { model: ModelName; file: string; loaded: number; total: number; fromCache: boolean }) => void;
   signal?: AbortSignal;
+  /** Hold weights to the registry's exact sizes and hashes (default: models/expectations.ts; off for hubs serving test models). */
+  registrySizes?: boolean;
+}
+
+/** A config file must be JSON: a damaged one is refused before it is cached, and evicted when found there. */
+function parseJsonConfig(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new Error('it is not valid JSON');
+  }
 }
 
 /** Which dtype to try first on each backend: q8 is small and fast on WASM; WebGPU wants floats. */
@@ -55,30 +67,28 @@ export async function loadModel<N extends ModelName>(name: N, options: HubOption
   const entry = registry[name];
   const files: LoadedFileInfo[] = [];
   const urlOf = (path: string) => resolveUrl(options.host, entry.repo, entry.revision, path);
-  const fetchFile = async (path: string) => {
+  const fetchFile = async (path: string, checks: { expected?: ExpectedFile; validate?: (bytes: Uint8Array) => void }) => {
     const url = urlOf(path);
     const { bytes, fromCache } = await fetchModelFile(url, {
+      ...checks,
       cache: options.cache,
       signal: options.signal,
       onProgress: (p) => options.onProgress?.({ model: name, file: path, loaded: p.loaded, total: p.total, fromCache: p.fromCache }),
     });
     files.push({ path, bytes: bytes.length, fromCache });
-    return bytes;
+    return { bytes, fromCache };
   };
 
   const configs: Record<string, unknown> = {};
   for (const path of entry.configFiles) {
-    const text = new TextDecoder().decode(await fetchFile(path));
     if (!path.endsWith('.json')) {
-      configs[path] = text; // e.g. a tokenizer's merges.txt
+      // e.g. a tokenizer's merges.txt: text, checked only by the download's size
+      configs[path] = new TextDecoder().decode((await fetchFile(path, {})).bytes);
       continue;
     }
-    try {
-      configs[path] = JSON.parse(text);
-    } catch {
-      throw new Error(`${entry.repo}/${path} is not valid JSON`);
-    }
+    configs[path] = parseJsonConfig((await fetchFile(path, { validate: parseJsonConfig })).bytes);
   }
+  const registrySizes = options.registrySizes ?? ENFORCE_REGISTRY_SIZES;
 
   let backend = options.backend;
   let fallbackReason: string | undefined;
@@ -86,13 +96,19 @@ export async function loadModel<N extends ModelName>(name: N, options: HubOption
   for (const [key, file] of Object.entries(entry.files)) {
     const dtype = chooseDtype(file, dtypePreference(backend, options.shaderF16));
     const path = weightPath(file, dtype);
-    const bytes = await fetchFile(path);
+    const checks = { expected: registrySizes ? expectedWeight(file, dtype) : {} };
+    let { bytes, fromCache } = await fetchFile(path, checks);
     try {
-      sessions[key] = await createSession(bytes, backend);
+      sessions[key] = await createSession(bytes, backend).catch(async (error: unknown) => {
+        // A file ONNX Runtime cannot parse is damaged: a cached one is evicted and downloaded once more.
+        if (!fromCache || backend === 'webgpu') throw error;
+        await options.cache.delete(urlOf(path));
+        ({ bytes, fromCache } = await fetchFile(path, checks));
+        return createSession(bytes, backend);
+      });
     } catch (error) {
       if (backend !== 'webgpu') {
-        // A file ONNX Runtime cannot parse is damaged (e.g. a server that lied about its size):
-        // never keep it, or every later load would fail the same way.
+        // Never keep a file that cannot be loaded, or every later load would fail the same way.
         await options.cache.delete(urlOf(path));
         throw new Error(`${path} of ${entry.repo} could not be loaded (${error instanceof Error ? error.message : String(error)}); it was removed from the cache, so the next try downloads it again`);
       }

@@ -1,6 +1,7 @@
 /**
- * Downloads model files with progress, refuses short or broken downloads, and keeps them in a
- * cache so the second load makes no network request. Browser-free apart from `fetch`, so the
+ * Downloads model files with progress, refuses short, damaged or wrong downloads before they are
+ * cached, evicts damaged cached copies, and keeps good files in a cache so the second load makes
+ * no network request. Browser-free apart from `fetch`, so the
  * same code runs in the offscreen document and in Node tests.
  */
 
@@ -27,12 +28,21 @@ export class DownloadError extends Error {
   }
 }
 
+/** What a file must be: the registry's exact size and SHA-256 where it has them. */
+export interface ExpectedFile {
+  bytes?: number;
+  /** Lower-case hex. */
+  sha256?: string;
+}
+
 export interface FetchOptions {
   cache: ModelCache;
   onProgress?: (progress: FileProgress) => void;
   signal?: AbortSignal;
-  /** Bytes the registry expects; a download of another size is refused (cut or wrong file). */
-  expectedBytes?: number;
+  /** A download (or cached copy) of another size or hash is refused and never cached. */
+  expected?: ExpectedFile;
+  /** Checks the content (e.g. parses a JSON config) before it is cached; throws when it is damaged. */
+  validate?: (bytes: Uint8Array) => void;
   /** Gives up when no byte arrives for this long (a host that hangs must not hold the user, or keep Firefox's event page awake, for ever). */
   stallMs?: number;
   fetchImpl?: typeof fetch;
@@ -44,12 +54,55 @@ function fileName(url: string): string {
   return url.slice(url.lastIndexOf('/') + 1);
 }
 
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Why `bytes` is not the file the registry expects, or undefined when it is. */
+export async function fileProblem(bytes: Uint8Array, options: Pick<FetchOptions, 'expected' | 'validate'>): Promise<string | undefined> {
+  const { expected } = options;
+  if (expected?.bytes !== undefined && bytes.length !== expected.bytes) return `it has ${bytes.length} bytes, the registry expects ${expected.bytes}`;
+  if (expected?.sha256 !== undefined) {
+    const actual = await sha256Hex(bytes);
+    if (actual !== expected.sha256.toLowerCase()) return `its SHA-256 is ${actual}, expected ${expected.sha256}`;
+  }
+  try {
+    options.validate?.(bytes);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  return undefined;
+}
+
+/**
+ * The file from the cache when it is intact, else from the host. A damaged cached copy (wrong
+ * size or hash, or content that fails `validate`) is evicted and downloaded again; a download is
+ * checked the same way before it is cached, so a damaged one is never kept.
+ */
 export async function fetchModelFile(url: string, options: FetchOptions): Promise<{ bytes: Uint8Array; fromCache: boolean }> {
   const cached = await options.cache.get(url);
   if (cached) {
-    options.onProgress?.({ url, loaded: cached.length, total: cached.length, fromCache: true });
-    return { bytes: cached, fromCache: true };
+    if ((await fileProblem(cached, options)) === undefined) {
+      options.onProgress?.({ url, loaded: cached.length, total: cached.length, fromCache: true });
+      return { bytes: cached, fromCache: true };
+    }
+    await options.cache.delete(url);
   }
+  const { bytes, hostSha256 } = await download(url, options);
+  const expected = { ...options.expected, ...(options.expected?.sha256 === undefined && hostSha256 ? { sha256: hostSha256 } : {}) };
+  const problem = await fileProblem(bytes, { expected, validate: options.validate });
+  if (problem !== undefined) throw new DownloadError(url, `The download of ${fileName(url)} is damaged: ${problem}; it was not cached, try again`);
+  await options.cache.put(url, bytes);
+  return { bytes, fromCache: false };
+}
+
+/** The Hub's ETag of a large (LFS) file is its SHA-256; other ETags say nothing about the bytes. */
+function sha256FromEtag(etag: string | null): string | undefined {
+  return /^"?([0-9a-f]{64})"?$/i.exec(etag ?? '')?.[1]?.toLowerCase();
+}
+
+async function download(url: string, options: FetchOptions): Promise<{ bytes: Uint8Array; hostSha256?: string }> {
   // One controller for the caller's cancel and our stall watchdog; the watchdog restarts with every byte.
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   const controller = new AbortController();
@@ -71,6 +124,7 @@ export async function fetchModelFile(url: string, options: FetchOptions): Promis
   const chunks: Uint8Array[] = [];
   let header = 0;
   let total = 0;
+  let hostSha256: string | undefined;
   try {
     alive();
     let response: Response;
@@ -84,8 +138,9 @@ export async function fetchModelFile(url: string, options: FetchOptions): Promis
     if (!response.ok) {
       throw new DownloadError(url, `The model host answered ${response.status} ${response.statusText} for ${fileName(url)}`);
     }
+    hostSha256 = sha256FromEtag(response.headers.get('etag'));
     header = Number(response.headers.get('content-length'));
-    total = Number.isFinite(header) && header > 0 ? header : (options.expectedBytes ?? 0);
+    total = Number.isFinite(header) && header > 0 ? header : (options.expected?.bytes ?? 0);
     const body = response.body;
     if (!body) throw new DownloadError(url, `Empty response for ${fileName(url)}`);
     const reader = body.getReader();
@@ -110,17 +165,13 @@ export async function fetchModelFile(url: string, options: FetchOptions): Promis
   if (header > 0 && loaded !== header) {
     throw new DownloadError(url, `The download of ${fileName(url)} was cut short: ${loaded} of ${header} bytes`);
   }
-  if (options.expectedBytes !== undefined && loaded !== options.expectedBytes) {
-    throw new DownloadError(url, `${fileName(url)} has ${loaded} bytes, the registry expects ${options.expectedBytes}`);
-  }
   const bytes = new Uint8Array(loaded);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.length;
   }
-  await options.cache.put(url, bytes);
-  return { bytes, fromCache: false };
+  return { bytes, ...(hostSha256 ? { hostSha256 } : {}) };
 }
 
 /** A cache in memory, for tests and as the fallback where no persistent cache exists. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseDtype, registry, resolveUrl, weightPath } from './registry';
+import { chooseDtype, expectedWeight, registry, resolveUrl, weightPath, type Dtype, type RegistryEntry } from './registry';
 
 describe('model registry', () => {
   it('names files as transformers.js repos do per dtype', () => {
@@ -25,5 +25,24 @@ describe('model registry', () => {
       for (const file of Object.values(entry.files)) expect(Object.values<number>(file.bytes).every((b) => b > 0)).toBe(true);
       expect(Object.keys(entry.conventions).length).toBeGreaterThan(0);
     }
+  });
+
+  it('pins every entry to a commit, or says why it cannot', () => {
+    for (const entry of Object.values<RegistryEntry>(registry)) {
+      if (/^[0-9a-f]{40}$/.test(entry.revision)) expect(entry.unpinned, entry.repo).toBeUndefined();
+      else expect(entry.unpinned, `${entry.repo} is on ${entry.revision}`).toMatch(/\w/);
+    }
+  });
+  it('marks every rounded size approximate, so only exact sizes are enforced', () => {
+    for (const entry of Object.values<RegistryEntry>(registry)) {
+      for (const file of Object.values(entry.files)) {
+        for (const [dtype, bytes] of Object.entries(file.bytes) as [Dtype, number][]) {
+          if (bytes % 100_000 === 0) expect(file.approximate, `${entry.repo} ${file.base} ${dtype}`).toContain(dtype);
+          expect(expectedWeight(file, dtype).bytes).toBe(file.approximate?.includes(dtype) ? undefined : bytes);
+        }
+      }
+    }
+    expect(expectedWeight(registry.sam.files.encoder, 'q8')).toEqual({ bytes: 8_882_165 });
+    expect(expectedWeight(registry.clip.files.text, 'q8')).toEqual({});
   });
 });

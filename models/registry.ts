@@ -9,17 +9,26 @@ export type Dtype = 'fp32' | 'fp16' | 'q8';
 export interface ModelFile {
   /** Path in the repo without the dtype suffix and extension, e.g. `onnx/vision_encoder`. */
   base: string;
-  /** Byte size on the Hub per dtype that exists. */
+  /** Byte size on the Hub per dtype that exists: exact unless listed in `approximate`. */
   bytes: Partial<Record<Dtype, number>>;
   /** The file's path per dtype where the repo does not follow the transformers.js suffixes (diffusers layouts: `unet/model.onnx`). */
   paths?: Partial<Record<Dtype, string>>;
+  /**
+   * Dtypes whose size is the Hub page's rounded MB figure (the exact size could not be read
+   * offline): shown to the user, never enforced. Every other size is checked before caching.
+   */
+  approximate?: readonly Dtype[];
+  /** SHA-256 (hex) per dtype where known; checked before caching. */
+  sha256?: Partial<Record<Dtype, string>>;
 }
 
 export interface RegistryEntry {
   task: 'segmentation' | 'scoring' | 'fill' | 'inpaint-diffusion';
   repo: string;
-  /** A commit hash pins the files; `main` means not pinned yet (verify:models reports it). */
+  /** A commit hash pins the files. */
   revision: string;
+  /** Set when `revision` is a branch, not a commit: why it could not be pinned (verify:models reports it). */
+  unpinned?: string;
   licence: string;
   /** Small files loaded beside the weights (processor and tokenizer configs): `.json` parsed, others (merges.txt) as text. */
   configFiles: readonly string[];
@@ -32,6 +41,7 @@ export const registry = {
     task: 'segmentation',
     repo: 'Xenova/slimsam-77-uniform',
     revision: 'main',
+    unpinned: 'the commit hash could not be looked up offline; `npm run verify:models` prints the one the Hub serves, to pin here',
     licence: 'apache-2.0',
     configFiles: ['preprocessor_config.json'],
     files: {
@@ -52,9 +62,9 @@ export const registry = {
     licence: 'mit',
     configFiles: ['preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'],
     files: {
-      // Exact where the Hub page showed bytes; else its rounded MB figure.
-      text: { base: 'onnx/text_model', bytes: { fp32: 254_058_553, fp16: 127_000_000, q8: 64_500_000 } },
-      vision: { base: 'onnx/vision_model', bytes: { fp32: 351_685_709, fp16: 176_080_659, q8: 89_100_000 } },
+      // Exact where the Hub page showed bytes; else its rounded MB figure, marked approximate.
+      text: { base: 'onnx/text_model', bytes: { fp32: 254_058_553, fp16: 127_000_000, q8: 64_500_000 }, approximate: ['fp16', 'q8'] },
+      vision: { base: 'onnx/vision_model', bytes: { fp32: 351_685_709, fp16: 176_080_659, q8: 89_100_000 }, approximate: ['q8'] },
     },
     conventions: {
       'text.input': 'input_ids i64 [B,77] padded with <|endoftext|> (pooling takes the first, highest id); attention_mask only if the export declares it (Xenova: input_ids only)',
@@ -89,7 +99,7 @@ export const registry = {
     configFiles: [],
     files: {
       // The Hub lists 208 MB (rounded); lama.onnx (207 MB) is the older export with another converter.
-      model: { base: 'lama_fp32', bytes: { fp32: 208_000_000 } },
+      model: { base: 'lama_fp32', bytes: { fp32: 208_000_000 }, approximate: ['fp32'] },
     },
     conventions: {
       input: 'image f32 [1,3,512,512] RGB in 0..1; mask f32 [1,1,512,512]: 1 = fill, 0 = keep (binary); fixed 512² (crop, resize, paste back)',
@@ -178,4 +188,11 @@ export function chooseDtype(file: ModelFile, preferred: readonly Dtype[]): Dtype
 /** `{host}/{repo}/resolve/{revision}/{path}`: the Hub's download URL layout. */
 export function resolveUrl(host: string, repo: string, revision: string, path: string): string {
   return `${host.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+}
+
+/** What a downloaded weight file must be: the exact size (approximate ones are not enforced) and the SHA-256 where known. */
+export function expectedWeight(file: ModelFile, dtype: Dtype): { bytes?: number; sha256?: string } {
+  const bytes = file.approximate?.includes(dtype) ? undefined : file.bytes[dtype];
+  const sha256 = file.sha256?.[dtype];
+  return { ...(bytes !== undefined ? { bytes } : {}), ...(sha256 !== undefined ? { sha256 } : {}) };
 }

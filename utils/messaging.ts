@@ -38,12 +38,15 @@ export interface RuntimeLink {
   onMessage: { addListener(listener: Listener): void; removeListener(listener: Listener): void };
   /** This context as the sender of its in-process requests. */
   self(): Browser.runtime.MessageSender;
+  /** The extension's origin (`chrome-extension://id`), which a content script's `location` is not. */
+  extensionOrigin(): string;
 }
 
 const browserLink = (): RuntimeLink => ({
   sendMessage: (message) => browser.runtime.sendMessage(message),
   onMessage: browser.runtime.onMessage,
   self: () => ({ id: browser.runtime.id, url: location.href }),
+  extensionOrigin: () => new URL(browser.runtime.getURL('/')).origin,
 });
 let link: RuntimeLink | undefined;
 const runtimeLink = (): RuntimeLink => (link ??= browserLink());
@@ -58,8 +61,29 @@ export function useRuntimeLink(replacement: RuntimeLink): void {
  * scripts can address any extension page with runtime.sendMessage, but their sender URL is the page's.
  */
 export function isFromThisExtension(sender: Browser.runtime.MessageSender): boolean {
-  return sender.id === runtimeLink().self().id && typeof sender.url === 'string' && sender.url.startsWith(location.origin + '/');
+  return extensionPath(sender) !== undefined;
 }
+
+/** The page an extension sender is, e.g. `/overlay.html`; undefined for other senders. */
+export function extensionPath(sender: Browser.runtime.MessageSender): string | undefined {
+  if (sender.id !== runtimeLink().self().id || typeof sender.url !== 'string' || !URL.canParse(sender.url)) return undefined;
+  const url = new URL(sender.url);
+  return url.origin === runtimeLink().extensionOrigin() ? url.pathname : undefined;
+}
+
+/** Overlay frames are extension pages that any site can embed: they are trusted only with a claimed nonce. */
+export function isOverlayFrame(sender: Browser.runtime.MessageSender): boolean {
+  return extensionPath(sender) === '/overlay.html';
+}
+
+/** The overlay frame's claimed nonce, sent with each of its requests (receivers check it every time). */
+let envelopeNonce: string | undefined;
+
+export function signRequestsWith(nonce: string): void {
+  envelopeNonce = nonce;
+}
+
+const signed = (envelope: Envelope): Envelope => (envelopeNonce ? { ...envelope, nonce: envelopeNonce } : envelope);
 
 /**
  * What a context serves, by envelope: a reply, or undefined when the envelope is not for it.
@@ -82,7 +106,7 @@ function dispatchHere(envelope: Envelope): Promise<Reply> | undefined {
 
 /** Sends a request to its destination and returns the validated response. */
 export async function send<T extends MessageType>(type: T, payload: RequestOf<T>, options: { tabId?: number } = {}): Promise<ResponseOf<T>> {
-  const envelope: Envelope = { to: messages[type].to, type, payload };
+  const envelope: Envelope = signed({ to: messages[type].to, type, payload });
   if (messages[type].to === 'content') {
     if (options.tabId === undefined) throw new ProtocolError('bad-request', `${type}: needs a tab`);
     return unwrapReply(type, await browser.tabs.sendMessage(options.tabId, envelope));
@@ -106,7 +130,7 @@ export async function sendToOffscreen<T extends MessageType>(type: T, payload: R
   if (import.meta.env.FIREFOX) return send(type, payload);
   let raw: unknown;
   try {
-    raw = await browser.runtime.sendMessage({ to: 'offscreen-doc', type, payload } satisfies Envelope);
+    raw = await browser.runtime.sendMessage(signed({ to: 'offscreen-doc', type, payload }));
   } catch {
     raw = undefined; // no document yet
   }
@@ -130,27 +154,25 @@ export function serve<T extends MessageType>(
   to: Envelope['to'],
   handlers: Handlers<T>,
   options: {
-    accept?: (type: NoInfer<T>, sender: Browser.runtime.MessageSender) => boolean;
+    /** `nonce` is the envelope's (an overlay frame's claimed nonce); a promise lets a receiver ask who can tell. */
+    accept?: (type: NoInfer<T>, sender: Browser.runtime.MessageSender, nonce: string | undefined) => boolean | Promise<boolean>;
     /** Handles a validated envelope this context routes elsewhere (the background's forwarding). */
-    route?: (type: MessageType, payload: unknown, sender: Browser.runtime.MessageSender) => Promise<Reply> | undefined;
+    route?: (type: MessageType, payload: unknown, sender: Browser.runtime.MessageSender, nonce: string | undefined) => Promise<Reply> | undefined;
   } = {},
 ): () => void {
-  const dispatch: Dispatch = ({ to: target, type, payload }, sender) => {
+  const dispatch: Dispatch = ({ to: target, type, payload, nonce }, sender) => {
     if (!isMessageType(type)) return undefined;
     if (target !== to) {
       // Only the background's own forwards are addressed to the offscreen document: never route them again.
       if (target === 'offscreen-doc') return undefined;
-      return options.route?.(type, payload, sender)?.catch(errorReply);
+      return options.route?.(type, payload, sender, nonce)?.catch(errorReply);
     }
     if (!Object.hasOwn(handlers, type)) return undefined;
     const handled = type as T;
-    if (options.accept && !options.accept(handled, sender)) {
-      return Promise.resolve(errorReply(new ProtocolError('refused', `${type}: not allowed from this sender`)));
-    }
-    return (async () => handlers[handled](parseRequest(handled, payload), sender))().then(
-      (value): Reply => ({ ok: true, value }),
-      errorReply,
-    );
+    return (async () => {
+      if (options.accept && !(await options.accept(handled, sender, nonce))) throw new ProtocolError('refused', `${type}: not allowed from this sender`);
+      return handlers[handled](parseRequest(handled, payload), sender);
+    })().then((value): Reply => ({ ok: true, value }), errorReply);
   };
   return listen(dispatch);
 }
@@ -162,14 +184,15 @@ export function serve<T extends MessageType>(
 export function relay(
   to: Envelope['to'],
   forward: (envelope: Envelope, sender: Browser.runtime.MessageSender) => Promise<Reply>,
-  options: { accept: (type: MessageType, sender: Browser.runtime.MessageSender) => boolean },
+  options: { accept: (type: MessageType, sender: Browser.runtime.MessageSender, nonce: string | undefined) => boolean | Promise<boolean> },
 ): () => void {
   return listen((envelope, sender) => {
-    if (envelope.to !== to || !isMessageType(envelope.type)) return undefined;
-    if (!options.accept(envelope.type, sender)) {
-      return Promise.resolve(errorReply(new ProtocolError('refused', `${envelope.type}: not allowed from this sender`)));
-    }
-    return forward(envelope, sender).catch(errorReply);
+    const { type } = envelope;
+    if (envelope.to !== to || !isMessageType(type)) return undefined;
+    return (async () => {
+      if (!(await options.accept(type, sender, envelope.nonce))) throw new ProtocolError('refused', `${type}: not allowed from this sender`);
+      return forward(envelope, sender);
+    })().catch(errorReply);
   });
 }
 
@@ -197,8 +220,17 @@ export function emit<E extends EventType>(event: E, payload: EventOf<E>): void {
   });
 }
 
+/**
+ * Events come only from the background and the offscreen document (Firefox: the event page):
+ * extension contexts outside any tab. Content scripts and overlay frames live in tabs.
+ */
+function isEventSource(sender: Browser.runtime.MessageSender): boolean {
+  return sender.tab === undefined && extensionPath(sender) !== undefined;
+}
+
 export function onEvent<E extends EventType>(event: E, callback: (payload: EventOf<E>) => void): () => void {
-  const listener: Listener = (raw) => {
+  const listener: Listener = (raw, sender) => {
+    if (!isEventSource(sender)) return undefined;
     const parsed = v.safeParse(EventEnvelope, raw);
     if (!parsed.success || parsed.output.event !== event) return undefined;
     const payload = parseEvent(event, parsed.output.payload);

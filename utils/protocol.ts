@@ -198,6 +198,8 @@ export const LlmConfigView = v.object({
   effectiveBaseUrl: v.optional(v.string()),
   model: v.string(),
   sendPixels: v.boolean(),
+  /** Whether refinement would attach the crop: sendPixels, unless the privacy switch keeps pixels from this server. */
+  cropAllowed: v.boolean(),
   timeoutSeconds: finite,
   hasKey: v.boolean(),
   /** Whether the extension may reach `effectiveBaseUrl` (optional host permission granted). */
@@ -344,6 +346,12 @@ export const messages = {
    * our content script: the nonce is valid once, for the tab that registered it.
    */
   'overlay.claim': { to: 'background', request: v.object({ nonce: v.pipe(v.string(), v.uuid()) }), response: v.object({ tabId: count }) },
+  /** The offscreen document asks whether an overlay frame's nonce is claimed for its tab (answered to it only). */
+  'overlay.verify': {
+    to: 'background',
+    request: v.object({ nonce: v.pipe(v.string(), v.uuid()), tabId: count }),
+    response: v.object({ valid: v.boolean() }),
+  },
   /** Fetches an image the page's origin may not read (no CORS) with the extension's host access; stores it. */
   'image.fetch': {
     to: 'background',
@@ -410,7 +418,6 @@ export const messages = {
   'refine.cancel': { to: 'background', request: v.object({ requestId: RequestId }), response: v.object({ cancelled: v.boolean() }) },
   // ---- end LLM messages ----
   'content.ping': { to: 'content', request: Empty, response: v.object({ ok: v.literal(true), url: v.string() }) },
-  'content.close-overlay': { to: 'content', request: Empty, response: v.object({ closed: v.literal(true) }) },
   'content.open-overlay': {
     to: 'content',
     request: v.object({ srcUrl: v.optional(v.string()) }),
@@ -477,6 +484,8 @@ export type EventOf<T extends EventType> = v.InferOutput<(typeof events)[T]>;
 
 /** Background messages a content script may send; every other one needs an extension page. */
 export const CONTENT_SCRIPT_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.register', 'image.fetch', 'tab.capture']);
+/** What an overlay frame may ask, each with its claimed nonce (any site can embed the frame's page). */
+export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode']);
 
 /** What crosses `runtime.sendMessage`: the envelope around a request. */
 export const Envelope = v.object({
@@ -484,6 +493,8 @@ export const Envelope = v.object({
   to: v.picklist(['offscreen', 'offscreen-doc', 'background', 'content']),
   type: v.string(),
   payload: v.unknown(),
+  /** Set by an overlay frame on every request: the nonce it claimed, checked by each receiver. */
+  nonce: v.optional(v.pipe(v.string(), v.uuid())),
 });
 export type Envelope = v.InferOutput<typeof Envelope>;
 

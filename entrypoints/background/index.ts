@@ -1,20 +1,36 @@
 import { browser } from 'wxt/browser';
-import { serve } from '@/utils/messaging';
-import { CONTENT_SCRIPT_MESSAGES, messages } from '@/utils/protocol';
+import { extensionPath, isOverlayFrame, serve } from '@/utils/messaging';
+import { CONTENT_SCRIPT_MESSAGES, messages, OVERLAY_MESSAGES, type MessageType } from '@/utils/protocol';
 import { devicePreference, modelHost, modelIdleSeconds } from '@/utils/settings';
 import { createContextMenu, FIX_IMAGE_MENU_ID, openEditor } from './editor';
 import { askInferenceHere } from './inference-host';
 import { askOffscreen } from './offscreen-lifecycle';
 import { serveInpaintSettings } from './inpaint'; // inpainting (issue #5)
 import { trackInpaintJobs } from './inpaint-jobs';
-import { restrictStorageToTrustedContexts, serveRefinement } from './refine'; // LLM refinement (issue #4)
-import { claimNonce, registerNonce } from './overlay-nonces';
+import { serveRefinement } from './refine';
+import { restrictStorageToTrustedContexts } from './api-keys'; // LLM refinement (issue #4)
+import { OverlayNonces } from './overlay-nonces';
 import { captureTabRegion, fetchPageImage } from './page-images';
 import { openSession, putImageFromDataUrl, saveSessionMask } from './sessions';
 
-/** Extension pages (side panel, options, offscreen) have our origin; content scripts the page's. */
+/**
+ * Extension pages (side panel, options, offscreen) have our origin; content scripts the page's.
+ * The overlay frame has our origin too, but any site can embed it: it is not one of them.
+ */
 function isExtensionPage(sender: Browser.runtime.MessageSender): boolean {
-  return sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(browser.runtime.getURL('/'));
+  const path = extensionPath(sender);
+  return path !== undefined && path !== '/overlay.html';
+}
+
+function isContentScript(sender: Browser.runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && sender.tab !== undefined && extensionPath(sender) === undefined;
+}
+
+const nonces = new OverlayNonces();
+
+/** An overlay frame may ask its few things, and only with the nonce it claimed for its tab. */
+function overlayMayAsk(type: MessageType, sender: Browser.runtime.MessageSender, nonce: string | undefined): boolean {
+  return isOverlayFrame(sender) && OVERLAY_MESSAGES.has(type) && (type === 'overlay.claim' || nonces.check(nonce, sender.tab?.id));
 }
 
 export default defineBackground(() => {
@@ -43,10 +59,11 @@ export default defineBackground(() => {
     {
       'overlay.register': ({ nonce }, sender) => {
         if (sender.tab?.id === undefined) throw new Error('overlay.register: needs a tab');
-        registerNonce(nonce, sender.tab.id);
+        nonces.register(nonce, sender.tab.id);
         return { registered: true as const };
       },
-      'overlay.claim': ({ nonce }, sender) => ({ tabId: claimNonce(nonce, sender.tab?.id) }),
+      'overlay.claim': ({ nonce }, sender) => ({ tabId: nonces.claim(nonce, sender.tab?.id) }),
+      'overlay.verify': ({ nonce, tabId }) => ({ valid: nonces.check(nonce, tabId) }),
       'image.fetch': ({ url }) => fetchPageImage(url),
       'image.put': ({ dataUrl }) => putImageFromDataUrl(dataUrl),
       'session.create': (request) => openSession(request),
@@ -59,11 +76,15 @@ export default defineBackground(() => {
       }),
     },
     {
-      accept: (type, sender) => isExtensionPage(sender) || (CONTENT_SCRIPT_MESSAGES.has(type) && sender.tab !== undefined),
-      route: (type, payload, sender) => {
+      accept: (type, sender, nonce) => {
+        // Only the inference host asks about nonces (Firefox: this event page itself).
+        if (type === 'overlay.verify') return extensionPath(sender) === '/offscreen.html' || sender.url === location.href;
+        return isExtensionPage(sender) || overlayMayAsk(type, sender, nonce) || (CONTENT_SCRIPT_MESSAGES.has(type) && isContentScript(sender));
+      },
+      route: (type, payload, sender, nonce) => {
         if (messages[type].to !== 'offscreen') return undefined;
-        // Inference is for extension pages only: a content script (or the page behind it) may not drive it.
-        if (!isExtensionPage(sender)) {
+        // Inference is for extension pages and our overlay frames only: a content script (or the page behind it) may not drive it.
+        if (!isExtensionPage(sender) && !overlayMayAsk(type, sender, nonce)) {
           return Promise.resolve({ ok: false, error: { code: 'refused', message: `${type}: not allowed from this sender` } });
         }
         // Firefox: inference runs in this event page, which stays awake while jobs run (no document to lose).

@@ -8,7 +8,7 @@ import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { emit, serve } from '@/utils/messaging';
 import { LlmProvider, ProtocolError, type LlmConfigView, type RequestOf } from '@/utils/protocol';
-import { llmBaseUrl, llmModel, llmProvider, llmSendPixels, llmTimeoutSeconds } from '@/utils/settings';
+import { llmBaseUrl, llmModel, llmProvider, llmSendPixels, llmTimeoutSeconds, neverSendPixels } from '@/utils/settings';
 import { readApiKeys, storeApiKey } from './api-keys';
 import {
   clampTimeoutSeconds,
@@ -16,6 +16,7 @@ import {
   effectiveBaseUrl,
   hostOf,
   hostPermissionPattern,
+  mayAttachCrop,
   normaliseBaseUrl,
   originOf,
 } from '@/utils/llm/config';
@@ -25,37 +26,26 @@ import { availabilityMessage, builtinAvailability, languageModelFrom, refineBuil
 import { PROMPT_TEMPLATE_VERSION } from '@/utils/llm/prompt-template';
 import { getRecord } from '@/utils/session-store';
 
-/**
- * Content scripts cannot read storage.local at all (keys live there). Chrome supports
- * setAccessLevel on the local area (it used to be session-only: then this rejects, and the
- * protection left is that no message hands a key out and the content script never asks storage).
- */
-export async function restrictStorageToTrustedContexts(): Promise<boolean> {
-  try {
-    await browser.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 interface Settings {
   provider: LlmProvider;
   baseUrl: string;
   model: string;
   keys: Record<string, string>;
   sendPixels: boolean;
+  /** The privacy switch, which overrides sendPixels for servers off this machine. */
+  neverSendPixels: boolean;
   timeoutSeconds: number;
 }
 
 /** Stored values are re-validated: anything odd falls back to the safe default. */
 async function readSettings(): Promise<Settings> {
-  const [provider, baseUrl, model, keys, sendPixels, timeoutSeconds] = await Promise.all([
+  const [provider, baseUrl, model, keys, sendPixels, never, timeoutSeconds] = await Promise.all([
     llmProvider.getValue(),
     llmBaseUrl.getValue(),
     llmModel.getValue(),
     readApiKeys(),
     llmSendPixels.getValue(),
+    neverSendPixels.getValue(),
     llmTimeoutSeconds.getValue(),
   ]);
   return {
@@ -64,6 +54,7 @@ async function readSettings(): Promise<Settings> {
     model: typeof model === 'string' ? model.trim() : '',
     keys,
     sendPixels: sendPixels === true,
+    neverSendPixels: never !== false,
     timeoutSeconds: clampTimeoutSeconds(Number(timeoutSeconds)),
   };
 }
@@ -97,6 +88,7 @@ async function view(): Promise<LlmConfigView> {
     ...(effective ? { effectiveBaseUrl: effective } : {}),
     model: modelOf(settings),
     sendPixels: settings.sendPixels,
+    cropAllowed: effective !== undefined && mayAttachCrop(effective, settings),
     timeoutSeconds: settings.timeoutSeconds,
     hasKey: keyFor(settings, effective) !== undefined,
     hostPermission: effective ? await hasHostPermission(effective) : true,
@@ -229,8 +221,8 @@ async function runRefine(request: RequestOf<'refine.run'>) {
       return { ...meta, ...result, model: "Chrome's built-in model", sentImage: false, ms: Math.round(performance.now() - t0) };
     }
     const config = await clientConfig(settings, request.baseUrl);
-    // Pixels leave the device only when the user switched that on in the options.
-    const imageDataUrl = request.crop !== undefined && settings.sendPixels ? await cropDataUrl(request.crop) : undefined;
+    // Pixels leave the device only when the user allowed them for the LLM and the privacy switch lets them go to this server.
+    const imageDataUrl = request.crop !== undefined && mayAttachCrop(config.baseUrl, settings) ? await cropDataUrl(request.crop) : undefined;
     const result = await refine(config, { ...input, ...(imageDataUrl ? { imageDataUrl } : {}) }, callbacks);
     return { ...meta, ...result, model: config.model };
   } finally {

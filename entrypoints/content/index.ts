@@ -4,7 +4,7 @@
  * it; the editor tools and all model code live in extension pages.
  */
 import { serve } from '@/utils/messaging';
-import { closeOverlay, openOverlay } from './overlay';
+import { openOverlay } from './overlay';
 import { pickImage } from './picker';
 import { findTargetByUrl } from './targets';
 import { rememberTarget, replaceImage } from './replace'; // editor (issue #6)
@@ -30,10 +30,6 @@ export default defineContentScript({
         return openOverlay(target);
       },
       'content.replace-image': (request) => replaceImage(request), // editor (issue #6)
-      'content.close-overlay': () => {
-        closeOverlay();
-        return { closed: true as const };
-      },
     });
   },
 });

@@ -19,7 +19,7 @@ let current: { host: HTMLElement; stop: AbortController; port?: MessagePort } | 
 /** Lets the input event that asked to close (Escape in the frame) finish before the frame goes. */
 const REMOVE_DELAY_MS = 100;
 
-export function closeOverlay(): void {
+function closeOverlay(): void {
   if (!current) return;
   const { host, stop, port } = current;
   current = undefined;

@@ -6,7 +6,7 @@
  */
 import { emit, send } from '@/utils/messaging';
 import { pasteThroughMask } from '@/utils/inpaint/crop';
-import { isOnThisMachine } from '@/utils/inpaint/privacy';
+import { mayReceivePixels } from '@/utils/inpaint/privacy';
 import { rankByScore, scoreDelta } from '@/utils/inpaint/scores';
 import { hostOf } from '@/utils/llm/config';
 import type { RGBAImage } from '@/utils/image/types';
@@ -266,7 +266,7 @@ export class JobQueue {
     }
     const baseUrl = request.backend === 'openai' ? settings.openai.baseUrl : settings.a1111.baseUrl;
     if (!baseUrl) throw new InpaintError('not-configured', `No ${request.backend === 'openai' ? 'OpenAI' : 'A1111'} server is set: enter one in the options.`);
-    if (settings.neverSendPixels && !isOnThisMachine(baseUrl)) {
+    if (!mayReceivePixels(baseUrl, settings.neverSendPixels)) {
       throw new InpaintError(
         'refused',
         `Refused: "Never send pixels off this machine" is on, and ${hostOf(baseUrl)} is another machine. Use local fill, a server on this computer, or switch the setting off in the options.`,

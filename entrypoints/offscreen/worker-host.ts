@@ -1,6 +1,7 @@
 /**
  * The page side of the inference workers (the offscreen document; Firefox's event page): it starts
- * them and only routes. Requests it accepts (extension senders only) go to a worker with their
+ * them and only routes. Requests it accepts (extension pages; overlay frames with their claimed
+ * nonce, see overlay-trust.ts) go to a worker with their
  * sender; a worker's own requests to the background and its events go out as this page's.
  *
  * Two workers run the same handlers (main.ts): one for SAM, the overlay's per-click path, and one
@@ -10,7 +11,8 @@
  */
 import { browser } from 'wxt/browser';
 import * as v from 'valibot';
-import { isFromThisExtension, relay, sendEnvelope } from '@/utils/messaging';
+import { relay, sendEnvelope } from '@/utils/messaging';
+import { fromExtensionOrClaimedOverlay } from './overlay-trust';
 import {
   errorReply,
   FromInferenceWorker,
@@ -37,7 +39,7 @@ export function hostInferenceWorker(): () => void {
       if (type === 'models.release') return releaseBoth([segmentation.ask, general.ask], envelope, sender);
       return general.ask(envelope, sender);
     },
-    { accept: (_type, sender) => isFromThisExtension(sender) },
+    { accept: fromExtensionOrClaimedOverlay },
   );
   return () => {
     stop();

@@ -43,6 +43,7 @@ export function workerLink(): RuntimeLink {
       }),
     onMessage: { addListener: (listener) => void listeners.add(listener), removeListener: (listener) => void listeners.delete(listener) },
     self: () => ({ ...(runtimeId ? { id: runtimeId } : {}), url: location.href }),
+    extensionOrigin: () => location.origin,
   };
 }
 

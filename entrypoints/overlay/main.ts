@@ -3,7 +3,7 @@
  * URL fragment, and only after the background confirms our content script registered that nonce.
  */
 import { mount } from 'svelte';
-import { send } from '@/utils/messaging';
+import { send, signRequestsWith } from '@/utils/messaging';
 import App from './App.svelte';
 
 const nonce = location.hash.slice(1);
@@ -16,6 +16,7 @@ window.addEventListener('message', async function handshake(event: MessageEvent<
   window.removeEventListener('message', handshake);
   try {
     await send('overlay.claim', { nonce });
+    signRequestsWith(nonce); // every later request carries it, and each receiver checks it
   } catch {
     port.close();
     return; // embedded by someone else: stay blank

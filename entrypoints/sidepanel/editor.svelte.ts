@@ -9,7 +9,7 @@ import type { DiffusionParams, InpaintBackend, InpaintConfigView, InpaintResult,
 import { acceptStoredCandidate, canRedo, canUndo, editCount, redoEdit, roundCandidates, undoEdit, workingImage, type RankedCandidate } from '@/utils/edit-history';
 import { getMask, getRecord, getSession, modifySession, type EditSession } from '@/utils/session-store';
 import { hostOf } from '@/utils/llm/config';
-import { isOnThisMachine } from '@/utils/inpaint/privacy';
+import { mayReceivePixels } from '@/utils/inpaint/privacy';
 import { maskedCrop } from './crop';
 
 export interface Prompts {
@@ -218,7 +218,7 @@ export class EditorState {
     const server = this.backend === 'openai' ? config.openaiBaseUrl : config.a1111BaseUrl;
     if (this.backend === 'openai' && !config.hasOpenAiKey) return 'No OpenAI key is saved: add one in the options.';
     if (!config.permissions[this.backend]) return `The extension may not reach ${hostOf(server)} yet: save the server in the options to allow it.`;
-    if (config.neverSendPixels && !isOnThisMachine(server)) return `"Never send pixels off this machine" is on, and ${hostOf(server)} is another machine.`;
+    if (!mayReceivePixels(server, config.neverSendPixels)) return `"Never send pixels off this machine" is on, and ${hostOf(server)} is another machine.`;
     return undefined;
   });
   readonly canInpaint = $derived(this.inpaintBlocker === undefined);

@@ -53,10 +53,13 @@ describe('built extension', () => {
       host_permissions?: string[];
       content_scripts?: unknown[];
       content_security_policy: { extension_pages: string };
+      web_accessible_resources: { resources: string[]; use_dynamic_url?: boolean }[];
     };
     expect(manifest.content_security_policy.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self';");
-    // Only the e2e build's loopback test origins; never <all_urls> or every site.
-    for (const host of manifest.host_permissions ?? []) expect(host).toMatch(/^http:\/\/(127\.0\.0\.[12]|localhost)\/\*$/);
+    // Only the e2e build's loopback test origins (and a name tests map to loopback); never <all_urls> or every site.
+    for (const host of manifest.host_permissions ?? []) expect(host).toMatch(/^http:\/\/(127\.0\.0\.[12]|localhost|llm\.remote\.test)\/\*$/);
+    // Pages can reach only the overlay's page (which trusts nobody without a nonce).
+    expect(manifest.web_accessible_resources).toEqual([{ resources: ['overlay.html'], matches: ['<all_urls>'] }]);
     expect(manifest.content_scripts ?? []).toEqual([]);
     expect(manifest.permissions).not.toContain('tabs');
     expect(manifest.permissions).not.toContain('<all_urls>');

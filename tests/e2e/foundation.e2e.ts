@@ -172,6 +172,34 @@ describe(`foundation (${backend})`, () => {
     await options.close();
   });
 
+  it('refuses damaged downloads before caching them, and evicts a damaged cached file and downloads it again', async () => {
+    const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+    await call(panel, 'models.release', {});
+    await panel.evaluate(() => caches.delete('inpaint-biases-models-v1'));
+    try {
+      await hub.setFault({ kind: 'corrupt', match: 'preprocessor_config', times: 1 });
+      const corrupt = await request(panel, 'models.load', { model: 'sam' });
+      expect(corrupt).toMatchObject({ ok: false, error: { message: expect.stringMatching(/preprocessor_config\.json is damaged/) } });
+      // A short body the host called complete: only the hash (the hub's ETag, as the Hub's) catches it.
+      await hub.setFault({ kind: 'wrong-size', match: 'vision_encoder', times: 1 });
+      const short = await request(panel, 'models.load', { model: 'sam' });
+      expect(short).toMatchObject({ ok: false, error: { message: expect.stringMatching(/vision_encoder(_quantized)?\.onnx is damaged: its SHA-256/) } });
+    } finally {
+      await hub.clearFaults();
+    }
+    const cached = await panel.evaluate(async () => (await (await caches.open('inpaint-biases-models-v1')).keys()).map((r) => r.url));
+    expect(cached.map(fileName)).toEqual(['preprocessor_config.json']);
+
+    // A config damaged in the cache is evicted and fetched again; the load works.
+    await panel.evaluate(async (url) => (await caches.open('inpaint-biases-models-v1')).put(url, new Response('{"do_pad": tru')), cached[0]!);
+    await hub.clearRequests();
+    const load = await call<{ files: { path: string; fromCache: boolean }[] }>(panel, 'models.load', { model: 'sam' });
+    // q8 files on WASM, fp32 on WebGPU.
+    const fetched = ['preprocessor_config.json', expect.stringMatching(/^vision_encoder(_quantized)?\.onnx$/), expect.stringMatching(/^prompt_encoder_mask_decoder(_quantized)?\.onnx$/)];
+    expect(load.files.filter((f) => !f.fromCache).map((f) => fileName(f.path))).toEqual(fetched);
+    expect((await hub.requests()).map((r) => fileName(r.path))).toEqual(fetched);
+  });
+
   it('loads a model again from the cache with no network request, even in a new offscreen document', async () => {
     await call(panel, 'models.release', {});
     await ext.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: Chrome }).chrome.offscreen.closeDocument());

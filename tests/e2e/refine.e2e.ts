@@ -13,13 +13,15 @@ import { storeImageFromUrl, tabIdFor, type Chrome, type Reply } from './support'
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
 const KEY = 'sk-e2e-good-key-0123456789';
+const REMOTE_HOST = 'llm.remote.test';
 
 let ext: ExtensionHarness;
 let stub: OpenAiStub;
 
 beforeAll(async () => {
   stub = await startOpenAiStub();
-  ext = await launchExtension({ backend });
+  // llm.remote.test: a name the privacy rule sees as another machine, answered by the local stub.
+  ext = await launchExtension({ backend, args: [`--host-resolver-rules=MAP ${REMOTE_HOST} 127.0.0.1`] });
 });
 afterAll(async () => {
   await ext?.close();
@@ -36,6 +38,7 @@ async function configure(values: Record<string, unknown> = {}): Promise<void> {
     llmApiKeys: { [stub.url]: KEY },
     llmSendPixels: false,
     llmTimeoutSeconds: 20,
+    neverSendPixels: false,
     ...values,
   });
 }
@@ -184,6 +187,26 @@ describe(`prompt refinement in the side panel (${backend})`, () => {
     const off = await ask<{ sentImage: boolean }>(panel, 'refine.run', { requestId: 'crop-off', originalPrompt: '', intent: 'chocolate', crop });
     expect(off).toMatchObject({ ok: true, value: { sentImage: false } });
     expect(JSON.stringify(stub.requests.at(-1)?.body)).not.toContain('image_url');
+    await panel.close();
+  });
+
+  it('"Never send pixels off this machine" keeps the crop from a server on another machine, though the LLM allows pixels', async () => {
+    const remote = stub.baseUrl.replace('127.0.0.1', REMOTE_HOST);
+    await configure({ llmBaseUrl: remote, llmSendPixels: true, neverSendPixels: true });
+    const panel = await openPanel();
+    const crop = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
+    expect(await ask(panel, 'llm.config.get', {})).toMatchObject({ ok: true, value: { sendPixels: true, cropAllowed: false } });
+    const kept = await ask<{ sentImage: boolean }>(panel, 'refine.run', { requestId: 'private', originalPrompt: '', intent: 'chocolate', crop });
+    expect(kept).toMatchObject({ ok: true, value: { sentImage: false } });
+    expect(stub.requests).toHaveLength(1);
+    expect(stub.requests[0]?.headers.host).toBe(new URL(remote).host);
+    expect(stub.requests[0]?.raw.toString('latin1')).not.toMatch(/image_url|base64/);
+
+    // The same server gets the crop once the switch is off: the name really reaches it.
+    await configure({ llmBaseUrl: remote, llmSendPixels: true, neverSendPixels: false });
+    const sent = await ask<{ sentImage: boolean }>(panel, 'refine.run', { requestId: 'public', originalPrompt: '', intent: 'chocolate', crop });
+    expect(sent).toMatchObject({ ok: true, value: { sentImage: true } });
+    expect(JSON.stringify(stub.requests.at(-1)?.body)).toContain('image_url');
     await panel.close();
   });
 });

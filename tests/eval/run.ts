@@ -181,7 +181,7 @@ async function main(): Promise<void> {
   let migan: LoadedModel<'migan'> | undefined;
   let clip: LoadedModel<'clip'> | undefined;
   try {
-    const options = { host, backend: opts.backend, shaderF16: false, cache, onProgress: undefined };
+    const options = { host, backend: opts.backend, shaderF16: false, cache, onProgress: undefined, registrySizes: !testModels };
     console.log(`[eval] loading MI-GAN and CLIP from ${host}`);
     migan = await loadModel('migan', options);
     clip = await loadModel('clip', options);

@@ -15,7 +15,7 @@
  */
 import http from 'node:http';
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
@@ -65,6 +65,14 @@ export type Fault = FaultCommon &
         contentLength?: number;
       }
     | { /** Accepts the request and never answers (until the client gives up or the hub closes). */ kind: 'hang' }
+    | {
+        /** The right headers (size, ETag of the real file) and a body of the right size whose
+         * first bytes are overwritten with `#` (a damaged file: JSON no longer parses, the hash no
+         * longer matches). */
+        kind: 'corrupt';
+        /** How many leading bytes to overwrite (default 16). */
+        bytes?: number;
+      }
   );
 
 export interface StartHubOptions {
@@ -199,6 +207,7 @@ function validateFault(f: Fault): void {
     (f.kind === 'status' && Number.isInteger(f.status) && f.status >= 100 && f.status <= 599) ||
     (f.kind === 'truncate' && f.bytes >= 0) ||
     (f.kind === 'wrong-size' && (f.contentLength === undefined || f.contentLength >= 0)) ||
+    (f.kind === 'corrupt' && (f.bytes === undefined || f.bytes >= 1)) ||
     f.kind === 'hang';
   if (!ok) throw new Error(`invalid hub fault: ${JSON.stringify(toWire(f))}`);
   if (f.times !== undefined && !(f.times >= 1)) throw new Error('hub fault `times` must be >= 1');
@@ -430,6 +439,13 @@ export async function startHub({ root, host = '127.0.0.1', port = 0, cacheContro
       await sendBody(res, entry, file, start, end, stopAfter === undefined ? {} : { stopAfter });
       // End the connection (after flushing what was written) without finishing the HTTP message.
       res.socket?.destroySoon();
+      return;
+    }
+    if (bodyFault?.kind === 'corrupt') {
+      const body = (await readFile(file)).subarray(start, end + 1);
+      body.fill(0x23, 0, Math.min(bodyFault.bytes ?? 16, body.length));
+      entry.bytes += body.length;
+      res.end(body);
       return;
     }
     await sendBody(res, entry, file, start, end, bodyFault?.kind === 'slow' ? { bytesPerSecond: bodyFault.bytesPerSecond } : {});

@@ -40,8 +40,16 @@ beforeEach(() => {
   hub.clearRequests();
 });
 
+// The hub serves tiny test models, not files of the registry's sizes: that check is tested on its own below.
 const load = <N extends keyof typeof registry>(name: N, cache = memoryCache()) =>
-  loadModel(name, { host: hub.url, backend: 'wasm', shaderF16: false, cache });
+  loadModel(name, { host: hub.url, backend: 'wasm', shaderF16: false, cache, registrySizes: false });
+
+/** The hub's responses without their ETag (a host that sends no checksum). */
+const withoutEtag: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  return new Response(response.body, { status: response.status, headers: { 'content-length': response.headers.get('content-length') ?? '' } });
+};
+const cachedUrls = (cache: ReturnType<typeof memoryCache>, part: string) => cache.urls().filter((u) => u.includes(part));
 
 describe('model loading', () => {
   it('downloads every registry file once, then serves the second load from the cache with no request', async () => {
@@ -76,12 +84,47 @@ describe('model loading', () => {
     expect(cache.urls().some((u) => u.includes('vision_encoder'))).toBe(false);
   });
 
-  it('drops a damaged file (short body the server called complete) from the cache, and recovers on the next try', async () => {
+  it('refuses a short body the server called complete (its SHA-256 is not the ETag), caches nothing, and recovers on the next try', async () => {
     hub.setFault({ kind: 'wrong-size', match: 'migan_pipeline', times: 1 });
     const cache = memoryCache();
-    await expect(load('migan', cache)).rejects.toThrow(/migan_pipeline_v2\.onnx.*removed from the cache/);
+    await expect(load('migan', cache)).rejects.toThrow(/migan_pipeline_v2\.onnx is damaged: its SHA-256 is [0-9a-f]{64}, expected [0-9a-f]{64}/);
     expect(cache.urls()).toEqual([]);
     expect((await load('migan', cache)).files[0]!.fromCache).toBe(false);
+  });
+
+  it("holds weights to the registry's exact size before caching them", async () => {
+    const cache = memoryCache();
+    const loading = loadModel('sam', { host: hub.url, backend: 'wasm', shaderF16: false, cache });
+    await expect(loading).rejects.toThrow(/vision_encoder_quantized\.onnx is damaged: it has \d+ bytes, the registry expects 8882165/);
+    expect(cachedUrls(cache, '.onnx')).toEqual([]);
+  });
+
+  it('refuses a corrupt JSON config before caching it, even from a host that sends no checksum', async () => {
+    const url = resolveUrl(hub.url, registry.sam.repo, registry.sam.revision, 'preprocessor_config.json');
+    hub.setFault({ kind: 'corrupt', match: 'preprocessor_config', times: 1 });
+    const cache = memoryCache();
+    const validate = (bytes: Uint8Array) => void JSON.parse(new TextDecoder().decode(bytes));
+    await expect(fetchModelFile(url, { cache, validate, fetchImpl: withoutEtag })).rejects.toThrow(/preprocessor_config\.json is damaged: .*JSON/);
+    expect(cache.urls()).toEqual([]);
+    hub.setFault({ kind: 'corrupt', match: 'preprocessor_config', times: 1 });
+    await expect(load('sam', cache)).rejects.toThrow(/preprocessor_config\.json is damaged/);
+    expect(cache.urls()).toEqual([]);
+    expect((await load('sam', cache)).configs['preprocessor_config.json']).toMatchObject({ do_pad: true });
+  });
+
+  it('evicts a damaged config or weight file found in the cache and downloads it once more', async () => {
+    const cache = memoryCache();
+    await load('sam', cache);
+    const config = resolveUrl(hub.url, registry.sam.repo, registry.sam.revision, 'preprocessor_config.json');
+    const encoder = resolveUrl(hub.url, registry.sam.repo, registry.sam.revision, 'onnx/vision_encoder_quantized.onnx');
+    await cache.put(config, new TextEncoder().encode('{"do_pad": tru'));
+    await cache.put(encoder, new Uint8Array(4096).fill(7));
+    hub.clearRequests();
+    const again = await load('sam', cache);
+    expect(again.configs['preprocessor_config.json']).toMatchObject({ do_pad: true });
+    expect(hub.requests.map((r) => r.path.slice(r.path.lastIndexOf('/') + 1))).toEqual(['preprocessor_config.json', 'vision_encoder_quantized.onnx']);
+    const third = await load('sam', cache);
+    expect(third.files.every((f) => f.fromCache)).toBe(true);
   });
 
   it('turns an HTTP error into a clear message', async () => {

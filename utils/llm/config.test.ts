@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampTimeoutSeconds, effectiveBaseUrl, hostPermissionPattern, isInsecureRemote, isLocalHost, normaliseBaseUrl, OPENAI_BASE_URL, originOf } from './config';
+import { clampTimeoutSeconds, effectiveBaseUrl, hostPermissionPattern, isInsecureRemote, isLocalHost, mayAttachCrop, normaliseBaseUrl, OPENAI_BASE_URL, originOf } from './config';
 
 describe('LLM provider config', () => {
   it('normalises base URLs: http(s), no trailing slash, /v1 for a bare origin', () => {
@@ -40,5 +40,15 @@ describe('LLM provider config', () => {
     expect(clampTimeoutSeconds(0)).toBe(1);
     expect(clampTimeoutSeconds(5000)).toBe(600);
     expect(clampTimeoutSeconds(Number.NaN)).toBe(60);
+  });
+
+  it('attaches the crop only when allowed for the LLM and the privacy switch lets pixels reach that server', () => {
+    const remote = 'https://api.openai.com/v1';
+    const local = 'http://localhost:11434/v1';
+    expect(mayAttachCrop(remote, { sendPixels: true, neverSendPixels: false })).toBe(true);
+    expect(mayAttachCrop(remote, { sendPixels: true, neverSendPixels: true })).toBe(false);
+    expect(mayAttachCrop('http://192.168.1.5:11434/v1', { sendPixels: true, neverSendPixels: true })).toBe(false);
+    expect(mayAttachCrop(local, { sendPixels: true, neverSendPixels: true })).toBe(true);
+    expect(mayAttachCrop(local, { sendPixels: false, neverSendPixels: false })).toBe(false);
   });
 });

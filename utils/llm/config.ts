@@ -5,7 +5,7 @@
  */
 
 import { normaliseModelHost as normaliseHttpBase } from '../model-host';
-import { isOnThisMachine } from '../inpaint/privacy';
+import { isOnThisMachine, mayReceivePixels } from '../inpaint/privacy';
 
 export const LLM_PROVIDERS = ['none', 'openai', 'openai-compatible', 'chrome'] as const;
 /** The protocol's `LlmProvider` schema is built from this list. */
@@ -105,4 +105,12 @@ export function isInsecureRemote(baseUrl: string): boolean {
 export function clampTimeoutSeconds(seconds: number): number {
   if (!Number.isFinite(seconds)) return DEFAULT_TIMEOUT_SECONDS;
   return Math.min(MAX_TIMEOUT_SECONDS, Math.max(MIN_TIMEOUT_SECONDS, Math.round(seconds)));
+}
+
+/**
+ * Whether refinement attaches the region's crop: the user allowed pixels for the LLM, and the
+ * privacy switch ("never send pixels off this machine") lets them go to this server.
+ */
+export function mayAttachCrop(baseUrl: string, settings: { sendPixels: boolean; neverSendPixels: boolean }): boolean {
+  return settings.sendPixels && mayReceivePixels(baseUrl, settings.neverSendPixels);
 }
