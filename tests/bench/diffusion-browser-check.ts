@@ -8,7 +8,10 @@
  * session creation time, first and second run times at the bench's latent size, or the error.
  *
  *   npx tsx tests/models/full-size/generate-sd.ts   # once (4.3 GB)
- *   flock /tmp/inpaint-browser.lock npx tsx tests/bench/diffusion-browser-check.ts [--latent=16] [--only=wasm|webgpu]
+ *   flock /tmp/inpaint-browser.lock npx tsx tests/bench/diffusion-browser-check.ts [--latent=16] [--only=wasm|webgpu] [--budget-s=900]
+ *
+ * Components run in turn, each on every provider; after --budget-s the browser is closed and what
+ * finished so far is what was printed (a software WebGPU UNet run can take many minutes).
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -25,6 +28,7 @@ import { SD_FULL_SIZE_FILES, SD_FULL_SIZE_REPO } from '../models/full-size/gener
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const latent = Number(args.get('latent') ?? 16);
 const providers = args.has('only') ? [args.get('only')] : ['wasm', 'webgpu'];
+const budgetS = Number(args.get('budget-s') ?? 900);
 
 const ortDist = fileURLToPath(new URL('../../node_modules/onnxruntime-web/dist/', import.meta.url));
 const loaderSource = await readFile(new URL('../../models/loader.ts', import.meta.url), 'utf8');
@@ -51,8 +55,8 @@ const pageScript = `(async () => {
   };
   const files = { text: '${SD_FULL_SIZE_FILES.textEncoder}', vae_encoder: '${SD_FULL_SIZE_FILES.vaeEncoder}', vae_decoder: '${SD_FULL_SIZE_FILES.vaeDecoder}', unet: '${SD_FULL_SIZE_FILES.unet}' };
   const report = [];
-  for (const ep of ${JSON.stringify(providers)}) {
-    for (const [name, file] of Object.entries(files)) {
+  for (const [name, file] of Object.entries(files)) {
+    for (const ep of ${JSON.stringify(providers)}) {
       const entry = { ep, name };
       let session;
       try {
@@ -129,8 +133,15 @@ try {
     maxStorageBufferBindingSize: a.limits.maxStorageBufferBindingSize,
   }) : 'no adapter') : 'no navigator.gpu'`);
   console.log(`Chromium ${browser.version()}; WebGPU: ${String(adapter)}; latents ${latent}² (${latent * 8}² px)`);
-  const report = await page.evaluate(pageScript);
-  console.log(JSON.stringify(report, null, 1));
+  const budget = setTimeout(() => {
+    console.log(`budget of ${budgetS} s spent: closing the browser (the lines above are what finished)`);
+    void browser.close();
+  }, budgetS * 1000);
+  await page.evaluate(pageScript).then(
+    () => console.log('all components done'),
+    (error: unknown) => console.log(`stopped: ${String(error).slice(0, 200)}`),
+  );
+  clearTimeout(budget);
 } finally {
   await browser.close();
   server.close();
