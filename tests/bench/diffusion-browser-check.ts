@@ -8,7 +8,7 @@
  * session creation time, first and second run times at the bench's latent size, or the error.
  *
  *   npx tsx tests/models/full-size/generate-sd.ts   # once (4.3 GB)
- *   flock /tmp/inpaint-browser.lock npx tsx tests/bench/diffusion-browser-check.ts [--latent=16] [--only=wasm|webgpu] [--budget-s=900]
+ *   flock /tmp/inpaint-browser.lock npx tsx tests/bench/diffusion-browser-check.ts [--latent=16] [--only=wasm|webgpu] [--components=text,vae_encoder,vae_decoder,unet] [--budget-s=900]
  *
  * Components run in turn, each on every provider; after --budget-s the browser is closed and what
  * finished so far is what was printed (a software WebGPU UNet run can take many minutes).
@@ -29,6 +29,7 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const latent = Number(args.get('latent') ?? 16);
 const providers = args.has('only') ? [args.get('only')] : ['wasm', 'webgpu'];
 const budgetS = Number(args.get('budget-s') ?? 900);
+const components = (args.get('components') ?? 'text,vae_encoder,vae_decoder,unet').split(',');
 
 const ortDist = fileURLToPath(new URL('../../node_modules/onnxruntime-web/dist/', import.meta.url));
 const loaderSource = await readFile(new URL('../../models/loader.ts', import.meta.url), 'utf8');
@@ -55,7 +56,7 @@ const pageScript = `(async () => {
   };
   const files = { text: '${SD_FULL_SIZE_FILES.textEncoder}', vae_encoder: '${SD_FULL_SIZE_FILES.vaeEncoder}', vae_decoder: '${SD_FULL_SIZE_FILES.vaeDecoder}', unet: '${SD_FULL_SIZE_FILES.unet}' };
   const report = [];
-  for (const [name, file] of Object.entries(files)) {
+  for (const [name, file] of Object.entries(files).filter(([n]) => ${JSON.stringify(components)}.includes(n))) {
     for (const ep of ${JSON.stringify(providers)}) {
       const entry = { ep, name };
       let session;
