@@ -18,7 +18,9 @@ import { call } from '../e2e/support.ts';
 import { FULL_SIZE_FILES, FULL_SIZE_MODELS_DIR, generateFullSizeModels } from '../models/full-size/generate.ts';
 import { benchClickDuringJob, benchClipScore, benchDecodeDirect, benchEncode, benchFill, benchFirstMask, benchInpaintJob, benchOverlay, benchSaveMask, type FirstMaskRun } from './browser-stages.ts';
 import { pollOffscreenHeap } from './memory.ts';
+import { benchDiffusion, type DiffusionResult } from './diffusion-stages.ts';
 import { benchClipNode, benchComposite } from './node-stages.ts';
+import { generateSdFullSizeModels, SD_FULL_SIZE_REPO } from '../models/full-size/generate-sd.ts';
 import { median, round, spread, summarize, type StageSummary } from './stats.ts';
 
 const USAGE =
@@ -29,6 +31,9 @@ const USAGE =
 const CLICK_BUDGET_MS = 16;
 const MODEL_STAGES = ['clip.image', 'clip.text', 'clip.score', 'fill.local', 'inpaint.fill', 'inpaint.job'] as const;
 const OURS_SHARE_BUDGET = 0.1;
+/** Diffusion stages (issue #12): our own code within 5 % of each. */
+const DIFFUSION_STAGES = ['diffusion.text', 'diffusion.vae_encode', 'diffusion.unet_step', 'diffusion.vae_decode'] as const;
+const DIFFUSION_SHARE_BUDGET = 0.05;
 
 interface Options {
   backend: Backend;
@@ -39,10 +44,14 @@ interface Options {
   modelHost?: string;
   /** Which generated models the local hub serves when no --model-host is given. */
   models: 'test' | 'full-size';
+  /** With --models=full-size: the SD stand-ins' stages besides the others, alone, or not. */
+  diffusion: 'include' | 'only' | 'skip';
+  diffusionRuns: number;
+  diffusionLatent: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { backend: 'wasm', runs: 20, firstMaskRuns: 3, extension: path.join(REPO_ROOT, '.output/chrome-mv3'), out: path.join(REPO_ROOT, 'bench-results.json'), models: 'test' };
+  const opts: Options = { backend: 'wasm', runs: 20, firstMaskRuns: 3, extension: path.join(REPO_ROOT, '.output/chrome-mv3'), out: path.join(REPO_ROOT, 'bench-results.json'), models: 'test', diffusion: 'include', diffusionRuns: 3, diffusionLatent: 16 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [key, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -61,6 +70,12 @@ function parseArgs(argv: string[]): Options {
       if (m !== 'test' && m !== 'full-size') fail(`--models must be test or full-size, not ${m}`);
       opts.models = m;
     }
+    else if (key === '--diffusion') {
+      const d = value();
+      if (d !== 'include' && d !== 'only' && d !== 'skip') fail(`--diffusion must be include, only or skip, not ${d}`);
+      opts.diffusion = d;
+    } else if (key === '--diffusion-runs') opts.diffusionRuns = positiveInt(key, value());
+    else if (key === '--diffusion-latent') opts.diffusionLatent = positiveInt(key, value());
     else if (key === '--help' || key === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -69,6 +84,7 @@ function parseArgs(argv: string[]): Options {
   if (opts.modelHost && opts.models !== 'test') fail('--models picks the local hub\'s models: leave it out with --model-host');
   // The stand-ins have fp32 and q8 files only (what wasm loads); WebGPU loads fp16.
   if (opts.models === 'full-size' && opts.backend !== 'wasm') fail('--models=full-size runs on --backend=wasm only');
+  if (opts.models !== 'full-size') opts.diffusion = 'skip'; // the SD stages exist only as full-size stand-ins
   return opts;
 }
 
@@ -117,10 +133,30 @@ function printTable(stages: Record<string, StageSummary>): void {
   for (const r of rows.slice(1)) console.log(line(r));
 }
 
+/** The SD stand-ins' stages as bench-results.json holds them. */
+function diffusionSummaries(result: DiffusionResult): Record<string, StageSummary> {
+  const source = `node: product loader (models/loader.ts) from the local hub, ort-web wasm 1 thread; full-size SD 1.5 inpainting stand-ins fp32, ${result.latent}² latents (${result.latent * 8}² px crop)`;
+  const extra = { load_ms: result.loadMs, file_bytes: result.fileBytes };
+  return {
+    'diffusion.text': summarize(result.stages.text, source, { what: 'text encoder on [2,77]: negative + region prompt; ours = CLIP BPE (real vocabulary size), padding, tensors', ...extra }),
+    'diffusion.vae_encode': summarize(result.stages.vaeEncode, source, { what: 'VAE encoder on the masked image; ours = masking, RGBA → planar [-1,1], ×0.18215' }),
+    'diffusion.unet_step': summarize(result.stages.unetStep, source, {
+      what: 'one denoising step: UNet at batch 2 (classifier-free guidance, 9 channels); ours = latent mask, 9-channel input, DDIM scaleModelInput + step, CFG, non-finite guard, latent preview',
+    }),
+    'diffusion.vae_decode': summarize(result.stages.vaeDecode, source, { what: 'VAE decoder; ours = ÷0.18215, planar [-1,1] → RGBA, paste back through the mask' }),
+  };
+}
+
+function diffusionBudget(stages: Record<string, StageSummary>): Record<string, { ours_share: number; within: boolean }> {
+  return Object.fromEntries(DIFFUSION_STAGES.map((name) => [name, { ours_share: stages[name]!.ours_share, within: stages[name]!.ours_share <= DIFFUSION_SHARE_BUDGET }]));
+}
+
+const diffusionVerdict = (stages: Record<string, StageSummary>): string =>
+  `ours ≤ ${DIFFUSION_SHARE_BUDGET * 100} % of each diffusion stage: ${DIFFUSION_STAGES.map((n) => `${n} ${pct(stages[n]!.ours_share)} ${stages[n]!.ours_share <= DIFFUSION_SHARE_BUDGET ? 'yes' : 'NO'}`).join(', ')}`;
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const log = (text: string) => console.log(`[bench] ${text}`);
-  const sizes = measureSizes(opts.extension);
   let hub: Hub | undefined;
   let site: Site | undefined;
   let ext: ExtensionHarness | undefined;
@@ -134,12 +170,35 @@ async function main(): Promise<void> {
     if (opts.models === 'full-size') {
       log('full-size stand-in models (tests/.models-full-size; built when their builders change, ~5 s)');
       await generateFullSizeModels();
+      if (opts.diffusion !== 'skip') {
+        log(`SD 1.5 inpainting stand-ins (tests/.models-full-size/${SD_FULL_SIZE_REPO}; built when their builders change, ~2 min, 4.3 GB)`);
+        await generateSdFullSizeModels(FULL_SIZE_MODELS_DIR, log);
+      }
       hub = await startHub({ root: FULL_SIZE_MODELS_DIR });
+      if (opts.diffusion === 'only') {
+        const diffusion = diffusionSummaries(await benchDiffusion({ host: hub.url, runs: opts.diffusionRuns, latent: opts.diffusionLatent, log }));
+        const results = {
+          stages: diffusion,
+          models: `full-size SD 1.5 inpainting stand-ins (tests/.models-full-size/${SD_FULL_SIZE_REPO}): real architecture and size, random weights`,
+          ours_share_budget: diffusionBudget(diffusion),
+          machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', load_average: os.loadavg().map((l) => round(l)) },
+          runs: opts.diffusionRuns,
+          date: new Date().toISOString(),
+          wall_s: round((performance.now() - t0) / 1000, 1),
+        };
+        writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
+        console.log('');
+        printTable(diffusion);
+        console.log(`budgets         ${diffusionVerdict(diffusion)}`);
+        console.log(`wrote ${path.relative(process.cwd(), opts.out) || opts.out} (${results.wall_s} s; load average ${results.machine.load_average.join(' ')})`);
+        return;
+      }
     } else if (!opts.modelHost) {
       await prepareModels(MODELS_DIR);
       hub = await startHub({ root: MODELS_DIR });
     }
     const modelHost = opts.modelHost ?? hub!.url;
+    const sizes = measureSizes(opts.extension);
     site = await startSite();
     ext = await launchExtension({ backend: opts.backend, extensionPath: opts.extension });
     chromium = ext.context.browser()?.version() ?? '';
@@ -178,6 +237,7 @@ async function main(): Promise<void> {
     log('Node: composite, clip.image, clip.text');
     const composite = benchComposite(opts.runs);
     const clipNode = await benchClipNode(modelHost, opts.runs);
+    const diffusion = opts.diffusion === 'include' ? await benchDiffusion({ host: modelHost, runs: opts.diffusionRuns, latent: opts.diffusionLatent, log }) : undefined;
 
     const rt = (runs: { roundTripMs: number }[]) => spread(runs.map((r) => r.roundTripMs));
     const chromiumOffscreen = 'chromium: offscreen handler';
@@ -253,6 +313,8 @@ async function main(): Promise<void> {
       { first_ms: round(overlay.firstHandoff), save_mask_roundtrip: spread(saveMask) },
     );
 
+    if (diffusion) Object.assign(stages, diffusionSummaries(diffusion));
+
     const results = {
       stages,
       sizes,
@@ -271,7 +333,10 @@ async function main(): Promise<void> {
         : opts.models === 'full-size'
           ? `full-size stand-ins (tests/.models-full-size) from a local hub: real architecture and size, random weights, for ${FULL_SIZE_FILES.join(', ')}; SAM and LaMa are the tiny test models`
           : 'generated test models (tests/.models) from a local hub: model times are NOT those of the real models',
-      ours_share_budget: Object.fromEntries(MODEL_STAGES.map((name) => [name, { ours_share: stages[name]!.ours_share, within: stages[name]!.ours_share <= OURS_SHARE_BUDGET }])),
+      ours_share_budget: {
+        ...Object.fromEntries(MODEL_STAGES.map((name) => [name, { ours_share: stages[name]!.ours_share, within: stages[name]!.ours_share <= OURS_SHARE_BUDGET }])),
+        ...(diffusion ? diffusionBudget(stages) : {}),
+      },
       machine: { chromium, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', load_average: os.loadavg().map((l) => round(l)) },
       runs: opts.runs,
       date: new Date().toISOString(),
@@ -300,6 +365,7 @@ async function main(): Promise<void> {
     console.log(`memory          offscreen peak JS heap ${(memory.usedBytes / 1024 / 1024).toFixed(1)} MiB${memory.backingStorageBytes !== undefined ? `, ArrayBuffers/WASM ${(memory.backingStorageBytes / 1024 / 1024).toFixed(1)} MiB` : ''} (${memory.samples} samples, ${memory.documents} documents)`);
     console.log(`budgets         click ours ≤ ${CLICK_BUDGET_MS} ms: ${d.ours_ms <= CLICK_BUDGET_MS ? 'yes' : 'NO'}; content script ≤ 30 KB gzip: ${sizes.content_script_gzip_bytes <= 30 * 1024 ? 'yes' : 'NO'}`);
     console.log(`                ours ≤ ${OURS_SHARE_BUDGET * 100} % of each model stage: ${MODEL_STAGES.map((n) => `${n} ${pct(stages[n]!.ours_share)} ${stages[n]!.ours_share <= OURS_SHARE_BUDGET ? 'yes' : 'NO'}`).join(', ')}${modelsLabel === 'generated test models' ? ' (tiny models: see --models=full-size)' : ''}`);
+    if (diffusion) console.log(`                ${diffusionVerdict(stages)}`);
     console.log(`wrote ${path.relative(process.cwd(), opts.out) || opts.out} (${results.wall_s} s; load average ${results.machine.load_average.join(' ')})`);
   } finally {
     await ext?.close();

@@ -133,6 +133,27 @@ export class GraphBuilder {
     return n;
   }
 
+  /**
+   * A float32 initializer whose bytes live in an external data file (`location`, beside the
+   * model), at `offset`: how models past protobuf's 2 GB limit store their weights.
+   */
+  f32External(dims: readonly number[], location: string, offset: number, name?: string): string {
+    const n = name ?? this.fresh('const_x');
+    const length = product(dims) * 4;
+    this.initializers.push({
+      name: n,
+      dims: [...dims],
+      dataType: ELEM_TYPE.float32,
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: location },
+        { key: 'offset', value: String(offset) },
+        { key: 'length', value: String(length) },
+      ],
+    });
+    return n;
+  }
+
   /** An int64 initializer (shapes, axes, indices). */
   i64(values: number | readonly number[], dims?: readonly number[], name?: string): string {
     const arr = typeof values === 'number' ? [values] : values;
