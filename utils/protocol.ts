@@ -185,6 +185,18 @@ export type LlmConfigView = v.InferOutput<typeof LlmConfigView>;
 const ExpectedBaseUrl = v.optional(ShortText(2000));
 // ---- end LLM schemas ----
 
+// ---- Original prompt (issue #16): text near the image, collected by the content script ----
+export const PageTextSource = v.picklist(['info-block', 'figcaption', 'caption', 'aria-describedby', 'aria-labelledby', 'aria-label', 'title', 'chat-message']);
+export type PageTextSource = v.InferOutput<typeof PageTextSource>;
+/** One piece of page text that may be the image's prompt. Hostile: length-capped, shown only to be edited. */
+export const PageText = v.object({ source: PageTextSource, text: v.pipe(v.string(), v.maxLength(2000)) });
+export type PageText = v.InferOutput<typeof PageText>;
+export const PageContext = v.pipe(v.array(PageText), v.maxLength(8));
+/** How the stored pixels were obtained: only a file ('file') carries the generator's metadata. */
+export const PixelOrigin = v.picklist(['file', 'canvas', 'capture', 'converted']);
+export type PixelOrigin = v.InferOutput<typeof PixelOrigin>;
+// ---- end original prompt ----
+
 /**
  * Every request the extension knows. `to` is where it is handled:
  * - `offscreen`: inference; any extension page may ask, the background routes it.
@@ -301,7 +313,7 @@ export const messages = {
       image: BlobKey,
       width: v.pipe(count, v.minValue(1)),
       height: v.pipe(count, v.minValue(1)),
-      source: v.object({ pageUrl: v.pipe(v.string(), v.maxLength(8192)), srcUrl: v.optional(v.pipe(v.string(), v.maxLength(8192))), alt: v.optional(v.pipe(v.string(), v.maxLength(2000))), note: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
+      source: v.object({ pageUrl: v.pipe(v.string(), v.maxLength(8192)), srcUrl: v.optional(v.pipe(v.string(), v.maxLength(8192))), alt: v.optional(v.pipe(v.string(), v.maxLength(2000))), note: v.optional(v.pipe(v.string(), v.maxLength(500))), context: v.optional(PageContext), pixels: v.optional(PixelOrigin) }),
     }),
     response: v.object({ sessionId: v.string() }),
   },

@@ -10,6 +10,7 @@ import { acceptStoredCandidate, canRedo, canUndo, editCount, redoEdit, roundCand
 import { getMask, getRecord, getSession, modifySession, type EditSession } from '@/utils/session-store';
 import { hostOf } from '@/utils/llm/config';
 import { isOnThisMachine } from '@/utils/inpaint/privacy';
+import { choosePrompt, type PromptChoice } from '@/utils/prompt-source';
 import { maskedCrop } from './crop';
 
 export interface Prompts {
@@ -54,6 +55,10 @@ export class EditorState {
   readonly canRedo = $derived(this.session ? canRedo(this.session) : false);
   readonly edits = $derived(this.session ? editCount(this.session) : 0);
   readonly running = $derived(this.job !== undefined && (this.job.state === 'queued' || this.job.state === 'running'));
+  /** Where the original prompt starts from: the file's metadata, else page text near the image (issue #16). */
+  readonly promptChoice: PromptChoice | undefined = $derived(
+    this.session ? choosePrompt({ metadata: this.session.metadata, context: this.session.source.context, alt: this.session.source.alt }) : undefined,
+  );
   readonly maskArea = $derived(this.mask ? this.mask.reduce((n, m) => n + (m > 0 ? 1 : 0), 0) : 0);
 
   private openSeq = 0;
@@ -71,10 +76,11 @@ export class EditorState {
       await this.show(session, seq);
       if (seq !== this.openSeq) return;
       if (switching) {
+        const choice = choosePrompt({ metadata: session.metadata, context: session.source.context, alt: session.source.alt });
         this.prompts = {
-          original: session.prompt?.original ?? session.source.alt ?? '',
+          original: session.prompt?.original ?? choice?.text ?? '',
           region: session.prompt?.region ?? '',
-          negative: session.prompt?.negative ?? '',
+          negative: session.prompt?.negative ?? choice?.negativePrompt ?? '',
           intent: session.prompt?.intent ?? '',
           alternatives: session.prompt?.alternatives ?? [],
           rationale: session.prompt?.rationale ?? '',

@@ -121,7 +121,7 @@ describe('readImageMetadata', () => {
 
   it('skips a damaged chunk, keeps the good ones, and says so', async () => {
     const damaged = textChunk('parameters', INFOTEXT);
-    damaged[20] ^= 0xff; // inside the text: the CRC no longer matches
+    damaged[20] = damaged[20]! ^ 0xff; // inside the text: the CRC no longer matches
     const result = await read(pngWithChunks(IMAGE, [damaged, textChunk('Description', 'a sailing ship in a storm')]));
     expect(result).toMatchObject({ read: true, problems: ['a damaged tEXt chunk was skipped'], generation: { prompt: 'a sailing ship in a storm' } });
   });
