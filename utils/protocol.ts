@@ -71,6 +71,15 @@ export const InpaintCandidate = v.object({
   seed: v.optional(v.number()),
 });
 export type InpaintCandidate = v.InferOutput<typeof InpaintCandidate>;
+/** The image's own sampling settings (from its metadata), for backends that take them (A1111). */
+export const SamplingSettings = v.object({
+  seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  steps: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+  cfgScale: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+  sampler: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  scheduler: v.optional(v.pipe(v.string(), v.maxLength(100))),
+});
+export type SamplingSettings = v.InferOutput<typeof SamplingSettings>;
 export const InpaintRequest = v.object({
   /** When given, the finished result is appended to this session's `results` (nothing is lost if no UI is open). */
   sessionId: v.optional(v.pipe(v.string(), v.maxLength(64))),
@@ -86,6 +95,8 @@ export const InpaintRequest = v.object({
   n: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4)),
   /** Feather of the paste-back edge, natural px. */
   feather: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64))),
+  /** Seed, steps, CFG and sampler the image was made with (issue #16); used by A1111, ignored by the others. */
+  sampling: v.optional(SamplingSettings),
 });
 export type InpaintRequest = v.InferOutput<typeof InpaintRequest>;
 export const InpaintResult = v.object({

@@ -4,7 +4,7 @@
  * metadata readers' unit tests and by the e2e test site.
  */
 import { deflateSync } from 'node:zlib';
-import { encodePng, pngChunk, type RgbaImage } from './png';
+import { encodePng, pngChunk, type RgbaImage } from './png.ts';
 
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
 /** Signature (8) + IHDR (25): text chunks go right after the header, as generators write them. */
