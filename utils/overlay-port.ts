@@ -3,7 +3,7 @@
  * (structured clone: the image travels as a Blob, never as JSON). The frame validates each one.
  */
 import * as v from 'valibot';
-import { BlobKey } from './protocol';
+import { BlobKey, PageContext, PixelOrigin } from './protocol';
 
 const finite = v.pipe(v.number(), v.finite());
 
@@ -20,8 +20,8 @@ export const OverlayView = v.object({
 export type OverlayView = v.InferOutput<typeof OverlayView>;
 
 const Source = v.variant('kind', [
-  v.object({ kind: v.literal('blob'), blob: v.instance(Blob), note: v.optional(v.string()) }),
-  v.object({ kind: v.literal('stored'), key: BlobKey, width: v.number(), height: v.number(), note: v.optional(v.string()) }),
+  v.object({ kind: v.literal('blob'), blob: v.instance(Blob), note: v.optional(v.string()), origin: PixelOrigin }),
+  v.object({ kind: v.literal('stored'), key: BlobKey, width: v.number(), height: v.number(), note: v.optional(v.string()), origin: PixelOrigin }),
 ]);
 
 export const ToFrame = v.variant('type', [
@@ -30,7 +30,7 @@ export const ToFrame = v.variant('type', [
     source: Source,
     view: OverlayView,
     toolbarHeight: finite,
-    page: v.object({ url: v.string(), srcUrl: v.optional(v.string()), alt: v.optional(v.string()) }),
+    page: v.object({ url: v.string(), srcUrl: v.optional(v.string()), alt: v.optional(v.string()), context: v.optional(PageContext) }),
   }),
   v.object({ type: v.literal('view'), view: OverlayView }),
   v.object({ type: v.literal('error'), message: v.string() }),

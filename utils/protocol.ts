@@ -90,6 +90,15 @@ export const InpaintCandidate = v.object({
   seed: v.optional(v.number()),
 });
 export type InpaintCandidate = v.InferOutput<typeof InpaintCandidate>;
+/** The image's own sampling settings (from its metadata), for backends that take them (A1111). */
+export const SamplingSettings = v.object({
+  seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  steps: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+  cfgScale: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+  sampler: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  scheduler: v.optional(v.pipe(v.string(), v.maxLength(100))),
+});
+export type SamplingSettings = v.InferOutput<typeof SamplingSettings>;
 export const InpaintRequest = v.object({
   /** When given, the finished result is appended to this session's `results` (nothing is lost if no UI is open). */
   sessionId: v.optional(v.pipe(v.string(), v.maxLength(64))),
@@ -107,6 +116,8 @@ export const InpaintRequest = v.object({
   feather: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64))),
   /** The diffusion backend's parameters (defaults from the options, a random seed, when omitted). */
   diffusion: v.optional(DiffusionParams),
+  /** Seed, steps, CFG and sampler the image was made with (issue #16); used by A1111, ignored by the others. */
+  sampling: v.optional(SamplingSettings),
 });
 export type InpaintRequest = v.InferOutput<typeof InpaintRequest>;
 export const InpaintResult = v.object({
@@ -210,6 +221,18 @@ export type LlmConfigView = v.InferOutput<typeof LlmConfigView>;
 /** Optional on llm.* and refine.* requests: the server the caller expects; refused when it is not the configured one. */
 const ExpectedBaseUrl = v.optional(ShortText(2000));
 // ---- end LLM schemas ----
+
+// ---- Original prompt (issue #16): text near the image, collected by the content script ----
+export const PageTextSource = v.picklist(['info-block', 'figcaption', 'caption', 'aria-describedby', 'aria-labelledby', 'aria-label', 'title', 'chat-message']);
+export type PageTextSource = v.InferOutput<typeof PageTextSource>;
+/** One piece of page text that may be the image's prompt. Hostile: length-capped, shown only to be edited. */
+export const PageText = v.object({ source: PageTextSource, text: v.pipe(v.string(), v.maxLength(2000)) });
+export type PageText = v.InferOutput<typeof PageText>;
+export const PageContext = v.pipe(v.array(PageText), v.maxLength(8));
+/** How the stored pixels were obtained: only a file ('file') carries the generator's metadata. */
+export const PixelOrigin = v.picklist(['file', 'canvas', 'capture', 'converted']);
+export type PixelOrigin = v.InferOutput<typeof PixelOrigin>;
+// ---- end original prompt ----
 
 /**
  * Every request the extension knows. `to` is where it is handled:
@@ -330,7 +353,7 @@ export const messages = {
       image: BlobKey,
       width: v.pipe(count, v.minValue(1)),
       height: v.pipe(count, v.minValue(1)),
-      source: v.object({ pageUrl: v.pipe(v.string(), v.maxLength(8192)), srcUrl: v.optional(v.pipe(v.string(), v.maxLength(8192))), alt: v.optional(v.pipe(v.string(), v.maxLength(2000))), note: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
+      source: v.object({ pageUrl: v.pipe(v.string(), v.maxLength(8192)), srcUrl: v.optional(v.pipe(v.string(), v.maxLength(8192))), alt: v.optional(v.pipe(v.string(), v.maxLength(2000))), note: v.optional(v.pipe(v.string(), v.maxLength(500))), context: v.optional(PageContext), pixels: v.optional(PixelOrigin) }),
     }),
     response: v.object({ sessionId: v.string() }),
   },

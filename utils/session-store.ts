@@ -4,7 +4,8 @@
  * Messages carry only the keys, so pixels never cross a context as JSON.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { InpaintResult, ScorePair } from './protocol';
+import type { ImageMetadata } from './metadata/types';
+import type { InpaintResult, PageText, PixelOrigin, ScorePair } from './protocol';
 import { sessionBlobKeys, sessionsToPrune, unreferencedBlobs, type RetentionPolicy, type SessionFootprint } from './session-retention';
 
 export type BlobKind = 'image' | 'mask';
@@ -26,6 +27,10 @@ export interface ImageSource {
   alt?: string;
   /** Set when the pixels are not the original file's (screen capture, first frame, downscale). */
   note?: string;
+  /** Text near the image on the page that may be its prompt (issue #16). */
+  context?: PageText[];
+  /** How the stored pixels were obtained: only 'file' can carry the generator's metadata. */
+  pixels?: PixelOrigin;
 }
 
 /** One image being fixed: the editor's unit of work. */
@@ -38,6 +43,11 @@ export interface EditSession {
   width: number;
   height: number;
   mask?: string;
+  /**
+   * What the original file says about its making (prompt, generator, seed, steps, CFG, sampler,
+   * size, model), read once when the session is created; `read: false` says why there was nothing to read.
+   */
+  metadata?: ImageMetadata;
   /** The prompts the user settled on (original full-image prompt, region prompt, negative), and the LLM's last alternatives and rationale. */
   prompt?: { original: string; region: string; negative?: string; intent?: string; alternatives?: string[]; rationale?: string };
   /** Finished inpainting jobs, oldest first (appended by the offscreen jobs; issue #5). */
@@ -118,9 +128,9 @@ export async function deleteRecord(key: string): Promise<void> {
   await (await open()).delete('blobs', key);
 }
 
-export async function createSession(source: ImageSource, image: string, width: number, height: number): Promise<EditSession> {
+export async function createSession(source: ImageSource, image: string, width: number, height: number, metadata?: ImageMetadata): Promise<EditSession> {
   const now = Date.now();
-  const session: EditSession = { id: crypto.randomUUID(), createdAt: now, updatedAt: now, source, image, width, height };
+  const session: EditSession = { id: crypto.randomUUID(), createdAt: now, updatedAt: now, source, image, width, height, ...(metadata ? { metadata } : {}) };
   await (await open()).put('sessions', session);
   return session;
 }

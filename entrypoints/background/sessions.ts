@@ -3,6 +3,7 @@ import { emit } from '@/utils/messaging';
 import { decodeMaskRle } from '@/utils/mask/rle';
 import type { RequestOf } from '@/utils/protocol';
 import { createSession, getSession, putImage, putMask, updateSession } from '@/utils/session-store';
+import { readStoredImageMetadata } from './image-metadata';
 
 export async function putImageFromDataUrl(dataUrl: string): Promise<{ image: string; width: number; height: number }> {
   const blob = await (await fetch(dataUrl)).blob();
@@ -18,7 +19,8 @@ export async function putImageFromDataUrl(dataUrl: string): Promise<{ image: str
 }
 
 export async function openSession({ image, width, height, source }: RequestOf<'session.create'>): Promise<{ sessionId: string }> {
-  return { sessionId: (await createSession(source, image, width, height)).id };
+  const metadata = await readStoredImageMetadata(image, source.pixels);
+  return { sessionId: (await createSession(source, image, width, height, metadata)).id };
 }
 
 export async function saveSessionMask({ sessionId, width, height, rle }: RequestOf<'session.save-mask'>): Promise<{ mask: string }> {

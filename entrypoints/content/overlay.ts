@@ -7,6 +7,7 @@
 import { browser } from 'wxt/browser';
 import { send } from '@/utils/messaging';
 import type { OverlayView, ToFrame } from '@/utils/overlay-port';
+import { pageContext } from './page-context'; // original prompt (issue #16)
 import { readPixels } from './pixels';
 import type { Target } from './targets';
 
@@ -96,7 +97,7 @@ export async function openOverlay(target: Target): Promise<{ opened: boolean; re
   frame.focus();
   const post = (message: ToFrame) => port.postMessage(message);
   try {
-    post({ type: 'image', source: await pixels, view: place(), toolbarHeight: TOOLBAR_HEIGHT, page: { url: location.href, srcUrl: target.kind === 'canvas' ? undefined : target.url, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined } });
+    post({ type: 'image', source: await pixels, view: place(), toolbarHeight: TOOLBAR_HEIGHT, page: { url: location.href, srcUrl: target.kind === 'canvas' ? undefined : target.url, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined, context: pageContext(target.element) } });
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }

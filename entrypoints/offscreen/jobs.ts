@@ -185,7 +185,7 @@ export class JobQueue {
     const inpaintStart = performance.now();
     const n = request.backend === 'local' ? 1 : request.n;
     const filled = await backend(
-      { image, mask, prompt: request.prompt, ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}), n },
+      { image, mask, prompt: request.prompt, ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}), ...(request.sampling ? { sampling: request.sampling } : {}), n },
       { signal, onProgress: (fraction, message) => this.stage(job, 'inpainting', fraction, message), onPreview: (picture) => this.preview(job, picture) },
     );
     checkCancelled();

@@ -52,15 +52,16 @@ async function toPng(image: CanvasImageSource, width: number, height: number): P
 export async function prepareImage(
   source: Source,
   confirmDownscale: (width: number, height: number) => Promise<void>,
-): Promise<{ key: string; width: number; height: number; note?: string }> {
+): Promise<{ key: string; width: number; height: number; note?: string; converted: boolean }> {
   if (source.kind === 'stored') {
     if (!(source.width > 0 && source.height > 0)) throw new Error('This image format cannot be read from another site; open the image in its own tab and try there');
-    return { key: source.key, width: source.width, height: source.height };
+    return { key: source.key, width: source.width, height: source.height, converted: false };
   }
   const image = await decode(source.blob);
   let { width, height } = image;
   let note: string | undefined;
   let blob = source.blob;
+  const original = blob;
   if (width * height > MAX_PIXELS) {
     await confirmDownscale(width, height);
     const scale = MAX_SIDE / Math.max(width, height);
@@ -72,5 +73,6 @@ export async function prepareImage(
   }
   if ('close' in image && typeof image.close === 'function') image.close();
   const stored = await send('image.put', { dataUrl: await blobToDataUrl(blob) });
-  return { key: stored.image, width: stored.width, height: stored.height, note };
+  // A re-encoded file no longer carries the original's metadata.
+  return { key: stored.image, width: stored.width, height: stored.height, note, converted: blob !== original };
 }

@@ -5,11 +5,12 @@
  * nothing; job results are appended to the session by the offscreen jobs themselves.
  */
 import { onEvent, send } from '@/utils/messaging';
-import type { DiffusionParams, InpaintBackend, InpaintConfigView, InpaintResult, JobView } from '@/utils/protocol';
+import type { DiffusionParams, InpaintBackend, InpaintConfigView, InpaintResult, JobView, SamplingSettings } from '@/utils/protocol';
 import { acceptStoredCandidate, canRedo, canUndo, editCount, redoEdit, roundCandidates, undoEdit, workingImage, type RankedCandidate } from '@/utils/edit-history';
 import { getMask, getRecord, getSession, modifySession, type EditSession } from '@/utils/session-store';
 import { hostOf } from '@/utils/llm/config';
 import { mayReceivePixels } from '@/utils/inpaint/privacy';
+import { choosePrompt, type PromptChoice } from '@/utils/prompt-source';
 import { maskedCrop } from './crop';
 
 export interface Prompts {
@@ -60,6 +61,25 @@ export class EditorState {
   readonly canRedo = $derived(this.session ? canRedo(this.session) : false);
   readonly edits = $derived(this.session ? editCount(this.session) : 0);
   readonly running = $derived(this.job !== undefined && (this.job.state === 'queued' || this.job.state === 'running'));
+  /** Where the original prompt starts from: the file's metadata, else page text near the image (issue #16). */
+  readonly promptChoice: PromptChoice | undefined = $derived(
+    this.session ? choosePrompt({ metadata: this.session.metadata, context: this.session.source.context, alt: this.session.source.alt }) : undefined,
+  );
+  /** Whether A1111 samples with the image's own seed, steps, CFG and sampler (when its metadata states them). */
+  useImageSampling = $state(true);
+  readonly sampling: SamplingSettings | undefined = $derived.by(() => {
+    const params = this.promptChoice?.params;
+    if (!params) return undefined;
+    const whole = (n: number | undefined, max: number) => (n !== undefined && Number.isInteger(n) && n >= 0 && n <= max ? n : undefined);
+    const settings: SamplingSettings = {
+      seed: whole(params.seed, Number.MAX_SAFE_INTEGER),
+      steps: whole(params.steps, 500) || undefined,
+      cfgScale: params.cfgScale !== undefined && params.cfgScale >= 0 && params.cfgScale <= 100 ? params.cfgScale : undefined,
+      sampler: params.sampler?.slice(0, 100),
+      scheduler: params.scheduler?.slice(0, 100),
+    };
+    return Object.values(settings).some((value) => value !== undefined) ? settings : undefined;
+  });
   readonly maskArea = $derived(this.mask ? this.mask.reduce((n, m) => n + (m > 0 ? 1 : 0), 0) : 0);
 
   private openSeq = 0;
@@ -77,10 +97,11 @@ export class EditorState {
       await this.show(session, seq);
       if (seq !== this.openSeq) return;
       if (switching) {
+        const choice = choosePrompt({ metadata: session.metadata, context: session.source.context, alt: session.source.alt });
         this.prompts = {
-          original: session.prompt?.original ?? session.source.alt ?? '',
+          original: session.prompt?.original ?? choice?.text ?? '',
           region: session.prompt?.region ?? '',
-          negative: session.prompt?.negative ?? '',
+          negative: session.prompt?.negative ?? choice?.negativePrompt ?? '',
           intent: session.prompt?.intent ?? '',
           alternatives: session.prompt?.alternatives ?? [],
           rationale: session.prompt?.rationale ?? '',
@@ -237,6 +258,7 @@ export class EditorState {
         prompt: region.trim(),
         fullPrompt: original.trim() || region.trim(),
         ...(negative.trim() ? { negativePrompt: negative.trim() } : {}),
+        ...(this.backend === 'a1111' && this.useImageSampling && this.sampling ? { sampling: this.sampling } : {}),
         n: this.backend === 'local' ? 1 : this.count,
         ...(this.backend === 'diffusion' ? { diffusion: { ...this.diffusion } } : {}),
       });

@@ -30,7 +30,7 @@ export function crc32(bytes: Uint8Array, crc = 0): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type: string, payload: Buffer): Buffer {
+export function pngChunk(type: string, payload: Buffer): Buffer {
   const out = Buffer.alloc(12 + payload.length);
   out.writeUInt32BE(payload.length, 0);
   out.write(type, 4, 'ascii');
@@ -53,7 +53,7 @@ function header(width: number, height: number): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 6; // colour type RGBA
   // compression, filter, interlace: 0
-  return chunk('IHDR', ihdr);
+  return pngChunk('IHDR', ihdr);
 }
 
 /** Deflated scanlines (filter: none) of one image: an IDAT's or fdAT's payload. */
@@ -70,7 +70,7 @@ function compressedRows({ width, height, data }: RgbaImage): Buffer {
 
 export function encodePng(image: RgbaImage): Buffer {
   checkImage(image);
-  return Buffer.concat([SIGNATURE, header(image.width, image.height), chunk('IDAT', compressedRows(image)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([SIGNATURE, header(image.width, image.height), pngChunk('IDAT', compressedRows(image)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 /**
@@ -90,20 +90,20 @@ export function encodeApng(frames: readonly RgbaImage[], delayMs = 500): Buffer 
     // x/y offsets 0; delay = delayMs / 1000; dispose op 0, blend op 0 (source)
     fctl.writeUInt16BE(delayMs, 20);
     fctl.writeUInt16BE(1000, 22);
-    return chunk('fcTL', fctl);
+    return pngChunk('fcTL', fctl);
   };
   const actl = Buffer.alloc(8);
   actl.writeUInt32BE(frames.length, 0); // num_plays 0: loop forever
-  const parts = [SIGNATURE, header(first.width, first.height), chunk('acTL', actl), control(), chunk('IDAT', compressedRows(first))];
+  const parts = [SIGNATURE, header(first.width, first.height), pngChunk('acTL', actl), control(), pngChunk('IDAT', compressedRows(first))];
   for (const frame of frames.slice(1)) {
     parts.push(control());
     const rows = compressedRows(frame);
     const fdat = Buffer.alloc(4 + rows.length);
     fdat.writeUInt32BE(sequence++, 0);
     rows.copy(fdat, 4);
-    parts.push(chunk('fdAT', fdat));
+    parts.push(pngChunk('fdAT', fdat));
   }
-  parts.push(chunk('IEND', Buffer.alloc(0)));
+  parts.push(pngChunk('IEND', Buffer.alloc(0)));
   return Buffer.concat(parts);
 }
 

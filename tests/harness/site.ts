@@ -11,7 +11,7 @@
  *   127.0.0.1 on another port (still cross-origin, but then covered by those permissions).
  *
  * Routes (both origins): `/img/{scene}.png`. Main origin only: `/`, `/gallery.html`,
- * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/gallery.js`,
+ * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/metadata.html` (see METADATA), `/gallery.js`,
  * `/gallery.css`, `/blank.html`, `/favicon.ico` (204). The gallery sets `<body data-ready="true">` once every image,
  * the canvas and the shadow-root image are drawn: wait for `body[data-ready="true"]`. An inline
  * script sets `body[data-inline-script="ran"]`: present on /gallery.html, absent (blocked, with a
@@ -19,6 +19,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { metadataHtml, metadataImage } from './metadata-page.ts';
 import { encodeApng, encodePng } from './png.ts';
 import { PALETTE, SCENES, getScene, renderScene, renderSceneScaled, sceneSvg, type SceneName } from './scenes.ts';
 
@@ -175,6 +176,9 @@ function specialImage(pathname: string): { body: Buffer; type: string } | undefi
     made = { body: encodePng(renderSceneScaled(SCENES.shapes, INPUTS.huge.width, INPUTS.huge.height)), type: 'image/png' };
   } else if (pathname === INPUTS.broken.path) {
     made = { body: scenePng('shapes')!.subarray(0, 1500), type: 'image/png' };
+  } else {
+    const withMetadata = metadataImage(pathname);
+    if (withMetadata) made = { body: withMetadata, type: 'image/png' };
   }
   if (made) specialCache.set(pathname, made);
   return made;
@@ -261,6 +265,8 @@ export async function startSite({
         return page('<!doctype html><meta charset="utf-8"><title>blank</title>', 'text/html');
       case '/inputs.html':
         return page(inputsHtml(), 'text/html');
+      case '/metadata.html':
+        return page(metadataHtml(), 'text/html');
       case '/inputs.js':
         return page(INPUTS_JS, 'text/javascript');
       case '/gallery.js':

@@ -22,6 +22,11 @@ describe('A1111 img2img', () => {
       seed: -1,
     });
   });
+  it('samples as the image was made when its metadata says how: seed, steps, CFG, sampler, scheduler', () => {
+    const payload = img2imgPayload({ prompt: 'p', image: 'I', mask: 'M', width: 512, height: 512, n: 1, denoise: 0.75, seed: 3141592653, steps: 24, cfgScale: 6.5, sampler: 'DPM++ 2M', scheduler: 'Karras' });
+    expect(payload).toMatchObject({ seed: 3141592653, steps: 24, cfg_scale: 6.5, sampler_name: 'DPM++ 2M', scheduler: 'Karras' });
+    expect(img2imgPayload({ prompt: 'p', image: 'I', mask: 'M', width: 512, height: 512, n: 1, denoise: 0.75 })).not.toHaveProperty('steps');
+  });
   it('rounds sizes to multiples of 8 and caps the longer side', () => {
     expect(a1111Size(500, 333)).toEqual({ width: 504, height: 336 });
     expect(a1111Size(2048, 1024)).toEqual({ width: 1024, height: 512 });

@@ -22,6 +22,11 @@ export interface A1111Options {
   maskBlur?: number;
   /** -1: a random seed per request (candidates differ within the batch by seed + i). */
   seed?: number;
+  /** The image's own settings (from its metadata); the server's defaults when absent. */
+  steps?: number;
+  cfgScale?: number;
+  sampler?: string;
+  scheduler?: string;
 }
 
 /** A1111's `inpainting_fill`: 0 fill, 1 original, 2 latent noise, 3 latent nothing. */
@@ -51,6 +56,10 @@ export function img2imgPayload(options: A1111Options): Record<string, unknown> {
     width: options.width,
     height: options.height,
     seed: options.seed ?? -1,
+    ...(options.steps !== undefined ? { steps: options.steps } : {}),
+    ...(options.cfgScale !== undefined ? { cfg_scale: options.cfgScale } : {}),
+    ...(options.sampler ? { sampler_name: options.sampler } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     resize_mode: 0,
     send_images: true,
     save_images: false,

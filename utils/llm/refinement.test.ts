@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMessages, buildRepairMessages, extractJson, originalPromptFromImage, parseSuggestion, wordCount } from './refinement';
+import { buildMessages, buildRepairMessages, extractJson, parseSuggestion, wordCount } from './refinement';
 import { SYSTEM_PROMPT } from './prompt-template';
 import { messages, parseRequest } from '../protocol';
 
@@ -101,16 +101,6 @@ describe('wordCount', () => {
   it('counts whitespace-separated words', () => {
     expect(wordCount('')).toBe(0);
     expect(wordCount(' a  b\nc ')).toBe(3);
-  });
-});
-
-describe('originalPromptFromImage', () => {
-  it('takes a meaningful alt, else the title; ignores generic alts and file names', () => {
-    expect(originalPromptFromImage({ alt: '  a castle\n at dusk ', title: 't' })).toBe('a castle at dusk');
-    expect(originalPromptFromImage({ alt: 'image', title: 'a red fox in snow' })).toBe('a red fox in snow');
-    expect(originalPromptFromImage({ alt: 'Generated image 3', title: null })).toBe('');
-    expect(originalPromptFromImage({ alt: 'IMG_2041.png' })).toBe('');
-    expect(originalPromptFromImage({})).toBe('');
   });
 });
 

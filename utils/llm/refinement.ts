@@ -146,20 +146,3 @@ export function parseSuggestion(text: string): ParseResult {
   if (!result.success) return { ok: false, problem: v.summarize(result.issues) };
   return { ok: true, value: result.output };
 }
-
-/** Alt texts that say nothing about the image's content. */
-const GENERIC_ALT = /^(?:image|img|photo|picture|pic|untitled|generated(?: image)?|ai(?: generated)? image|thumbnail|preview|download)\b[\s\d._-]*$/i;
-
-/**
- * A starting point for the original prompt from the page: the image's alt text or title (generator
- * galleries often put the prompt there). Returns '' when neither says anything useful. The result
- * is page-controlled text: it is shown to the user to edit, and only ever sent as quoted data.
- */
-export function originalPromptFromImage({ alt, title }: { alt?: string | null; title?: string | null }): string {
-  for (const candidate of [alt, title]) {
-    const text = clean(candidate ?? '');
-    if (!text || GENERIC_ALT.test(text) || /^[\w-]+\.(?:png|jpe?g|webp|gif|avif)$/i.test(text)) continue;
-    return text.slice(0, 2000);
-  }
-  return '';
-}

@@ -17,7 +17,7 @@ export interface A1111Settings {
 }
 
 export function a1111Backend(settings: A1111Settings): FillBackend {
-  return async ({ image, mask, prompt, negativePrompt, n }, { signal, onProgress }) => {
+  return async ({ image, mask, prompt, negativePrompt, n, sampling }, { signal, onProgress }) => {
     const host = hostOf(settings.baseUrl);
     const size = a1111Size(image.width, image.height);
     const [imagePng, maskPng] = await Promise.all([
@@ -33,6 +33,7 @@ export function a1111Backend(settings: A1111Settings): FillBackend {
       height: size.height,
       n,
       denoise: settings.denoise,
+      ...sampling,
     });
     onProgress(0.1, `Sent to A1111 at ${host}`);
     const stopPolling = pollProgress(settings.baseUrl, signal, (fraction) => onProgress(0.1 + 0.8 * fraction, `A1111 at ${host}: ${Math.round(fraction * 100)} %`));

@@ -1,5 +1,6 @@
 /** The one interface every inpainting backend implements (local fill, OpenAI images.edit, A1111). */
 import type { Mask, RGBAImage, Rect } from '@/utils/image/types';
+import type { SamplingSettings } from '@/utils/protocol';
 
 export interface FillInput {
   image: RGBAImage;
@@ -9,6 +10,8 @@ export interface FillInput {
   negativePrompt?: string;
   /** Candidates wanted; deterministic backends give one. */
   n: number;
+  /** The image's own seed, steps, CFG and sampler, for backends that take them. */
+  sampling?: SamplingSettings;
 }
 
 export interface FillContext {
