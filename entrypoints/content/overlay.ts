@@ -54,17 +54,28 @@ function viewOf(target: Target): { left: number; top: number; view: OverlayView 
   const element = target.element;
   const box = element.getBoundingClientRect();
   const style = getComputedStyle(element);
-  // Replaced elements draw into the content box; backgrounds are positioned in the padding box.
-  const inset = (side: string) => px(style, `border-${side}-width`) + (target.kind === 'background' ? 0 : px(style, `padding-${side}`));
+  // Replaced elements draw into the content box; backgrounds are positioned in the padding box
+  // (a ::before/::after background is taken to cover its element, as overlays of that kind do).
+  const inset = (side: string) => (target.kind === 'svg' || target.kind === 'svg-image' ? 0 : px(style, `border-${side}-width`) + (target.kind === 'background' ? 0 : px(style, `padding-${side}`)));
   const left = box.left + inset('left');
   const top = box.top + inset('top');
   const width = box.right - inset('right') - left;
   const height = box.bottom - inset('bottom') - top;
-  const fit =
-    target.kind === 'background'
-      ? { kind: 'background' as const, size: style.backgroundSize, position: style.backgroundPosition }
-      : { kind: 'object' as const, fit: style.objectFit, position: style.objectPosition };
+  const fit = fitOf(target, style);
   return { left, top, view: { width, height, fit } };
+}
+
+/** How the target's image is fitted into its box (SVG: its preserveAspectRatio, meet by default). */
+function fitOf(target: Target, style: CSSStyleDeclaration): OverlayView['fit'] {
+  if (target.kind === 'background') {
+    const drawn = target.pseudo ? getComputedStyle(target.element, target.pseudo) : style;
+    return { kind: 'background', size: drawn.backgroundSize, position: drawn.backgroundPosition };
+  }
+  if (target.kind === 'svg' || target.kind === 'svg-image') {
+    const none = target.element.getAttribute('preserveAspectRatio')?.trim() === 'none';
+    return { kind: 'object', fit: none ? 'fill' : 'contain', position: '50% 50%' };
+  }
+  return { kind: 'object', fit: style.objectFit, position: style.objectPosition };
 }
 
 function viewport(): { width: number; height: number } {
@@ -168,7 +179,7 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
   try {
     const { layout, view } = place();
     const source = await withDeadline(pixels, LOAD_DEADLINE_MS, 'Reading the image took too long');
-    post({ type: 'image', source, view, layout: forFrame(layout), page: { url: location.href, srcUrl: target.kind === 'canvas' ? undefined : target.url, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined } });
+    post({ type: 'image', source, view, layout: forFrame(layout), page: { url: location.href, srcUrl: 'url' in target ? target.url : undefined, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined } });
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }

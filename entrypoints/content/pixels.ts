@@ -46,7 +46,25 @@ function animatedNote(type: string): string | undefined {
 
 const failedToLoad = (img: HTMLImageElement) => img.complete && img.naturalWidth === 0;
 
+/** Largest side an inline SVG is rasterised at. */
+const MAX_SVG_SIDE = 4096;
+
+/** An inline <svg> as a standalone file at its viewBox size (else its box size); the frame rasterises it. */
+function svgBlob(svg: SVGSVGElement): Blob {
+  const copy = svg.cloneNode(true);
+  if (!(copy instanceof SVGSVGElement)) throw new Error('This SVG could not be copied');
+  const box = svg.getBoundingClientRect();
+  const view = svg.viewBox.baseVal;
+  const [width, height] = view && view.width > 0 && view.height > 0 ? [view.width, view.height] : [box.width, box.height];
+  const scale = Math.min(1, MAX_SVG_SIDE / Math.max(width, height));
+  copy.setAttribute('width', String(Math.round(width * scale)));
+  copy.setAttribute('height', String(Math.round(height * scale)));
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  return new Blob([new XMLSerializer().serializeToString(copy)], { type: 'image/svg+xml' });
+}
+
 export async function readPixels(target: Target): Promise<PixelSource> {
+  if (target.kind === 'svg') return { kind: 'blob', blob: svgBlob(target.element), note: 'Vector art: rasterised' };
   if (target.kind === 'canvas') {
     const blob = await canvasBlob(target.element);
     if (blob) return { kind: 'blob', blob };

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
-import { REAL_PAGES } from '../harness/real-pages';
+import { FINDS, REAL_PAGES } from '../harness/real-pages';
 import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
 import { actForNewMask, continueToPanel, overlayFrame, step, tabIdFor, type Chrome, type Reply } from './support';
 
@@ -235,4 +235,31 @@ describe(`reading the pixels (${backend})`, () => {
     expect(await frame.locator('canvas[data-ready="true"]').count()).toBe(0);
     await page.close();
   });
+});
+
+describe(`finding images hit-testing alone misses (${backend})`, () => {
+  for (const [name, find] of Object.entries(FINDS)) {
+    it(`picks ${name} (${find.selector}) with a real click in picker mode, and a click in the overlay masks its shape`, async () => {
+      const page = await openPage('/finds.html');
+      const element = page.locator(find.selector);
+      await element.scrollIntoViewIfNeeded();
+      const tabId = await tabIdFor(ext.serviceWorker, page.url());
+      const opening = ext.serviceWorker.evaluate(async (id) => {
+        const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+        await chrome.scripting.executeScript({ target: { tabId: id }, files: ['/content-scripts/content.js'] });
+        return chrome.tabs.sendMessage(id, { to: 'content', type: 'content.open-overlay', payload: {} }) as Promise<Reply>;
+      }, tabId);
+      await page.waitForSelector('inpaint-biases-picker', { state: 'attached' });
+      const box = (await element.boundingBox())!;
+      await page.mouse.move(box.x + 10, box.y + 10);
+      await page.mouse.click(box.x + 12, box.y + 12);
+      expect(await step('open the overlay', () => opening)).toEqual({ ok: true, value: { opened: true } });
+      const frame = await overlayFrame(page);
+      const scene = SCENES[find.scene];
+      const shape = find.shape;
+      await clickShape(page, frame, scene, shape, (p) => ({ x: p.x * find.scale, y: p.y * find.scale }));
+      expect(iou(await continueToPanel(frame, panel), shapeMask(scene, shape))).toBeGreaterThanOrEqual(0.9);
+      await page.close();
+    });
+  }
 });

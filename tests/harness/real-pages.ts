@@ -4,7 +4,7 @@
  * foreign nodes, a transparent layer over everything, a script that removes what it did not
  * create). Served by site.ts on the main origin; every image is a scene from scenes.ts.
  */
-import { SCENES, type SceneName } from './scenes.ts';
+import { SCENES, sceneSvg, type SceneName } from './scenes.ts';
 
 /** Each element a test opens the overlay on: where it is, which scene it shows, at what CSS size and fit. */
 export const REAL_PAGES = {
@@ -89,5 +89,44 @@ fetch('${REAL_PAGES.revokedBlob.src}').then((r) => r.blob()).then((blob) => {
   shown.src = url;
   return shown.decode().then(() => URL.revokeObjectURL(url));
 }).then(() => failed).then(() => { document.body.dataset.ready = 'true'; });
+</script></body></html>
+`;
+
+/** `/finds.html`: images that hit-testing alone does not find, each picked with the picker (scene, and its scale on the page). */
+export const FINDS = {
+  /** A 320² <div> whose ::before draws shapes.png (background-size: cover). */
+  before: { selector: '#before-shapes', scene: 'shapes', scale: 320 / 1024, shape: 'green-disc' },
+  /** The shapes scene as inline <svg> (viewBox 1024²) shown at 512². */
+  svg: { selector: '#inline-svg', scene: 'shapes', scale: 0.5, shape: 'green-disc' },
+  /** An SVG <image> of wide.png (800×600) at 400×300. */
+  svgImage: { selector: '#svg-image', scene: 'wide', scale: 0.5, shape: 'green-disc' },
+  /** A 512² canvas with the river drawn in it, `pointer-events: none`. */
+  canvas: { selector: '#pe-none-canvas', scene: 'river', scale: 1, shape: 'river' },
+} as const satisfies Record<string, { selector: string; scene: SceneName; scale: number; shape: string }>;
+
+export const FINDS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Finds</title>
+<style>
+  body { margin: 0; padding: 120px 16px 16px; display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+  #before-shapes { position: relative; width: 320px; height: 320px; }
+  #before-shapes::before { content: ''; position: absolute; inset: 0; background: url(/img/shapes.png) 0 0 / cover; }
+  #pe-none-canvas { width: 512px; height: 512px; pointer-events: none; }
+</style></head>
+<body>
+<div id="before-shapes" role="img" aria-label="${SCENES.shapes.alt}"></div>
+${sceneSvg(SCENES.shapes, { intrinsicSize: false }).replace('<svg ', '<svg id="inline-svg" style="width:512px;height:512px;display:block" ')}
+<svg width="400" height="300" viewBox="0 0 400 300" style="display:block"><image id="svg-image" href="/img/wide.png" width="400" height="300"/></svg>
+<div><canvas id="pe-none-canvas" width="512" height="512"></canvas></div>
+<script>
+const source = new Image();
+source.src = '/img/river.png';
+const background = new Image();
+background.src = '/img/shapes.png';
+const wide = new Image();
+wide.src = '/img/wide.png';
+Promise.all([source.decode(), background.decode(), wide.decode()]).then(() => {
+  document.getElementById('pe-none-canvas').getContext('2d').drawImage(source, 0, 0);
+  document.body.dataset.ready = 'true';
+});
 </script></body></html>
 `;
