@@ -46,12 +46,16 @@ export const ToFrame = v.variant('type', [
   }),
   v.object({ type: v.literal('view'), view: OverlayView, layout: FrameLayout }),
   v.object({ type: v.literal('error'), message: v.string() }),
+  /** The page replaced the image under the overlay (a placeholder became the final image). */
+  v.object({ type: v.literal('changed'), width: v.pipe(finite, v.minValue(0)), height: v.pipe(finite, v.minValue(0)) }),
 ]);
 export type ToFrame = v.InferOutput<typeof ToFrame>;
 
-/** From the frame: close it, or the height its band of tools and status takes at the width it was given. */
+/** From the frame: close it, reload it, or the height its band of tools and status takes at the width it was given. */
 export const FromFrame = v.variant('type', [
   v.object({ type: v.literal('close') }),
+  /** Open again on what the page shows now (after `changed`). */
+  v.object({ type: v.literal('reload') }),
   v.object({ type: v.literal('band'), height: v.pipe(finite, v.minValue(0), v.maxValue(2000)) }),
 ]);
 export type FromFrame = v.InferOutput<typeof FromFrame>;

@@ -96,6 +96,11 @@ function forFrame({ surface, band, bandSide, magnified }: OverlayLayout): FrameL
   return { surface, band, bandSide, magnified };
 }
 
+/** The same element as a target again, with the source it shows now. */
+function retarget(target: Target): Target {
+  return target.kind === 'img' ? { ...target, url: target.element.currentSrc || target.element.src } : target;
+}
+
 /** Resolves once `host` is no longer in the document. */
 function removal(host: HTMLElement, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -168,6 +173,7 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
     const parsed = v.safeParse(FromFrame, event.data);
     if (!parsed.success) return;
     if (parsed.output.type === 'close') closeOverlay();
+    else if (parsed.output.type === 'reload') void openOverlay(current?.host === host ? retarget(target) : target);
     else if (Math.abs(parsed.output.height - bandHeight) > 0.5) {
       bandHeight = parsed.output.height;
       follow();
@@ -201,5 +207,12 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
   observer.observe(target.element);
   stop.signal.addEventListener('abort', () => observer.disconnect());
   window.addEventListener('keydown', (event) => event.key === 'Escape' && closeOverlay(), { signal: stop.signal });
+  // Follow the page: a placeholder replaced by the final image is offered for reloading, never kept silently.
+  if (target.kind === 'img') {
+    const img = target.element;
+    img.addEventListener('load', () => {
+      if (img.currentSrc && img.currentSrc !== target.url) post({ type: 'changed', width: img.naturalWidth, height: img.naturalHeight });
+    }, { signal: stop.signal });
+  }
   return { opened: true };
 }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
-import { FINDS, REAL_PAGES } from '../harness/real-pages';
+import { CHAT, FINDS, REAL_PAGES } from '../harness/real-pages';
 import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
 import { actForNewMask, continueToPanel, overlayFrame, step, tabIdFor, type Chrome, type Reply } from './support';
 
@@ -262,4 +262,29 @@ describe(`finding images hit-testing alone misses (${backend})`, () => {
       await page.close();
     });
   }
+});
+
+describe(`following the page (${backend})`, () => {
+  it('a chat UI swaps its 32×48 placeholder for the final image while the overlay is open: it offers the new image, and the mask is made on it', async () => {
+    const page = await openPage('/chat.html');
+    const placeholder = await page.locator(CHAT.selector).evaluate((img: HTMLImageElement) => img.currentSrc);
+    expect(await openOverlay(page, '/chat.html', placeholder)).toEqual({ ok: true, value: { opened: true } });
+    await overlayFrame(page);
+    await page.evaluate(() => (window as unknown as { finishGeneration: () => void }).finishGeneration());
+    const stale = await overlayFrame(page);
+    await expect.poll(() => stale.locator('[data-testid="image-changed"]').count(), { timeout: 10_000 }).toBe(1);
+    expect(await stale.locator('[data-testid="image-changed"]').innerText()).toContain('600×800');
+    await press(page, stale, 'reload');
+    // A new frame, on the final image.
+    await expect.poll(() => page.frames().filter((f) => f.url().includes('/overlay.html') && f !== stale && !f.isDetached()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const frame = page.frames().find((f) => f.url().includes('/overlay.html') && f !== stale && !f.isDetached())!;
+    await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 60_000 });
+    const scene = SCENES[CHAT.scene];
+    const scale = CHAT.width / scene.width;
+    await clickShape(page, frame, scene, 'green-disc', (p) => ({ x: p.x * scale, y: p.y * scale }));
+    const mask = await continueToPanel(frame, panel);
+    expect(mask.length).toBe(scene.width * scene.height); // not the placeholder's 32×48
+    expect(iou(mask, shapeMask(scene, 'green-disc'))).toBeGreaterThanOrEqual(0.9);
+    await page.close();
+  });
 });

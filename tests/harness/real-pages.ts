@@ -4,7 +4,8 @@
  * foreign nodes, a transparent layer over everything, a script that removes what it did not
  * create). Served by site.ts on the main origin; every image is a scene from scenes.ts.
  */
-import { SCENES, sceneSvg, type SceneName } from './scenes.ts';
+import { encodePng } from './png.ts';
+import { renderSceneScaled, SCENES, sceneSvg, type SceneName } from './scenes.ts';
 
 /** Each element a test opens the overlay on: where it is, which scene it shows, at what CSS size and fit. */
 export const REAL_PAGES = {
@@ -128,5 +129,21 @@ Promise.all([source.decode(), background.decode(), wide.decode()]).then(() => {
   document.getElementById('pe-none-canvas').getContext('2d').drawImage(source, 0, 0);
   document.body.dataset.ready = 'true';
 });
+</script></body></html>
+`;
+
+/** `/chat.html`: a chat UI's generated image, shown first as a 32×48 placeholder; `window.finishGeneration()` swaps in tall.png (600×800). */
+export const CHAT = { selector: '#chat-image', final: '/img/tall.png', scene: 'tall', width: 300, height: 400, placeholder: { width: 32, height: 48 } } as const;
+
+const placeholderUrl = () => `data:image/png;base64,${encodePng(renderSceneScaled(SCENES.tall, CHAT.placeholder.width, CHAT.placeholder.height)).toString('base64')}`;
+
+export const chatHtml = (): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Chat</title>
+<style>body { margin: 0; padding: 120px 24px; font: 14px system-ui, sans-serif; } .bubble { background: #eee; border-radius: 12px; padding: 12px; display: inline-block; }
+#chat-image { width: ${CHAT.width}px; height: ${CHAT.height}px; display: block; filter: blur(0); }</style></head>
+<body><div class="bubble"><p>Here is your image:</p><img id="chat-image" src="${placeholderUrl()}" alt="${SCENES.tall.alt}"></div>
+<script>
+window.finishGeneration = () => { document.getElementById('chat-image').src = '${CHAT.final}'; };
+document.getElementById('chat-image').decode().then(() => { document.body.dataset.ready = 'true'; });
 </script></body></html>
 `;
