@@ -152,6 +152,7 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
     if (first === 'removed' && attempt === 0) return openOverlay(target, 1);
     return { opened: false, reason: first === 'removed' ? BLOCKED : 'The editor frame did not load' };
   }
+  if (current?.host !== host) return { opened: false, reason: 'Closed while opening' };
   // Removed later: open again once, unless the page keeps doing it.
   void removed.then(() => {
     if (current?.host !== host) return;
