@@ -17,6 +17,8 @@ const GECKO_ID = 'inpaint-biases@example.org';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-svelte'],
+  // tests/build builds the production manifest beside the e2e build, without replacing it.
+  outDir: process.env.INPAINT_OUT_DIR || '.output',
   // WXT builds Firefox as MV2 unless told; the product is MV3 everywhere.
   manifestVersion: 3,
   manifest: ({ browser }) => ({

@@ -105,11 +105,13 @@ function dispatchHere(envelope: Envelope): Promise<Reply> | undefined {
 }
 
 /** Sends a request to its destination and returns the validated response. */
-export async function send<T extends MessageType>(type: T, payload: RequestOf<T>, options: { tabId?: number } = {}): Promise<ResponseOf<T>> {
+export async function send<T extends MessageType>(type: T, payload: RequestOf<T>, options: { tabId?: number; frameId?: number } = {}): Promise<ResponseOf<T>> {
   const envelope: Envelope = signed({ to: messages[type].to, type, payload });
   if (messages[type].to === 'content') {
     if (options.tabId === undefined) throw new ProtocolError('bad-request', `${type}: needs a tab`);
-    return unwrapReply(type, await browser.tabs.sendMessage(options.tabId, envelope));
+    // A frame's content script only (an image in an iframe): other frames may have ours injected too.
+    const reply: unknown = options.frameId === undefined ? await browser.tabs.sendMessage(options.tabId, envelope) : await browser.tabs.sendMessage(options.tabId, envelope, { frameId: options.frameId });
+    return unwrapReply(type, reply);
   }
   return unwrapReply(type, await sendEnvelope(envelope));
 }

@@ -24,17 +24,38 @@ const Source = v.variant('kind', [
   v.object({ kind: v.literal('stored'), key: BlobKey, width: v.number(), height: v.number(), note: v.optional(v.string()), origin: PixelOrigin }),
 ]);
 
+const FrameBox = v.object({ left: finite, top: finite, width: v.pipe(finite, v.minValue(0)), height: v.pipe(finite, v.minValue(0)) });
+
+/** Where the frame draws its editing surface and its band of tools (utils/geometry/overlay-layout.ts), frame CSS px. */
+export const FrameLayout = v.object({
+  surface: FrameBox,
+  band: FrameBox,
+  bandSide: v.picklist(['above', 'below', 'over']),
+  /** The surface is a magnified copy of a thumbnail, not over the page's image: the frame draws the image too. */
+  magnified: v.boolean(),
+});
+export type FrameLayout = v.InferOutput<typeof FrameLayout>;
+
 export const ToFrame = v.variant('type', [
   v.object({
     type: v.literal('image'),
     source: Source,
     view: OverlayView,
-    toolbarHeight: finite,
+    layout: FrameLayout,
     page: v.object({ url: v.string(), srcUrl: v.optional(v.string()), alt: v.optional(v.string()), context: v.optional(PageContext) }),
   }),
-  v.object({ type: v.literal('view'), view: OverlayView }),
+  v.object({ type: v.literal('view'), view: OverlayView, layout: FrameLayout }),
   v.object({ type: v.literal('error'), message: v.string() }),
+  /** The page replaced the image under the overlay (a placeholder became the final image). */
+  v.object({ type: v.literal('changed'), width: v.pipe(finite, v.minValue(0)), height: v.pipe(finite, v.minValue(0)) }),
 ]);
 export type ToFrame = v.InferOutput<typeof ToFrame>;
 
-export type FromFrame = { type: 'close' };
+/** From the frame: close it, reload it, or the height its band of tools and status takes at the width it was given. */
+export const FromFrame = v.variant('type', [
+  v.object({ type: v.literal('close') }),
+  /** Open again on what the page shows now (after `changed`). */
+  v.object({ type: v.literal('reload') }),
+  v.object({ type: v.literal('band'), height: v.pipe(finite, v.minValue(0), v.maxValue(2000)) }),
+]);
+export type FromFrame = v.InferOutput<typeof FromFrame>;

@@ -230,7 +230,7 @@ export const PageText = v.object({ source: PageTextSource, text: v.pipe(v.string
 export type PageText = v.InferOutput<typeof PageText>;
 export const PageContext = v.pipe(v.array(PageText), v.maxLength(8));
 /** How the stored pixels were obtained: only a file ('file') carries the generator's metadata. */
-export const PixelOrigin = v.picklist(['file', 'canvas', 'capture', 'converted']);
+export const PixelOrigin = v.picklist(['file', 'canvas', 'decoded', 'capture', 'converted']);
 export type PixelOrigin = v.InferOutput<typeof PixelOrigin>;
 // ---- end original prompt ----
 

@@ -24,6 +24,6 @@ export async function openEditor(tab: Browser.tabs.Tab | undefined, srcUrl?: str
   // sidePanel.open must run inside the user gesture: before any await.
   const opening = browser.sidePanel?.open?.({ tabId: tab.id }).catch(() => undefined);
   await injectContentScript(tab.id, frameId);
-  await send('content.open-overlay', { srcUrl }, { tabId: tab.id });
+  await send('content.open-overlay', { srcUrl }, { tabId: tab.id, frameId });
   await opening;
 }

@@ -10,6 +10,7 @@ import { getRecord } from '@/utils/session-store';
 
 const UNAVAILABLE: Record<Exclude<PixelOrigin, 'file'>, string> = {
   canvas: 'the image is drawn on a canvas, so there is no file to read',
+  decoded: 'only the pixels the page had decoded could be read, not its file',
   capture: 'only a screen capture of the image could be taken, not its file',
   converted: 'the image had to be converted (downscaled or rasterised) before editing',
 };

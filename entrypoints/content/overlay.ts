@@ -1,19 +1,30 @@
 /**
- * The in-page overlay: an extension-origin frame inside a closed shadow root, pinned over the
- * chosen image. The frame runs the editor tools (its CSP allows WebAssembly even on pages whose
- * CSP forbids it, and the page's scripts and CSS cannot reach into it). This script only places
- * the frame, hands it the image's pixels through a private MessagePort, and keeps it in place.
+ * The in-page overlay: an extension-origin frame inside a closed shadow root, shown in the top
+ * layer (a manual popover) over the chosen image. The frame runs the editor tools (its CSP allows
+ * WebAssembly even on pages whose CSP forbids it, and the page's scripts and CSS cannot reach
+ * into it). This script only places the frame, hands it the image's pixels through a private
+ * MessagePort, and keeps it in place.
  */
+import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import { withDeadline } from '@/utils/deadline';
+import { overlayLayout, type OverlayLayout } from '@/utils/geometry/overlay-layout';
 import { send } from '@/utils/messaging';
-import type { OverlayView, ToFrame } from '@/utils/overlay-port';
+import { FromFrame, type FrameLayout, type OverlayView, type ToFrame } from '@/utils/overlay-port';
+import { pinHost, showInTopLayer } from './overlay-host';
 import { pageContext } from './page-context'; // original prompt (issue #16)
 import { readPixels } from './pixels';
 import type { Target } from './targets';
 
-/** Height of the frame's toolbar strip above the image, in CSS px. */
-const TOOLBAR_HEIGHT = 44;
 const HOST_TAG = 'inpaint-biases-overlay';
+/** The band's height until the frame has measured it (one row of tools, one of status). */
+const BAND_ESTIMATE = 64;
+/** How long the frame may take to load, and the background to answer, before we give up. */
+const LOAD_DEADLINE_MS = 15_000;
+const MESSAGE_DEADLINE_MS = 10_000;
+/** A page that removes the overlay again within this long after a re-attach is blocking it. */
+const BLOCKED_WINDOW_MS = 2_000;
+const BLOCKED = 'This page blocked the overlay: mark the region in the side panel instead';
 
 let current: { host: HTMLElement; stop: AbortController; port?: MessagePort } | undefined;
 
@@ -30,8 +41,8 @@ function closeOverlay(): void {
   // out-of-process frame while its key event is in flight leaves the event unacknowledged
   // (Chromium then stalls further input to the tab).
   if (document.activeElement === host) host.blur();
-  host.style.visibility = 'hidden';
-  host.style.pointerEvents = 'none';
+  host.style.setProperty('visibility', 'hidden', 'important');
+  host.style.setProperty('pointer-events', 'none', 'important');
   setTimeout(() => host.remove(), REMOVE_DELAY_MS);
 }
 
@@ -44,25 +55,71 @@ function viewOf(target: Target): { left: number; top: number; view: OverlayView 
   const element = target.element;
   const box = element.getBoundingClientRect();
   const style = getComputedStyle(element);
-  // Replaced elements draw into the content box; backgrounds are positioned in the padding box.
-  const inset = (side: string) => px(style, `border-${side}-width`) + (target.kind === 'background' ? 0 : px(style, `padding-${side}`));
+  // Replaced elements draw into the content box; backgrounds are positioned in the padding box
+  // (a ::before/::after background is taken to cover its element, as overlays of that kind do).
+  const inset = (side: string) => (target.kind === 'svg' || target.kind === 'svg-image' ? 0 : px(style, `border-${side}-width`) + (target.kind === 'background' ? 0 : px(style, `padding-${side}`)));
   const left = box.left + inset('left');
   const top = box.top + inset('top');
   const width = box.right - inset('right') - left;
   const height = box.bottom - inset('bottom') - top;
-  const fit =
-    target.kind === 'background'
-      ? { kind: 'background' as const, size: style.backgroundSize, position: style.backgroundPosition }
-      : { kind: 'object' as const, fit: style.objectFit, position: style.objectPosition };
+  const fit = fitOf(target, style);
   return { left, top, view: { width, height, fit } };
 }
 
-export async function openOverlay(target: Target): Promise<{ opened: boolean; reason?: string }> {
+/** How the target's image is fitted into its box (SVG: its preserveAspectRatio, meet by default). */
+function fitOf(target: Target, style: CSSStyleDeclaration): OverlayView['fit'] {
+  if (target.kind === 'background') {
+    const drawn = target.pseudo ? getComputedStyle(target.element, target.pseudo) : style;
+    return { kind: 'background', size: drawn.backgroundSize, position: drawn.backgroundPosition };
+  }
+  if (target.kind === 'svg' || target.kind === 'svg-image') {
+    const none = target.element.getAttribute('preserveAspectRatio')?.trim() === 'none';
+    return { kind: 'object', fit: none ? 'fill' : 'contain', position: '50% 50%' };
+  }
+  return { kind: 'object', fit: style.objectFit, position: style.objectPosition };
+}
+
+function viewport(): { width: number; height: number } {
+  const root = document.documentElement;
+  return { width: root.clientWidth || window.innerWidth, height: root.clientHeight || window.innerHeight };
+}
+
+/** Where the frame goes now, and the view (surface size and fit) it draws the mask in. */
+function measure(target: Target, bandHeight: number): { layout: OverlayLayout; view: OverlayView } {
+  const { left, top, view } = viewOf(target);
+  const layout = overlayLayout({ left, top, width: view.width, height: view.height }, viewport(), bandHeight);
+  // A magnified surface shows the whole image, fitted into the thumbnail's (scaled) box.
+  const shown: OverlayView = layout.magnified ? { width: layout.surface.width, height: layout.surface.height, fit: { kind: 'object', fit: 'contain', position: '50% 50%' } } : view;
+  return { layout, view: shown };
+}
+
+function forFrame({ surface, band, bandSide, magnified }: OverlayLayout): FrameLayout {
+  return { surface, band, bandSide, magnified };
+}
+
+/** The same element as a target again, with the source it shows now. */
+function retarget(target: Target): Target {
+  return target.kind === 'img' ? { ...target, url: target.element.currentSrc || target.element.src } : target;
+}
+
+/** Resolves once `host` is no longer in the document. */
+function removal(host: HTMLElement, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (!host.isConnected) resolve();
+    });
+    observer.observe(document, { childList: true, subtree: true });
+    signal.addEventListener('abort', () => observer.disconnect());
+  });
+}
+
+export async function openOverlay(target: Target, attempt = 0): Promise<{ opened: boolean; reason?: string }> {
   closeOverlay();
   const stop = new AbortController();
   const nonce = crypto.randomUUID();
   const pixels = readPixels(target); // in parallel with the frame's load
-  await send('overlay.register', { nonce });
+  pixels.catch(() => undefined); // not unhandled when the frame never loads (awaited below otherwise)
+  await withDeadline(send('overlay.register', { nonce }), MESSAGE_DEADLINE_MS, 'The extension did not answer: reload the page and try again');
 
   const host = document.createElement(HOST_TAG);
   const root = host.attachShadow({ mode: 'closed' });
@@ -70,54 +127,94 @@ export async function openOverlay(target: Target): Promise<{ opened: boolean; re
   frame.src = `${browser.runtime.getURL('/overlay.html')}#${nonce}`;
   frame.title = 'Inpaint Biases editor';
   root.innerHTML = `<style>
-    :host { all: initial; position: fixed; z-index: 2147483647; display: block; }
-    iframe { all: initial; display: block; width: 100%; height: 100%; border: 0; color-scheme: normal; }
+    iframe { all: initial !important; display: block !important; width: 100% !important; height: 100% !important; border: 0 !important; color-scheme: normal !important; }
   </style>`;
   root.append(frame);
   current = { host, stop };
 
+  let bandHeight = BAND_ESTIMATE;
   const place = () => {
-    const { left, top, view } = viewOf(target);
-    Object.assign(host.style, { left: `${left}px`, top: `${top - TOOLBAR_HEIGHT}px`, width: `${view.width}px`, height: `${view.height + TOOLBAR_HEIGHT}px` });
-    return view;
+    const placed = measure(target, bandHeight);
+    pinHost(host, placed.layout.frame);
+    return placed;
   };
   place();
-  document.documentElement.append(host);
-  await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  // Retried where pages that clear the root's foreign children do not look (fixed and top layer: not clipped there).
+  (attempt > 0 && document.body ? document.body : document.documentElement).append(host);
+  showInTopLayer(host);
+  const openedAt = performance.now();
+
+  const removed = removal(host, stop.signal).then(() => 'removed' as const);
+  const loaded = new Promise<'loaded'>((resolve) => frame.addEventListener('load', () => resolve('loaded'), { once: true }));
+  const first = await withDeadline(Promise.race([loaded, removed]), LOAD_DEADLINE_MS, 'The editor frame did not load').catch(() => 'late' as const);
+  if (first !== 'loaded') {
+    if (current?.host === host) closeOverlay();
+    // A page that removes foreign nodes gets one more try; then the side panel is the way.
+    if (first === 'removed' && attempt === 0) return openOverlay(target, 1);
+    return { opened: false, reason: first === 'removed' ? BLOCKED : 'The editor frame did not load' };
+  }
+  if (current?.host !== host) return { opened: false, reason: 'Closed while opening' };
+  // Removed later: open again once, unless the page keeps doing it.
+  void removed.then(() => {
+    if (current?.host !== host) return;
+    closeOverlay();
+    if (performance.now() - openedAt > BLOCKED_WINDOW_MS || attempt === 0) void openOverlay(target, attempt + 1);
+  });
 
   const channel = new MessageChannel();
   frame.contentWindow?.postMessage({ nonce }, new URL(frame.src).origin, [channel.port2]);
   const port = channel.port1;
   current.port = port;
-  port.onmessage = (event: MessageEvent<{ type?: string }>) => {
-    if (event.data?.type === 'close') closeOverlay();
+  const post = (message: ToFrame) => port.postMessage(message);
+  const follow = () => {
+    if (current?.host !== host) return;
+    const { layout, view } = place();
+    post({ type: 'view', view, layout: forFrame(layout) });
+  };
+  port.onmessage = (event: MessageEvent<unknown>) => {
+    const parsed = v.safeParse(FromFrame, event.data);
+    if (!parsed.success) return;
+    if (parsed.output.type === 'close') closeOverlay();
+    else if (parsed.output.type === 'reload') void openOverlay(current?.host === host ? retarget(target) : target);
+    else if (Math.abs(parsed.output.height - bandHeight) > 0.5) {
+      bandHeight = parsed.output.height;
+      follow();
+    }
   };
 
   // The keyboard goes to the editor (arrows, Space, shortcuts), as it does to any dialog opened.
   frame.focus();
-  const post = (message: ToFrame) => port.postMessage(message);
   try {
-    post({ type: 'image', source: await pixels, view: place(), toolbarHeight: TOOLBAR_HEIGHT, page: { url: location.href, srcUrl: target.kind === 'canvas' ? undefined : target.url, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined, context: pageContext(target.element) } });
+    const { layout, view } = place();
+    const source = await withDeadline(pixels, LOAD_DEADLINE_MS, 'Reading the image took too long');
+    post({ type: 'image', source, view, layout: forFrame(layout), page: { url: location.href, srcUrl: 'url' in target ? target.url : undefined, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined, context: pageContext(target.element) } });
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
 
   // Keep the frame pinned over the image through scroll, resize, zoom and layout changes.
   let queued = false;
-  const follow = () => {
+  const followNextFrame = () => {
     if (queued) return;
     queued = true;
     requestAnimationFrame(() => {
       queued = false;
-      if (current?.host === host) post({ type: 'view', view: place() });
+      follow();
     });
   };
   const options = { signal: stop.signal, passive: true, capture: true };
-  window.addEventListener('scroll', follow, options);
-  window.addEventListener('resize', follow, options);
-  const observer = new ResizeObserver(follow);
+  window.addEventListener('scroll', followNextFrame, options);
+  window.addEventListener('resize', followNextFrame, options);
+  const observer = new ResizeObserver(followNextFrame);
   observer.observe(target.element);
   stop.signal.addEventListener('abort', () => observer.disconnect());
   window.addEventListener('keydown', (event) => event.key === 'Escape' && closeOverlay(), { signal: stop.signal });
+  // Follow the page: a placeholder replaced by the final image is offered for reloading, never kept silently.
+  if (target.kind === 'img') {
+    const img = target.element;
+    img.addEventListener('load', () => {
+      if (img.currentSrc && img.currentSrc !== target.url) post({ type: 'changed', width: img.naturalWidth, height: img.naturalHeight });
+    }, { signal: stop.signal });
+  }
   return { opened: true };
 }

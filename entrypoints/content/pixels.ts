@@ -1,6 +1,9 @@
 /**
- * Reading a target's pixels at natural resolution: the file itself where the page's origin may
- * read it, else through the extension (host access), else a screen capture of the visible tab.
+ * Reading a target's pixels at natural resolution, in this order: the file itself where the
+ * page's origin may read it (exact bytes: SVG and animation kept), the element's own decoded
+ * pixels (an <img> from this origin, `blob:` or `data:` draws untainted, so a revoked `blob:` URL
+ * is no problem), a fetch by the extension (host access), and only then a screen capture, said
+ * so with its resolution. An image that failed to load (404, broken) is reported, never captured.
  */
 import { send } from '@/utils/messaging';
 import type { PixelOrigin } from '@/utils/protocol';
@@ -12,44 +15,81 @@ export type PixelSource = ({ kind: 'blob'; blob: Blob; note?: string } | { kind:
   origin: PixelOrigin;
 };
 
-async function fetchHere(url: string): Promise<Blob | undefined> {
+const ANIMATED_NOTE = 'If this image is animated, its first frame is edited';
+
+/** The file, its HTTP failure, or nothing where this origin may not read it. */
+async function fetchHere(url: string): Promise<{ blob: Blob } | { status: number } | undefined> {
+  if (url.startsWith('blob:')) return undefined; // a page's blob: may be revoked: its decoded pixels follow
   try {
     const response = await fetch(url, { credentials: 'same-origin' });
-    return response.ok ? await response.blob() : undefined;
+    return response.ok ? { blob: await response.blob() } : { status: response.status };
   } catch {
-    return undefined; // cross-origin without CORS
+    return undefined; // cross-origin without CORS, or a revoked blob:
   }
 }
 
-function canvasBlob(canvas: HTMLCanvasElement): Promise<Blob | undefined> {
-  return new Promise((resolve) => {
-    try {
-      canvas.toBlob((blob) => resolve(blob ?? undefined), 'image/png');
-    } catch {
-      resolve(undefined); // tainted by a cross-origin drawing
-    }
-  });
+function canvasBlob(canvas: HTMLCanvasElement | OffscreenCanvas): Promise<Blob | undefined> {
+  try {
+    if (canvas instanceof OffscreenCanvas) return canvas.convertToBlob({ type: 'image/png' }).catch(() => undefined);
+    return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob ?? undefined), 'image/png'));
+  } catch {
+    return Promise.resolve(undefined); // tainted by a cross-origin drawing
+  }
 }
 
-function animatedNote(blob: Blob): string | undefined {
-  return blob.type === 'image/gif' || blob.type === 'image/apng' ? 'If this image is animated, its first frame is edited' : undefined;
+/** The <img>'s decoded pixels at natural size, unless a cross-origin source taints them. */
+function decodedBlob(img: HTMLImageElement): Promise<Blob | undefined> {
+  const canvas = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
+  canvas.getContext('2d')?.drawImage(img, 0, 0);
+  return canvasBlob(canvas);
+}
+
+function animatedNote(type: string): string | undefined {
+  return type === 'image/gif' || type === 'image/apng' ? ANIMATED_NOTE : undefined;
+}
+
+const failedToLoad = (img: HTMLImageElement) => img.complete && img.naturalWidth === 0;
+
+/** Largest side an inline SVG is rasterised at. */
+const MAX_SVG_SIDE = 4096;
+
+/** An inline <svg> as a standalone file at its viewBox size (else its box size); the frame rasterises it. */
+function svgBlob(svg: SVGSVGElement): Blob {
+  const copy = svg.cloneNode(true);
+  if (!(copy instanceof SVGSVGElement)) throw new Error('This SVG could not be copied');
+  const box = svg.getBoundingClientRect();
+  const view = svg.viewBox.baseVal;
+  const [width, height] = view && view.width > 0 && view.height > 0 ? [view.width, view.height] : [box.width, box.height];
+  const scale = Math.min(1, MAX_SVG_SIDE / Math.max(width, height));
+  copy.setAttribute('width', String(Math.round(width * scale)));
+  copy.setAttribute('height', String(Math.round(height * scale)));
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  return new Blob([new XMLSerializer().serializeToString(copy)], { type: 'image/svg+xml' });
 }
 
 export async function readPixels(target: Target): Promise<PixelSource> {
+  if (target.kind === 'svg') return { kind: 'blob', blob: svgBlob(target.element), note: 'Vector art: rasterised', origin: 'converted' };
   if (target.kind === 'canvas') {
     const blob = await canvasBlob(target.element);
     if (blob) return { kind: 'blob', blob, origin: 'canvas' };
   } else {
-    const blob = await fetchHere(target.url);
-    if (blob) return { kind: 'blob', blob, note: animatedNote(blob), origin: 'file' };
+    const file = await fetchHere(target.url);
+    if (file && 'blob' in file) return { kind: 'blob', blob: file.blob, note: animatedNote(file.blob.type), origin: 'file' };
+    if (file) throw new Error(`This image failed to load: its server answered ${file.status}`);
+    if (target.kind === 'img') {
+      if (failedToLoad(target.element)) throw new Error('This image failed to load on the page: the file is missing or could not be decoded');
+      const decoded = target.element.complete ? await decodedBlob(target.element) : undefined;
+      if (decoded) return { kind: 'blob', blob: decoded, origin: 'decoded' };
+    }
     try {
       const fetched = await send('image.fetch', { url: target.url });
-      return { kind: 'stored', key: fetched.image, width: fetched.width, height: fetched.height, note: fetched.type === 'image/gif' ? 'If this image is animated, its first frame is edited' : undefined, origin: 'file' };
-    } catch {
-      // No host access to the image's site: fall through to a capture.
+      return { kind: 'stored', key: fetched.image, width: fetched.width, height: fetched.height, note: animatedNote(fetched.type), origin: 'file' };
+    } catch (error) {
+      // The server's own failure is the answer; no host access to its site falls through to a capture.
+      if (error instanceof Error && /server answered/.test(error.message)) throw new Error(`This image failed to load: ${error.message}`, { cause: error });
     }
   }
   const box = target.element.getBoundingClientRect();
   const captured = await send('tab.capture', { x: box.left, y: box.top, width: box.width, height: box.height, devicePixelRatio: window.devicePixelRatio });
-  return { kind: 'stored', key: captured.image, width: captured.width, height: captured.height, note: 'Screen capture: this site’s image file could not be read, so the editor works at screen resolution', origin: 'capture' };
+  return { kind: 'stored', key: captured.image, width: captured.width, height: captured.height, note: `Screen capture at ${captured.width}×${captured.height} px: this site’s image file could not be read, so the editor works at screen resolution`, origin: 'capture' };
 }

@@ -64,6 +64,9 @@ export async function replaceImage({ pageUrl, srcUrl, blobUrl }: RequestOf<'cont
   const blob = await response.blob();
   if (!blob.type.startsWith('image/') || blob.size > MAX_BYTES) return { replaced: false, reason: 'Not an image' };
 
+  if (target.kind === 'svg' || target.kind === 'svg-image' || (target.kind === 'background' && target.pseudo)) {
+    return { replaced: false, reason: 'Replacing this kind of image in the page is not supported: download it instead' };
+  }
   if (target.kind === 'canvas') {
     await drawOnCanvas(target.element, blob);
     return { replaced: true, kind: 'canvas' };

@@ -1,12 +1,16 @@
 /**
- * Finding the image a user means: by URL (context menu) or under the pointer (picker), through
- * open shadow roots, for <img>/<picture>, <canvas> and CSS background images.
+ * Finding the image a user means: by URL (context menu) or at a point (picker), through open
+ * shadow roots, for <img>/<picture>, <canvas>, CSS background images (also on ::before/::after),
+ * inline <svg> and SVG <image>. At a point, hit-testing comes first; elements it cannot see
+ * (pointer-events: none) are found by their boxes.
  */
 
 export type Target =
   | { kind: 'img'; element: HTMLImageElement; url: string }
   | { kind: 'canvas'; element: HTMLCanvasElement }
-  | { kind: 'background'; element: HTMLElement; url: string };
+  | { kind: 'background'; element: HTMLElement; url: string; pseudo?: '::before' | '::after' }
+  | { kind: 'svg'; element: SVGSVGElement }
+  | { kind: 'svg-image'; element: SVGImageElement; url: string };
 
 /** Every element of the document and of the open shadow roots inside it. */
 function* deepElements(root: Document | ShadowRoot = document): Generator<Element> {
@@ -16,9 +20,9 @@ function* deepElements(root: Document | ShadowRoot = document): Generator<Elemen
   }
 }
 
-/** The first url(...) of a computed background-image, absolute. */
-export function backgroundUrl(element: Element): string | undefined {
-  const match = /url\((['"]?)(.*?)\1\)/.exec(getComputedStyle(element).backgroundImage);
+/** The first url(...) of a computed background-image (image-set() included), absolute. */
+export function backgroundUrl(element: Element, pseudo?: '::before' | '::after'): string | undefined {
+  const match = /url\((['"]?)(.*?)\1\)/.exec(getComputedStyle(element, pseudo).backgroundImage);
   return match?.[2] ? new URL(match[2], document.baseURI).href : undefined;
 }
 
@@ -31,9 +35,15 @@ export function asTarget(element: Element): Target | undefined {
     return img ? asTarget(img) : undefined;
   }
   if (element instanceof HTMLCanvasElement && element.width > 0 && element.height > 0) return { kind: 'canvas', element };
+  if (element instanceof SVGImageElement && element.href.baseVal) return { kind: 'svg-image', element, url: new URL(element.href.baseVal, document.baseURI).href };
+  if (element instanceof SVGSVGElement && !(element.parentElement?.closest('svg'))) return { kind: 'svg', element };
   if (element instanceof HTMLElement) {
     const url = backgroundUrl(element);
     if (url) return { kind: 'background', element, url };
+    for (const pseudo of ['::before', '::after'] as const) {
+      const drawn = backgroundUrl(element, pseudo);
+      if (drawn) return { kind: 'background', element, url: drawn, pseudo };
+    }
   }
   return undefined;
 }
@@ -41,12 +51,17 @@ export function asTarget(element: Element): Target | undefined {
 export function findTargetByUrl(srcUrl: string): Target | undefined {
   for (const element of deepElements()) {
     const target = asTarget(element);
-    if (target && target.kind !== 'canvas' && target.url === srcUrl) return target;
+    if (target && 'url' in target && target.url === srcUrl) return target;
   }
   return undefined;
 }
 
-/** The pickable image under a viewport point, looking into open shadow roots. */
+function contains(element: Element, x: number, y: number): boolean {
+  const box = element.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && x >= box.left && x < box.right && y >= box.top && y < box.bottom && getComputedStyle(element).visibility !== 'hidden';
+}
+
+/** The image at a viewport point: the hit-tested one, else the last (topmost in order) whose box holds the point. */
 export function targetAt(x: number, y: number, root: Document | ShadowRoot = document): Target | undefined {
   for (const element of root.elementsFromPoint(x, y)) {
     if (element.shadowRoot && element.shadowRoot !== root) {
@@ -56,5 +71,11 @@ export function targetAt(x: number, y: number, root: Document | ShadowRoot = doc
     const target = asTarget(element);
     if (target) return target;
   }
-  return undefined;
+  if (root !== document) return undefined;
+  let found: Target | undefined;
+  for (const element of deepElements()) {
+    if (element.localName.startsWith('inpaint-biases-') || !contains(element, x, y)) continue;
+    found = asTarget(element) ?? found;
+  }
+  return found;
 }

@@ -122,7 +122,8 @@ describe(`segment on the page (${backend})`, () => {
       expect(await canvas.getAttribute('data-hover-pixels')).toBe('0');
     }
     expect(await canvas.getAttribute('data-version')).toBe(version); // a preview is not an edit
-    await step('move onto the toolbar', () => page.mouse.move(box.x + box.width / 2, box.y - 20, { steps: 2 }));
+    const tools = (await frame.locator('[role="toolbar"]').boundingBox())!; // above or below the image, wherever it fits
+    await step('move onto the toolbar', () => page.mouse.move(tools.x + 4, tools.y + tools.height / 2, { steps: 2 }));
     await expect.poll(() => canvas.getAttribute('data-hover-pixels')).toBe('0');
     if (hover) {
       // Resting on the disc, then clicking there: the preview becomes the mask, with no decode of its own.

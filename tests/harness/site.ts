@@ -11,7 +11,8 @@
  *   127.0.0.1 on another port (still cross-origin, but then covered by those permissions).
  *
  * Routes (both origins): `/img/{scene}.png`. Main origin only: `/`, `/gallery.html`,
- * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/metadata.html` (see METADATA), `/gallery.js`,
+ * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/metadata.html` (see METADATA),
+ * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html` (see real-pages.ts), `/gallery.js`,
  * `/gallery.css`, `/blank.html`, `/favicon.ico` (204). The gallery sets `<body data-ready="true">` once every image,
  * the canvas and the shadow-root image are drawn: wait for `body[data-ready="true"]`. An inline
  * script sets `body[data-inline-script="ran"]`: present on /gallery.html, absent (blocked, with a
@@ -21,6 +22,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metadataHtml, metadataImage } from './metadata-page.ts';
 import { encodeApng, encodePng } from './png.ts';
+import { chatHtml, FINDS_HTML, HOSTILE_HTML, NARROW_HTML, PIXELS_HTML, SIZES_HTML } from './real-pages.ts';
 import { PALETTE, SCENES, getScene, renderScene, renderSceneScaled, sceneSvg, type SceneName } from './scenes.ts';
 
 export interface Site {
@@ -267,6 +269,18 @@ export async function startSite({
         return page(inputsHtml(), 'text/html');
       case '/metadata.html':
         return page(metadataHtml(), 'text/html');
+      case '/sizes.html':
+        return page(SIZES_HTML, 'text/html');
+      case '/narrow.html':
+        return page(NARROW_HTML, 'text/html');
+      case '/hostile.html':
+        return page(HOSTILE_HTML, 'text/html');
+      case '/pixels.html':
+        return page(PIXELS_HTML, 'text/html');
+      case '/finds.html':
+        return page(FINDS_HTML, 'text/html');
+      case '/chat.html':
+        return page(chatHtml(), 'text/html');
       case '/inputs.js':
         return page(INPUTS_JS, 'text/javascript');
       case '/gallery.js':

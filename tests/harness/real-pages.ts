@@ -1,0 +1,149 @@
+/**
+ * Test pages built the way real generator sites are (issue #13): galleries of small cells in a
+ * clipping container, thumbnails, a narrow iframe, and hostile pages (CSS that hides or resets
+ * foreign nodes, a transparent layer over everything, a script that removes what it did not
+ * create). Served by site.ts on the main origin; every image is a scene from scenes.ts.
+ */
+import { encodePng } from './png.ts';
+import { renderSceneScaled, SCENES, sceneSvg, type SceneName } from './scenes.ts';
+
+/** Each element a test opens the overlay on: where it is, which scene it shows, at what CSS size and fit. */
+export const REAL_PAGES = {
+  /** `/sizes.html`: a 300×200 cell (object-fit: cover) of a gallery at the top of the page, inside `overflow: hidden`. */
+  cell: { page: '/sizes.html', selector: '#cell-wide', src: '/img/wide.png', scene: 'wide', width: 300, height: 200, fit: 'cover' },
+  /** `/sizes.html`: a 76×76 thumbnail further down. */
+  thumbnail: { page: '/sizes.html', selector: '#thumb-shapes', src: '/img/shapes.png', scene: 'shapes', width: 76, height: 76, fit: 'fill' },
+  /** `/narrow.html`, shown in a 240 px wide iframe on `/sizes.html`: a 220×165 image at its top. */
+  narrow: { page: '/narrow.html', selector: '#narrow-wide', src: '/img/wide.png', scene: 'wide', width: 220, height: 165, fit: 'fill' },
+  /** `/hostile.html`: hostile CSS, a transparent full-page layer over it; `?remove=1` also removes foreign nodes. */
+  hostile: { page: '/hostile.html', selector: '#hostile-river', src: '/img/river.png', scene: 'river', width: 512, height: 512, fit: 'fill' },
+  /** `/pixels.html`: the shapes image shown through a `blob:` URL revoked once it loaded (src is where the blob came from). */
+  revokedBlob: { page: '/pixels.html', selector: '#revoked-blob', src: '/img/shapes.png', scene: 'shapes', width: 256, height: 256, fit: 'fill' },
+  /** `/pixels.html`: an <img> whose file is missing (404). */
+  missing: { page: '/pixels.html', selector: '#missing', src: '/img/missing.png', scene: 'shapes', width: 256, height: 256, fit: 'fill' },
+} as const satisfies Record<string, { page: string; selector: string; src: string; scene: SceneName; width: number; height: number; fit: string }>;
+
+const img = (key: keyof typeof REAL_PAGES, extra = '') => {
+  const p = REAL_PAGES[key];
+  return `<img id="${p.selector.slice(1)}" src="${p.src}" alt="${SCENES[p.scene].alt}" style="width:${p.width}px;height:${p.height}px;object-fit:${p.fit};display:block"${extra}>`;
+};
+
+// Ready once every image of the page has loaded (the iframe's own page says so for itself).
+const READY = `<script>Promise.all([...document.images].map((i) => i.decode())).then(() => { document.body.dataset.ready = 'true'; });</script>`;
+
+export const SIZES_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sizes</title>
+<style>
+  body { margin: 0; font: 14px system-ui, sans-serif; }
+  .gallery { display: grid; grid-template-columns: repeat(3, 300px); gap: 8px; padding: 8px; height: 216px; overflow: hidden; }
+  .gallery img { border-radius: 6px; }
+  .thumbs { display: flex; gap: 8px; padding: 200px 8px 8px; }
+  iframe { border: 1px solid #999; margin: 8px; }
+</style></head>
+<body>
+<div class="gallery">${img('cell')}<img src="/img/tall.png" alt="" style="width:300px;height:200px;object-fit:cover"><img src="/img/river.png" alt="" style="width:300px;height:200px;object-fit:cover"></div>
+<div class="thumbs">${img('thumbnail')}<img src="/img/river.png" alt="" width="76" height="76"></div>
+<iframe id="narrow-frame" src="/narrow.html" width="240" height="440" title="narrow"></iframe>
+${READY}
+</body></html>
+`;
+
+export const NARROW_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Narrow</title><style>body { margin: 0; } img { margin: 4px 10px; }</style></head>
+<body>${img('narrow')}${READY}</body></html>
+`;
+
+/** Hostile CSS that hides or resets every node the page did not make, and a transparent layer over the whole page taking clicks. */
+const HOSTILE_STYLE = `<style>
+  html > :not(head):not(body) { display: none !important; }
+  * { all: unset !important; }
+  img { display: block !important; width: 512px !important; height: 512px !important; margin: 100px 0 0 40px !important; }
+  #trap { position: fixed !important; inset: 0 !important; z-index: 2147483647 !important; background: transparent !important; display: block !important; }
+</style>`;
+
+// ?remove=1: a page that removes every element it did not create, wherever and as soon as it appears.
+const REMOVER = `<script>
+if (new URLSearchParams(location.search).has('remove')) {
+  const own = new Set(document.querySelectorAll('*'));
+  new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) if (node instanceof Element && !own.has(node)) node.remove();
+  }).observe(document.documentElement, { childList: true, subtree: true });
+}
+document.getElementById('trap').addEventListener('click', () => { document.body.dataset.trapped = String(Number(document.body.dataset.trapped || 0) + 1); });
+</script>`;
+
+export const HOSTILE_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Hostile</title>${HOSTILE_STYLE}</head>
+<body>${img('hostile')}<div id="trap"></div>${READY}${REMOVER}</body></html>
+`;
+
+// Ready once the blob: image has loaded and its URL is revoked (the 404 image has failed by then too).
+export const PIXELS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pixels</title><style>body { margin: 0; padding: 100px 16px; display: flex; gap: 16px; }</style></head>
+<body>${img('revokedBlob').replace(/ src="[^"]*"/, '')}${img('missing')}
+<script>
+const shown = document.getElementById('revoked-blob');
+const missing = document.getElementById('missing');
+const failed = missing.complete ? Promise.resolve() : new Promise((resolve) => missing.addEventListener('error', resolve, { once: true }));
+fetch('${REAL_PAGES.revokedBlob.src}').then((r) => r.blob()).then((blob) => {
+  const url = URL.createObjectURL(blob);
+  shown.src = url;
+  return shown.decode().then(() => URL.revokeObjectURL(url));
+}).then(() => failed).then(() => { document.body.dataset.ready = 'true'; });
+</script></body></html>
+`;
+
+/** `/finds.html`: images that hit-testing alone does not find, each picked with the picker (scene, and its scale on the page). */
+export const FINDS = {
+  /** A 320² <div> whose ::before draws shapes.png (background-size: cover). */
+  before: { selector: '#before-shapes', scene: 'shapes', scale: 320 / 1024, shape: 'green-disc' },
+  /** The shapes scene as inline <svg> (viewBox 1024²) shown at 512². */
+  svg: { selector: '#inline-svg', scene: 'shapes', scale: 0.5, shape: 'green-disc' },
+  /** An SVG <image> of wide.png (800×600) at 400×300. */
+  svgImage: { selector: '#svg-image', scene: 'wide', scale: 0.5, shape: 'green-disc' },
+  /** A 512² canvas with the river drawn in it, `pointer-events: none`. */
+  canvas: { selector: '#pe-none-canvas', scene: 'river', scale: 1, shape: 'river' },
+} as const satisfies Record<string, { selector: string; scene: SceneName; scale: number; shape: string }>;
+
+export const FINDS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Finds</title>
+<style>
+  body { margin: 0; padding: 120px 16px 16px; display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+  #before-shapes { position: relative; width: 320px; height: 320px; }
+  #before-shapes::before { content: ''; position: absolute; inset: 0; background: url(/img/shapes.png) 0 0 / cover; }
+  #pe-none-canvas { width: 512px; height: 512px; pointer-events: none; }
+</style></head>
+<body>
+<div id="before-shapes" role="img" aria-label="${SCENES.shapes.alt}"></div>
+${sceneSvg(SCENES.shapes, { intrinsicSize: false }).replace('<svg ', '<svg id="inline-svg" style="width:512px;height:512px;display:block" ')}
+<svg width="400" height="300" viewBox="0 0 400 300" style="display:block"><image id="svg-image" href="/img/wide.png" width="400" height="300"/></svg>
+<div><canvas id="pe-none-canvas" width="512" height="512"></canvas></div>
+<script>
+const source = new Image();
+source.src = '/img/river.png';
+const background = new Image();
+background.src = '/img/shapes.png';
+const wide = new Image();
+wide.src = '/img/wide.png';
+Promise.all([source.decode(), background.decode(), wide.decode()]).then(() => {
+  document.getElementById('pe-none-canvas').getContext('2d').drawImage(source, 0, 0);
+  document.body.dataset.ready = 'true';
+});
+</script></body></html>
+`;
+
+/** `/chat.html`: a chat UI's generated image, shown first as a 32×48 placeholder; `window.finishGeneration()` swaps in tall.png (600×800). */
+export const CHAT = { selector: '#chat-image', final: '/img/tall.png', scene: 'tall', width: 300, height: 400, placeholder: { width: 32, height: 48 } } as const;
+
+const placeholderUrl = () => `data:image/png;base64,${encodePng(renderSceneScaled(SCENES.tall, CHAT.placeholder.width, CHAT.placeholder.height)).toString('base64')}`;
+
+export const chatHtml = (): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Chat</title>
+<style>body { margin: 0; padding: 120px 24px; font: 14px system-ui, sans-serif; } .bubble { background: #eee; border-radius: 12px; padding: 12px; display: inline-block; }
+#chat-image { width: ${CHAT.width}px; height: ${CHAT.height}px; display: block; filter: blur(0); }</style></head>
+<body><div class="bubble"><p>Here is your image:</p><img id="chat-image" src="${placeholderUrl()}" alt="${SCENES.tall.alt}"></div>
+<script>
+window.finishGeneration = () => { document.getElementById('chat-image').src = '${CHAT.final}'; };
+document.getElementById('chat-image').decode().then(() => { document.body.dataset.ready = 'true'; });
+</script></body></html>
+`;
