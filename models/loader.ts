@@ -21,6 +21,8 @@ export class DownloadError extends Error {
   constructor(
     readonly url: string,
     message: string,
+    /** The host's HTTP status, when it answered with an error. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'DownloadError';
@@ -82,7 +84,7 @@ export async function fetchModelFile(url: string, options: FetchOptions): Promis
       throw new DownloadError(url, `Could not reach the model host for ${fileName(url)}: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (!response.ok) {
-      throw new DownloadError(url, `The model host answered ${response.status} ${response.statusText} for ${fileName(url)}`);
+      throw new DownloadError(url, `The model host answered ${response.status} ${response.statusText} for ${fileName(url)}`, response.status);
     }
     header = Number(response.headers.get('content-length'));
     total = Number.isFinite(header) && header > 0 ? header : (options.expectedBytes ?? 0);

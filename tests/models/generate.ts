@@ -11,9 +11,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildClipTextModel, buildClipTokenizer, buildClipVisionModel, clipConfigFiles } from './clip.ts';
 import { buildLamaModel } from './lama.ts';
+import { buildLlmModel, buildLlmTokenizer, llmConfigFiles } from './llm.ts';
 import { buildMiganPipeline } from './migan.ts';
 import { buildSamMaskDecoder, buildSamVisionEncoder, samConfigFiles } from './sam.ts';
-import { CLIP_REPO, LAMA_FILE, LAMA_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, SAM_REPO } from './semantics.ts';
+import { CLIP_REPO, LAMA_FILE, LAMA_REPO, LLM_REPO, LLM_VARIANT_SUFFIXES, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, SAM_REPO } from './semantics.ts';
 
 /** Every generated file: repo-relative path → bytes. */
 export function buildTestModelFiles(): Map<string, Uint8Array> {
@@ -38,6 +39,11 @@ export function buildTestModelFiles(): Map<string, Uint8Array> {
 
   files.set(`${MIGAN_REPO}/${MIGAN_FILE}`, buildMiganPipeline());
   files.set(`${LAMA_REPO}/${LAMA_FILE}`, buildLamaModel());
+
+  const llmTok = buildLlmTokenizer();
+  json(LLM_REPO, llmConfigFiles(llmTok));
+  const llm = buildLlmModel(llmTok);
+  for (const suffix of LLM_VARIANT_SUFFIXES) files.set(`${LLM_REPO}/onnx/model${suffix}.onnx`, llm);
   return files;
 }
 
