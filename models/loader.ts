@@ -77,7 +77,13 @@ export async function fetchModelFile(url: string, options: FetchOptions): Promis
     alive();
     let response: Response;
     try {
-      response = await (options.fetchImpl ?? fetch)(url, { signal: controller.signal, cache: 'no-store' });
+      const get = () => (options.fetchImpl ?? fetch)(url, { signal: controller.signal, cache: 'no-store' });
+      // One more try when no response came at all: a pooled connection the host had already
+      // closed fails at once (seen in Node while WASM work kept the event loop from noticing).
+      response = await get().catch((error: unknown) => {
+        if (stalled || options.signal?.aborted) throw error;
+        return get();
+      });
     } catch (error) {
       if (stalled) throw stalledError(0);
       if (options.signal?.aborted) throw error;
