@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
 // The e2e build grants the loopback test origins up front: a headless test cannot click the
@@ -14,6 +15,22 @@ const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-thread
 // Firefox's id is fixed so that storage, the moz-extension UUID map in tests and AMO updates stay
 // stable. 128 is the oldest ESR with MV3 host-permission prompts and `optional_host_permissions`.
 const GECKO_ID = 'inpaint-biases@example.org';
+
+/**
+ * transformers.js points an unset `wasmPaths` at jsDelivr when it is first imported. Ours is set
+ * before (and restored after) that import, so the branch never runs, but MV3 forbids shipping
+ * remote-code URLs at all: the default becomes the extension's own /ort/ folder. A version that
+ * moved the line fails the build here rather than shipping the CDN.
+ */
+const TRANSFORMERS_CDN_DEFAULT = /`https:\/\/cdn\.jsdelivr\.net\/npm\/onnxruntime-web@\$\{[^}]+\}\/dist\/`/;
+const transformersWithoutCdn: Plugin = {
+  name: 'transformers-without-cdn',
+  transform(code, id) {
+    if (!/@huggingface[/\\]transformers[/\\]dist[/\\]transformers\.web\.js$/.test(id)) return undefined;
+    if (!TRANSFORMERS_CDN_DEFAULT.test(code)) throw new Error('transformers.js no longer sets its CDN wasmPaths where wxt.config.ts expects it: check it before shipping');
+    return { code: code.replace(TRANSFORMERS_CDN_DEFAULT, '"/ort/"'), map: null };
+  },
+};
 
 export default defineConfig({
   modules: ['@wxt-dev/module-svelte'],
@@ -73,6 +90,7 @@ export default defineConfig({
     },
   },
   vite: () => ({
+    plugins: [transformersWithoutCdn],
     resolve: {
       // Code imports 'onnxruntime-web' (Node tests get its Node build); the extension gets the webgpu build.
       alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }],
