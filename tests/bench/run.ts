@@ -18,7 +18,7 @@ import { call } from '../e2e/support.ts';
 import { FULL_SIZE_FILES, FULL_SIZE_MODELS_DIR, generateFullSizeModels } from '../models/full-size/generate.ts';
 import { benchClipScore, benchDecodeDirect, benchEncode, benchFill, benchFirstMask, benchInpaintJob, benchOverlay, benchSaveMask, type FirstMaskRun } from './browser-stages.ts';
 import { pollOffscreenHeap } from './memory.ts';
-import { benchClipNode, benchComposite } from './node-stages.ts';
+import { benchClipNode, benchComposite, benchLocalLlmNode } from './node-stages.ts';
 import { median, round, spread, summarize, type StageSummary } from './stats.ts';
 
 const USAGE =
@@ -174,6 +174,8 @@ async function main(): Promise<void> {
     log('Node: composite, clip.image, clip.text');
     const composite = benchComposite(opts.runs);
     const clipNode = await benchClipNode(modelHost, opts.runs);
+    log('Node: local LLM (transformers.js)');
+    const llmNode = await benchLocalLlmNode(modelHost, Math.min(opts.runs, 5));
 
     const rt = (runs: { roundTripMs: number }[]) => spread(runs.map((r) => r.roundTripMs));
     const chromiumOffscreen = 'chromium: offscreen handler';
@@ -235,6 +237,11 @@ async function main(): Promise<void> {
       score_model_ms: round(median(job.runs.map((r) => r.scoreModelMs))),
       what: `${jobWhat}: the whole job (settings, reading image and mask, CLIP global + region before and after, fill, paste, PNG into the session store, result appended)`,
     });
+    stages['llm.generate'] = summarize(llmNode.runs, 'node: transformers.js on ort-web wasm 1 thread', {
+      what: `the local LLM's whole answer (${llmNode.tokens} tokens, greedy, KV cache, streamer) to ${llmNode.promptTokensNote}`,
+      tokens_per_s: round(median(llmNode.tokensPerSecond)),
+      model_load_ms: round(llmNode.loadMs),
+    });
     stages['composite'] = summarize(composite, 'node: pure code', { what: 'compositeThroughMask at 1024², feathered disc mask' });
     stages['handoff'] = summarize(
       overlay.handoffs.map((h) => ({ totalMs: h, modelMs: 0 })),
@@ -282,6 +289,7 @@ async function main(): Promise<void> {
     console.log(`first mask      ${ms(tfm.median_ms)} ms median of ${firstMask.length}, p90 ${ms(tfm.p90_ms)} (open → ready ${ms(tfm.open_to_ready_ms)}, click → mask ${ms(tfm.click_to_mask_ms)}; ${ms(tfm.excluding_harness_click_delay_ms)} without the harness's click delay); model-host requests ${tfm.hub_requests.join(', ')}`);
     console.log(`decode split    overlay ours ${ms(d.ours_ms)} ms (click → mask drawn, less the model) ≈ direct round trip outside the model ${ms(off.roundtrip.median_ms - off.model_ms)} (offscreen post-processing ${ms(off.offscreen_ours_ms)} + messaging ${ms(off.messaging_ms)}) + overlay frame ${ms(d.overlay_frame_ms_estimate as number)} (RLE decode, mask state, draw); medians`);
     console.log(`                through the background instead: messaging ${ms(off.routed_roundtrip.messaging_ms)} ms; click → next painted frame ${frame ? `${ms(frame.median_ms)} ms (p90 ${ms(frame.p90_ms)}), ours to the frame ${ms(frame.ours_ms)} ms` : 'not reported by this build'}`);
+    console.log(`local LLM       ${stages['llm.generate']!.tokens_per_s as number} tokens/s (median of ${llmNode.runs.length}, ${llmNode.tokens} tokens per answer, Node wasm 1 thread, test model: transformers.js's own cost per token)`);
     console.log(`hand-off        save-mask round trip ${ms((stages['handoff']!.save_mask_roundtrip as { median_ms: number }).median_ms)} ms`);
     console.log(`sizes           content script ${sizes.content_script_bytes} B (${(sizes.content_script_gzip_bytes / 1024).toFixed(1)} KiB gzip -9), extension ${(sizes.extension_bytes / 1024 / 1024).toFixed(2)} MiB`);
     console.log(`memory          offscreen peak JS heap ${(memory.usedBytes / 1024 / 1024).toFixed(1)} MiB${memory.backingStorageBytes !== undefined ? `, ArrayBuffers/WASM ${(memory.backingStorageBytes / 1024 / 1024).toFixed(1)} MiB` : ''} (${memory.samples} samples, ${memory.documents} documents)`);
