@@ -41,7 +41,7 @@ describe(`refinement on this device (${backend})`, () => {
     const settings = options.locator('[data-testid=provider-settings][data-loaded=true]');
     await settings.waitFor();
     await settings.locator('#llm-provider').selectOption('local');
-    await expect.poll(() => settings.getByTestId('llm-local-note').textContent()).toMatch(/downloads it once from the model host: 483 MB .* 512 MB on WebAssembly/);
+    await expect.poll(() => settings.getByTestId('llm-local-note').textContent()).toMatch(/downloads it once from the model host:\s+483 MB on WebGPU[^]*512 MB on WebAssembly/);
     await settings.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => settings.getByTestId('llm-result').textContent()).toBe('Saved.');
 
