@@ -1,10 +1,10 @@
 /**
  * The "this device" refinement provider in real Chromium: chosen in the options, the tiny test
- * LLM (served by the local hub in the Hub's layout) is downloaded with progress, run by
+ * LLM (served by the local hub in the Hub's layout) is downloaded once with progress, run by
  * transformers.js on the extension's own ONNX Runtime in the offscreen document, and its answer
- * streams into the side panel word by word; Cancel stops a generation.
+ * streams into the side panel word by word; Cancel stops a refinement.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { connectHub } from '../harness/hub';
@@ -13,6 +13,7 @@ import type { Chrome } from './support';
 
 const backend = backendFromEnv();
 const hub = connectHub(inject('hubUrl'));
+const WEIGHTS = `/${LLM_REPO}/resolve/main/onnx/`;
 let ext: ExtensionHarness;
 
 beforeAll(async () => {
@@ -20,6 +21,7 @@ beforeAll(async () => {
   await ext.setSettings({ modelHost: inject('hubUrl') });
 });
 afterAll(() => ext?.close());
+afterEach(() => hub.clearFaults());
 
 const status = (panel: Page) => panel.locator('[data-testid=refine-panel]').getAttribute('data-status');
 
@@ -35,8 +37,14 @@ async function recordDeltas(panel: Page): Promise<() => Promise<string[]>> {
   return () => panel.evaluate(() => [...(Reflect.get(globalThis, '__deltas') as string[])]);
 }
 
+async function openPanel(): Promise<Page> {
+  const panel = await ext.openExtensionPage('sidepanel.html');
+  await panel.locator('[data-testid=refine-panel]').waitFor();
+  return panel;
+}
+
 describe(`refinement on this device (${backend})`, () => {
-  it('chosen in the options, the local model streams its suggestion into the panel', async () => {
+  it('chosen in the options; the first refinement downloads the model with progress, and Cancel stops it', async () => {
     const options = await ext.openExtensionPage('options.html');
     const settings = options.locator('[data-testid=provider-settings][data-loaded=true]');
     await settings.waitFor();
@@ -45,45 +53,44 @@ describe(`refinement on this device (${backend})`, () => {
     await settings.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => settings.getByTestId('llm-result').textContent()).toBe('Saved.');
 
-    const panel = await ext.openExtensionPage('sidepanel.html');
-    await panel.locator('[data-testid=refine-panel]').waitFor();
+    const panel = await openPanel();
     await expect.poll(() => panel.getByTestId('refine-provider').textContent()).toMatch(/Using Qwen2\.5-0\.5B-Instruct in this browser/);
-    const deltas = await recordDeltas(panel);
     await hub.clearRequests();
-
-    await panel.getByTestId('refine-original').fill('a winding river through candy land, lollipop trees');
+    // A slow host, so the download is seen (the test model is 220 KB).
+    await hub.setFault({ kind: 'slow', bytesPerSecond: 40_000, match: WEIGHTS });
+    await panel.getByTestId('refine-region').fill('my own prompt');
     await panel.getByTestId('refine-intent').fill('the river should be chocolate');
     await panel.getByTestId('refine-run').click();
-    await expect.poll(() => status(panel), { timeout: 120_000 }).toBe('done');
+    await expect.poll(() => panel.getByTestId('refine-stage').textContent(), { timeout: 30_000 }).toMatch(/Downloading Qwen2\.5-0\.5B-Instruct \(once\): \d+ % of 0\.2 MB/);
+    await panel.getByTestId('refine-cancel').click();
+    await expect.poll(() => status(panel), { timeout: 30_000 }).toBe('cancelled');
+    expect(await panel.inputValue('[data-testid=refine-region]')).toBe('my own prompt');
 
-    // The suggestion arrived in pieces (words), and they spell the model's whole answer.
-    const pieces = await deltas();
-    expect(pieces.length).toBeGreaterThan(5);
-    expect(pieces.join('')).toBe(LLM_ANSWER);
-    expect(await panel.getByTestId('refine-stream').textContent()).toBe(LLM_ANSWER);
-    expect(await panel.inputValue('[data-testid=refine-region]')).toBe(LLM_SUGGESTION.regionPrompt);
-    expect(await panel.inputValue('[data-testid=refine-negative]')).toBe(LLM_SUGGESTION.negativePrompt);
-    expect(await panel.getByTestId('refine-alternative').allTextContents()).toEqual(LLM_SUGGESTION.alternatives);
-    expect(await panel.getByTestId('refine-meta').textContent()).toMatch(backend === 'wasm' ? /q8, WASM/ : /(q4|q4f16), WebGPU/);
-
-    // Downloaded from the model host in the Hub's layout: the weights for this backend, once.
-    const paths = (await hub.requests()).map((r) => r.path);
-    const weights = paths.filter((p) => p.includes(`/${LLM_REPO}/resolve/main/onnx/`));
+    // The weights for this backend, in the Hub's layout.
+    const weights = (await hub.requests()).map((r) => r.path).filter((p) => p.includes(WEIGHTS));
     expect(weights).toHaveLength(1);
     expect(weights[0]).toMatch(backend === 'wasm' ? /model_quantized\.onnx$/ : /model_q4(f16)?\.onnx$/);
     expect(ext.consoleErrors).toEqual([]);
   });
 
-  it('Cancel stops the refinement and the fields stay the user’s', async () => {
-    const panel = await ext.openExtensionPage('sidepanel.html');
-    await panel.locator('[data-testid=refine-panel]').waitFor();
-    await panel.getByTestId('refine-region').fill('my own prompt');
+  it('streams the suggestion into the panel word by word, without downloading again', async () => {
+    const panel = await openPanel();
+    const deltas = await recordDeltas(panel);
+    await hub.clearRequests();
+    await panel.getByTestId('refine-original').fill('a winding river through candy land, lollipop trees');
     await panel.getByTestId('refine-intent').fill('the river should be chocolate');
-    // The model is loaded (first test); the whole answer takes under a second here, so Cancel follows at once.
     await panel.getByTestId('refine-run').click();
-    await panel.getByTestId('refine-cancel').click();
-    await expect.poll(() => status(panel), { timeout: 30_000 }).toBe('cancelled');
-    expect(await panel.inputValue('[data-testid=refine-region]')).toBe('my own prompt');
+    await expect.poll(() => status(panel), { timeout: 120_000 }).toBe('done');
+
+    // The answer arrived in pieces (words), and they spell the model's whole answer.
+    const pieces = await deltas();
+    expect(pieces.length).toBeGreaterThan(5);
+    expect(pieces.join('')).toBe(LLM_ANSWER);
+    expect(await panel.inputValue('[data-testid=refine-region]')).toBe(LLM_SUGGESTION.regionPrompt);
+    expect(await panel.inputValue('[data-testid=refine-negative]')).toBe(LLM_SUGGESTION.negativePrompt);
+    expect(await panel.getByTestId('refine-alternative').allTextContents()).toEqual(LLM_SUGGESTION.alternatives);
+    expect(await panel.getByTestId('refine-meta').textContent()).toMatch(backend === 'wasm' ? /Qwen2\.5-0\.5B-Instruct \(q8, WASM\)/ : /Qwen2\.5-0\.5B-Instruct \(q4(f16)?, WebGPU\)/);
+    expect((await hub.requests()).map((r) => r.path).filter((p) => p.includes(WEIGHTS))).toEqual([]);
     expect(ext.consoleErrors).toEqual([]);
   });
 });
