@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseDtype, registry, resolveUrl, weightPath } from './registry';
+import { chooseDtype, LLM_DTYPE_SUFFIX, llmDtype, LOCAL_LLM, registry, resolveUrl, weightPath } from './registry';
+import { MODEL_FILES } from '../tests/models/semantics';
 
 describe('model registry', () => {
   it('names files as transformers.js repos do per dtype', () => {
@@ -24,6 +25,15 @@ describe('model registry', () => {
       expect(entry.licence).not.toBe('');
       for (const file of Object.values(entry.files)) expect(Object.values<number>(file.bytes).every((b) => b > 0)).toBe(true);
       expect(Object.keys(entry.conventions).length).toBeGreaterThan(0);
+    }
+  });
+  it('the local LLM: q4f16 on WebGPU with fp16, q4 on other WebGPU, q8 on WASM; every file it names is served by the test hub', () => {
+    expect([llmDtype('webgpu', true), llmDtype('webgpu', false), llmDtype('wasm', false)]).toEqual(['q4f16', 'q4', 'q8']);
+    const served = MODEL_FILES[LOCAL_LLM.repo] ?? [];
+    for (const file of LOCAL_LLM.configFiles) expect(served).toContain(file);
+    for (const dtype of Object.keys(LOCAL_LLM.bytes) as (keyof typeof LOCAL_LLM.bytes)[]) {
+      expect(served).toContain(`onnx/model${LLM_DTYPE_SUFFIX[dtype]}.onnx`);
+      expect(LOCAL_LLM.bytes[dtype]).toBeGreaterThan(100_000_000);
     }
   });
 });
