@@ -12,6 +12,7 @@ import { LOCAL_LLM } from '@/models/registry';
 export class LocalLlmHost {
   private llm: Promise<LocalLlm> | undefined;
   private running = new Map<string, AbortController>();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly runtimeInfo: () => Promise<RuntimeInfo>) {}
 
@@ -41,13 +42,28 @@ export class LocalLlmHost {
     if (this.running.has(requestId)) throw new Error(`llm.local.generate: ${requestId} is already running`);
     const controller = new AbortController();
     this.running.set(requestId, controller);
+    clearTimeout(this.idleTimer);
     try {
       const llm = await this.load();
       const result = await llm.generate(messages, { signal: controller.signal, onText: (text) => emit('refine.delta', { requestId, attempt, text }) });
       return { ...result, model: LOCAL_LLM.label, backend: llm.backend, dtype: llm.dtype };
     } finally {
       this.running.delete(requestId);
+      this.releaseWhenIdle();
     }
+  }
+
+  /** Like the other models, the LLM (hundreds of MB) is freed after the idle time in the settings. */
+  private releaseWhenIdle(): void {
+    void send('settings.runtime', {})
+      .then(({ idleSeconds }) => {
+        clearTimeout(this.idleTimer);
+        if (this.running.size > 0) return;
+        this.idleTimer = setTimeout(() => {
+          if (this.running.size === 0) void this.release();
+        }, idleSeconds * 1000);
+      })
+      .catch(() => undefined);
   }
 
   cancel(requestId: string): boolean {
@@ -58,6 +74,7 @@ export class LocalLlmHost {
 
   /** Frees the model (with the other models' release); the next refinement loads it again. */
   async release(): Promise<boolean> {
+    clearTimeout(this.idleTimer);
     const loading = this.llm;
     this.llm = undefined;
     const llm = await loading?.catch(() => undefined);
