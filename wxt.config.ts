@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
 // The e2e build grants the loopback test origins up front: a headless test cannot click the
@@ -14,6 +15,36 @@ const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-thread
 // Firefox's id is fixed so that storage, the moz-extension UUID map in tests and AMO updates stay
 // stable. 128 is the oldest ESR with MV3 host-permission prompts and `optional_host_permissions`.
 const GECKO_ID = 'inpaint-biases@example.org';
+
+/**
+ * transformers.js points an unset `wasmPaths` at jsDelivr when it is first imported. Ours is set
+ * before (and restored after) that import, so the branch never runs, but MV3 forbids shipping
+ * remote-code URLs at all: the default becomes the extension's own /ort/ folder. A version that
+ * moved the line fails the build here rather than shipping the CDN.
+ */
+const TRANSFORMERS_CDN_DEFAULT = /`https:\/\/cdn\.jsdelivr\.net\/npm\/onnxruntime-web@\$\{[^}]+\}\/dist\/`/;
+/**
+ * The e2e build's hub serves tiny test models under the real paths: their sizes are not the
+ * registry's, so that one check is swapped out (models/expectations.ts); hashes the hub sends and
+ * config validation still apply. The production build never contains the stand-in.
+ */
+const e2eExpectations: Plugin = {
+  name: 'inpaint-e2e-expectations',
+  enforce: 'pre',
+  resolveId: (source, importer) => (source === './expectations' && importer?.endsWith('/models/hub.ts') ? resolve('tests/harness/e2e-expectations.ts') : undefined),
+};
+
+/** Plugins of every bundle: the pages' and the inference workers'. */
+const bundlePlugins = (): Plugin[] => (e2e ? [transformersWithoutCdn, e2eExpectations] : [transformersWithoutCdn]);
+
+const transformersWithoutCdn: Plugin = {
+  name: 'transformers-without-cdn',
+  transform(code, id) {
+    if (!/@huggingface[/\\]transformers[/\\]dist[/\\]transformers\.web\.js$/.test(id)) return undefined;
+    if (!TRANSFORMERS_CDN_DEFAULT.test(code)) throw new Error('transformers.js no longer sets its CDN wasmPaths where wxt.config.ts expects it: check it before shipping');
+    return { code: code.replace(TRANSFORMERS_CDN_DEFAULT, '"/ort/"'), map: null };
+  },
+};
 
 export default defineConfig({
   modules: ['@wxt-dev/module-svelte'],
@@ -78,19 +109,7 @@ export default defineConfig({
     },
   },
   vite: () => ({
-    // The e2e build's hub serves tiny test models under the real paths: their sizes are not the
-    // registry's, so that one check is swapped out (models/expectations.ts); hashes the hub sends
-    // and config validation still apply. The production build never contains the stand-in.
-    plugins: e2e
-      ? [
-          {
-            name: 'inpaint-e2e-expectations',
-            enforce: 'pre' as const,
-            resolveId: (source: string, importer: string | undefined) =>
-              source === './expectations' && importer?.endsWith('/models/hub.ts') ? resolve('tests/harness/e2e-expectations.ts') : undefined,
-          },
-        ]
-      : [],
+    plugins: bundlePlugins(),
     resolve: {
       // Code imports 'onnxruntime-web' (Node tests get its Node build); the extension gets the webgpu build.
       alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }],
@@ -100,6 +119,7 @@ export default defineConfig({
     },
     build: { chunkSizeWarningLimit: 2048 },
     // The inference worker is a module worker: it imports its handlers, and ONNX Runtime imports its WASM glue.
-    worker: { format: 'es' as const },
+    // Its bundle gets the same plugins: the models and their loader run there.
+    worker: { format: 'es' as const, plugins: bundlePlugins },
   }),
 });

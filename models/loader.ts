@@ -22,6 +22,8 @@ export class DownloadError extends Error {
   constructor(
     readonly url: string,
     message: string,
+    /** The host's HTTP status, when it answered with an error. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'DownloadError';
@@ -129,14 +131,20 @@ async function download(url: string, options: FetchOptions): Promise<{ bytes: Ui
     alive();
     let response: Response;
     try {
-      response = await (options.fetchImpl ?? fetch)(url, { signal: controller.signal, cache: 'no-store' });
+      const get = () => (options.fetchImpl ?? fetch)(url, { signal: controller.signal, cache: 'no-store' });
+      // One more try when no response came at all: a pooled connection the host had already
+      // closed fails at once (seen in Node while WASM work kept the event loop from noticing).
+      response = await get().catch((error: unknown) => {
+        if (stalled || options.signal?.aborted) throw error;
+        return get();
+      });
     } catch (error) {
       if (stalled) throw stalledError(0);
       if (options.signal?.aborted) throw error;
       throw new DownloadError(url, `Could not reach the model host for ${fileName(url)}: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (!response.ok) {
-      throw new DownloadError(url, `The model host answered ${response.status} ${response.statusText} for ${fileName(url)}`);
+      throw new DownloadError(url, `The model host answered ${response.status} ${response.statusText} for ${fileName(url)}`, response.status);
     }
     hostSha256 = sha256FromEtag(response.headers.get('etag'));
     header = Number(response.headers.get('content-length'));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseDtype, expectedWeight, registry, resolveUrl, weightPath, type Dtype, type RegistryEntry } from './registry';
+import { chooseDtype, expectedWeight, LLM_DTYPE_SUFFIX, llmDtype, LOCAL_LLM, registry, resolveUrl, weightPath, type Dtype, type RegistryEntry } from './registry';
+import { MODEL_FILES } from '../tests/models/semantics';
 
 describe('model registry', () => {
   it('names files as transformers.js repos do per dtype', () => {
@@ -44,5 +45,14 @@ describe('model registry', () => {
     }
     expect(expectedWeight(registry.sam.files.encoder, 'q8')).toEqual({ bytes: 8_882_165 });
     expect(expectedWeight(registry.clip.files.text, 'q8')).toEqual({});
+  });
+  it('the local LLM: q4f16 on WebGPU with fp16, q4 on other WebGPU, q8 on WASM; every file it names is served by the test hub', () => {
+    expect([llmDtype('webgpu', true), llmDtype('webgpu', false), llmDtype('wasm', false)]).toEqual(['q4f16', 'q4', 'q8']);
+    const served = MODEL_FILES[LOCAL_LLM.repo] ?? [];
+    for (const file of LOCAL_LLM.configFiles) expect(served).toContain(file);
+    for (const dtype of Object.keys(LOCAL_LLM.bytes) as (keyof typeof LOCAL_LLM.bytes)[]) {
+      expect(served).toContain(`onnx/model${LLM_DTYPE_SUFFIX[dtype]}.onnx`);
+      expect(LOCAL_LLM.bytes[dtype]).toBeGreaterThan(100_000_000);
+    }
   });
 });

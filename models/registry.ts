@@ -196,3 +196,36 @@ export function expectedWeight(file: ModelFile, dtype: Dtype): { bytes?: number;
   const sha256 = file.sha256?.[dtype];
   return { ...(bytes !== undefined ? { bytes } : {}), ...(sha256 !== undefined ? { sha256 } : {}) };
 }
+
+/** The dtypes the local LLM's repo offers, as transformers.js names them. */
+export type LlmDtype = 'q4f16' | 'q4' | 'q8';
+
+/**
+ * The "this device" LLM for prompt refinement, run by transformers.js (models/llm/local-llm.ts),
+ * so it is not in `registry` (whose entries our own loader turns into sessions).
+ */
+export const LOCAL_LLM = {
+  task: 'refinement',
+  label: 'Qwen2.5-0.5B-Instruct',
+  repo: 'onnx-community/Qwen2.5-0.5B-Instruct',
+  // Not pinned: the Hub showed commit 516c8d0; verify:models is where files and sizes get checked.
+  revision: 'main',
+  licence: 'apache-2.0',
+  configFiles: ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'],
+  // onnx/model{_q4f16,_q4,_quantized}.onnx; the Hub's rounded MB figures.
+  bytes: { q4f16: 483_000_000, q4: 786_000_000, q8: 512_000_000 } satisfies Record<LlmDtype, number>,
+  conventions: {
+    inputs: 'input_ids, attention_mask, position_ids i64 [B,L]; past_key_values.N.key/value [B,kv_heads,P,head_dim]',
+    outputs: 'logits [B,L,vocab]; present.N.key/value [B,kv_heads,P+L,head_dim]',
+    chat: "the repo's chat template (tokenizer_config.json), generation prompt added",
+  },
+} as const;
+
+/** transformers.js's file names: onnx/model{suffix}.onnx. */
+export const LLM_DTYPE_SUFFIX: Record<LlmDtype, string> = { q4f16: '_q4f16', q4: '_q4', q8: '_quantized' };
+
+/** q4f16 where WebGPU has shader-f16; q4 (MatMulNBits, float activations) on other WebGPU adapters; q8 on WASM. */
+export function llmDtype(backend: 'webgpu' | 'wasm', shaderF16: boolean): LlmDtype {
+  if (backend === 'wasm') return 'q8';
+  return shaderF16 ? 'q4f16' : 'q4';
+}

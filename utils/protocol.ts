@@ -16,6 +16,8 @@ export const BlobKey = v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/));
 
 export const ModelId = v.picklist(['sam', 'clip', 'migan', 'lama', 'sdInpaint', 'sdTurbo']);
 export type ModelId = v.InferOutput<typeof ModelId>;
+/** What a download belongs to: a registry model, or the local LLM (models/registry.ts LOCAL_LLM). */
+export const DownloadOf = v.picklist([...ModelId.options, 'llm']);
 
 export const Backend = v.picklist(['webgpu', 'wasm']);
 export type Backend = v.InferOutput<typeof Backend>;
@@ -439,6 +441,24 @@ export const messages = {
     }),
   },
   'refine.cancel': { to: 'background', request: v.object({ requestId: RequestId }), response: v.object({ cancelled: v.boolean() }) },
+  /**
+   * The "this device" provider's model run, asked by the background's refine.run: streams
+   * `refine.delta` events itself; `cancelled` when llm.local.cancel stopped it early.
+   */
+  'llm.local.generate': {
+    to: 'offscreen',
+    request: v.object({
+      requestId: RequestId,
+      attempt: v.pipe(count, v.minValue(1), v.maxValue(2)),
+      messages: v.pipe(
+        v.array(v.object({ role: v.picklist(['system', 'user', 'assistant']), content: ShortText(20_000) })),
+        v.minLength(1),
+        v.maxLength(4),
+      ),
+    }),
+    response: v.object({ text: v.string(), tokens: count, ms: finite, cancelled: v.boolean(), model: v.string(), backend: Backend, dtype: v.string() }),
+  },
+  'llm.local.cancel': { to: 'offscreen', request: v.object({ requestId: RequestId }), response: v.object({ cancelled: v.boolean() }) },
   // ---- end LLM messages ----
   'content.ping': { to: 'content', request: Empty, response: v.object({ ok: v.literal(true), url: v.string() }) },
   'content.open-overlay': {
@@ -478,7 +498,7 @@ export type Destination = (typeof messages)[MessageType]['to'];
 /** Broadcast events (no reply): progress and state changes any UI may show. */
 export const events = {
   'model.progress': v.object({
-    model: ModelId,
+    model: DownloadOf,
     file: v.string(),
     loaded: count,
     total: count,

@@ -6,8 +6,8 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
-import { emit, serve } from '@/utils/messaging';
-import { LlmProvider, ProtocolError, type LlmConfigView, type RequestOf } from '@/utils/protocol';
+import { emit, send, serve } from '@/utils/messaging';
+import { LlmProvider, ProtocolError, type LlmConfigView, type RequestOf, type ResponseOf } from '@/utils/protocol';
 import { llmBaseUrl, llmModel, llmProvider, llmSendPixels, llmTimeoutSeconds, neverSendPixels } from '@/utils/settings';
 import { readApiKeys, storeApiKey } from './api-keys';
 import {
@@ -25,6 +25,8 @@ import { LlmError } from '@/utils/llm/errors';
 import { availabilityMessage, builtinAvailability, languageModelFrom, refineBuiltin } from '@/utils/llm/builtin';
 import { PROMPT_TEMPLATE_VERSION } from '@/utils/llm/prompt-template';
 import { getRecord } from '@/utils/session-store';
+import { refineLocal, type Generate } from '@/utils/llm/local';
+import { LOCAL_LLM } from '@/models/registry';
 
 interface Settings {
   provider: LlmProvider;
@@ -138,8 +140,8 @@ async function clientConfig(settings: Settings, expected: string | undefined): P
   if (settings.provider === 'none') {
     throw new LlmError('not-configured', 'No LLM is set up: write the region prompt yourself, or choose a provider in the options.');
   }
-  if (settings.provider === 'chrome') {
-    throw new LlmError('not-configured', "Chrome's built-in model has no server: there are no models to list.");
+  if (settings.provider === 'chrome' || settings.provider === 'local') {
+    throw new LlmError('not-configured', 'A model on this device has no server: there are no models to list.');
   }
   if (!baseUrl) throw new LlmError('not-configured', 'No server address is set: enter one in the options.');
   const apiKey = keyFor(settings, baseUrl);
@@ -201,6 +203,24 @@ async function cropDataUrl(crop: string): Promise<string> {
 
 const running = new Map<string, AbortController>();
 
+/** The "this device" provider: the offscreen document runs the model and streams its text to the panel. */
+async function refineOnThisDevice(requestId: string, input: { originalPrompt: string; intent: string }, callbacks: { signal: AbortSignal; onStatus: (stage: RefineStage, detail?: string) => void }) {
+  let last: ResponseOf<'llm.local.generate'> | undefined;
+  const generate: Generate = async (messages, attempt, signal) => {
+    const cancel = () => void send('llm.local.cancel', { requestId }).catch(() => undefined);
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      last = await send('llm.local.generate', { requestId, attempt, messages });
+      return last;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  };
+  callbacks.onStatus('connecting');
+  const result = await refineLocal(generate, input, { ...callbacks, model: LOCAL_LLM.label });
+  return { ...result, model: last ? `${last.model} (${last.dtype}, ${last.backend === 'webgpu' ? 'WebGPU' : 'WASM'})` : LOCAL_LLM.label };
+}
+
 async function runRefine(request: RequestOf<'refine.run'>) {
   const { requestId } = request;
   if (running.has(requestId)) throw new ProtocolError('bad-request', `refine.run: ${requestId} is already running`);
@@ -219,6 +239,10 @@ async function runRefine(request: RequestOf<'refine.run'>) {
       checkExpectedHost(request.baseUrl, undefined);
       const result = await refineBuiltin(languageModelFrom(globalThis), input, callbacks);
       return { ...meta, ...result, model: "Chrome's built-in model", sentImage: false, ms: Math.round(performance.now() - t0) };
+    }
+    if (settings.provider === 'local') {
+      checkExpectedHost(request.baseUrl, undefined);
+      return { ...meta, ...(await refineOnThisDevice(requestId, input, callbacks)), sentImage: false, ms: Math.round(performance.now() - t0) };
     }
     const config = await clientConfig(settings, request.baseUrl);
     // Pixels leave the device only when the user allowed them for the LLM and the privacy switch lets them go to this server.
@@ -241,7 +265,7 @@ export function serveRefinement(accept: (sender: Browser.runtime.MessageSender) 
       'llm.config.set': (request) => setConfig(request),
       'llm.models': async (request) => {
         const settings = await readSettings();
-        if (settings.provider === 'chrome') return { models: [] };
+        if (settings.provider === 'chrome' || settings.provider === 'local') return { models: [] };
         return { models: await listModels(await clientConfig(settings, request.baseUrl)) };
       },
       'llm.test': async (request) => {
@@ -252,6 +276,10 @@ export function serveRefinement(accept: (sender: Browser.runtime.MessageSender) 
           const problem = availabilityMessage(state);
           if (problem) throw new LlmError('unavailable', problem);
           return { message: "Chrome's built-in model is available on this device.", models: [], modelAvailable: null, ms: 0 };
+        }
+        if (settings.provider === 'local') {
+          checkExpectedHost(request.baseUrl, undefined);
+          return { message: `${LOCAL_LLM.label} runs in this browser: no key, no server.`, models: [], modelAvailable: null, ms: 0 };
         }
         const stop = keepAlive();
         try {

@@ -7,12 +7,14 @@ import { samDecode, samEncode } from '@/models/sam/runner';
 import { encodeMaskRle } from '@/utils/mask/rle';
 import { Inference } from './inference';
 import { JobQueue } from './jobs';
+import { LocalLlmHost } from './local-llm';
 import { createScorer } from './scoring';
 import { loadImage, loadMask, storeImage } from './pixels';
 
 configureOrt();
 const inference = new Inference();
 const jobs = new JobQueue(inference);
+const localLlm = new LocalLlmHost(() => inference.runtimeInfo());
 
 /**
  * Only extension contexts may drive inference. Content scripts can address any extension page
@@ -29,7 +31,7 @@ serve('offscreen-doc', {
     const loaded = await inference.model(model);
     return { model, backend: loaded.backend, files: loaded.files, ms: performance.now() - start };
   },
-  'models.release': async () => ({ released: await inference.release() }),
+  'models.release': async () => ({ released: (await inference.release()) + ((await localLlm.release()) ? 1 : 0) }),
   'sam.encode': async ({ image }) => {
     const start = performance.now();
     const [model, pixels] = await Promise.all([inference.model('sam'), loadImage(image)]);
@@ -74,4 +76,6 @@ serve('offscreen-doc', {
     }
   },
   // ---- end inpainting ----
+  'llm.local.generate': (request) => localLlm.generate(request),
+  'llm.local.cancel': ({ requestId }) => ({ cancelled: localLlm.cancel(requestId) }),
 }, { accept: fromExtension });

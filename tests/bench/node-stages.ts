@@ -8,6 +8,8 @@ import * as ort from 'onnxruntime-web';
 import { clipImageEmbeds, clipTextEmbeds } from '../../models/clip/runner.ts';
 import { loadModel, releaseModel } from '../../models/hub.ts';
 import { memoryCache } from '../../models/loader.ts';
+import { loadLocalLlm } from '../../models/llm/local-llm.ts';
+import { localMessages } from '../../utils/llm/local.ts';
 import { compositeThroughMask } from '../../utils/image/composite.ts';
 import { feather } from '../../utils/mask/morphology.ts';
 import { renderScene, SCENES, shapeMask } from '../harness/scenes.ts';
@@ -60,5 +62,39 @@ export async function benchClipNode(host: string, runs: number): Promise<ClipNod
     return { image: imageRuns, text: textRuns, loadMs };
   } finally {
     await releaseModel(model);
+  }
+}
+
+export interface LlmNodeResult {
+  /** Whole generations (prompt in, answer out); modelMs 0: transformers.js does not split its time. */
+  runs: Sample[];
+  tokensPerSecond: number[];
+  tokens: number;
+  promptTokensNote: string;
+  loadMs: number;
+}
+
+/** The "this device" LLM (transformers.js on ort-web wasm, 1 thread) answering the refinement template. */
+export async function benchLocalLlmNode(host: string, runs: number): Promise<LlmNodeResult> {
+  ort.env.wasm.numThreads = 1;
+  const started = performance.now();
+  const llm = await loadLocalLlm({ host, backend: 'wasm', shaderF16: false, cache: memoryCache() });
+  const loadMs = performance.now() - started;
+  const messages = localMessages({ originalPrompt: 'a winding river through a candy land valley', intent: 'the river should be chocolate' });
+  try {
+    await llm.generate(messages); // warm-up
+    const out: Sample[] = [];
+    const rates: number[] = [];
+    let tokens = 0;
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      const result = await llm.generate(messages);
+      out.push({ totalMs: performance.now() - start, modelMs: 0 });
+      rates.push(result.tokens / (result.ms / 1000));
+      tokens = result.tokens;
+    }
+    return { runs: out, tokensPerSecond: rates, tokens, promptTokensNote: 'the full refinement template (system prompt with its example) as the prompt', loadMs };
+  } finally {
+    await llm.release();
   }
 }

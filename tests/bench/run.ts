@@ -19,7 +19,7 @@ import { FULL_SIZE_FILES, FULL_SIZE_MODELS_DIR, generateFullSizeModels } from '.
 import { benchClickDuringJob, benchClipScore, benchDecodeDirect, benchEncode, benchFill, benchFirstMask, benchInpaintJob, benchOverlay, benchSaveMask, type FirstMaskRun } from './browser-stages.ts';
 import { pollOffscreenHeap } from './memory.ts';
 import { benchDiffusion, type DiffusionResult } from './diffusion-stages.ts';
-import { benchClipNode, benchComposite } from './node-stages.ts';
+import { benchClipNode, benchComposite, benchLocalLlmNode } from './node-stages.ts';
 import { generateSdFullSizeModels, SD_FULL_SIZE_REPO } from '../models/full-size/generate-sd.ts';
 import { median, round, spread, summarize, type StageSummary } from './stats.ts';
 
@@ -238,6 +238,8 @@ async function main(): Promise<void> {
     const composite = benchComposite(opts.runs);
     const clipNode = await benchClipNode(modelHost, opts.runs);
     const diffusion = opts.diffusion === 'include' ? await benchDiffusion({ host: modelHost, runs: opts.diffusionRuns, latent: opts.diffusionLatent, log }) : undefined;
+    log('Node: local LLM (transformers.js)');
+    const llmNode = await benchLocalLlmNode(modelHost, Math.min(opts.runs, 5));
 
     const rt = (runs: { roundTripMs: number }[]) => spread(runs.map((r) => r.roundTripMs));
     const chromiumOffscreen = 'chromium: offscreen handler';
@@ -306,6 +308,11 @@ async function main(): Promise<void> {
       score_model_ms: round(median(job.runs.map((r) => r.scoreModelMs))),
       what: `${jobWhat}: the whole job (settings, reading image and mask, CLIP global + region before and after, fill, paste, PNG into the session store, result appended)`,
     });
+    stages['llm.generate'] = summarize(llmNode.runs, 'node: transformers.js on ort-web wasm 1 thread', {
+      what: `the local LLM's whole answer (${llmNode.tokens} tokens, greedy, KV cache, streamer) to ${llmNode.promptTokensNote}`,
+      tokens_per_s: round(median(llmNode.tokensPerSecond)),
+      model_load_ms: round(llmNode.loadMs),
+    });
     stages['composite'] = summarize(composite, 'node: pure code', { what: 'compositeThroughMask at 1024², feathered disc mask' });
     stages['handoff'] = summarize(
       overlay.handoffs.map((h) => ({ totalMs: h, modelMs: 0 })),
@@ -360,6 +367,7 @@ async function main(): Promise<void> {
     console.log(`                through the background instead: messaging ${ms(off.routed_roundtrip.messaging_ms)} ms; click → next painted frame ${frame ? `${ms(frame.median_ms)} ms (p90 ${ms(frame.p90_ms)}), ours to the frame ${ms(frame.ours_ms)} ms` : 'not reported by this build'}`);
     const [idle, busy] = [stages['sam.decode.idle']!, stages['sam.decode.during-job']!];
     console.log(`click + job     alone: total ${ms(idle.median_ms)} ms (p90 ${ms(idle.p90_ms)}), ours ${ms(idle.ours_ms)} (p90 ${ms(idle.ours_p90_ms)}); during MI-GAN fills (${clickJob.fills}, ${ms(clickJob.fillModelMs)} ms model each): total ${ms(busy.median_ms)} (p90 ${ms(busy.p90_ms)}), ours ${ms(busy.ours_ms)} (p90 ${ms(busy.ours_p90_ms)}); ours ≤ ${CLICK_BUDGET_MS} ms: ${busy.ours_ms <= CLICK_BUDGET_MS ? 'yes' : 'NO'}`);
+    console.log(`local LLM       ${stages['llm.generate']!.tokens_per_s as number} tokens/s (median of ${llmNode.runs.length}, ${llmNode.tokens} tokens per answer, Node wasm 1 thread, test model: transformers.js's own cost per token)`);
     console.log(`hand-off        save-mask round trip ${ms((stages['handoff']!.save_mask_roundtrip as { median_ms: number }).median_ms)} ms`);
     console.log(`sizes           content script ${sizes.content_script_bytes} B (${(sizes.content_script_gzip_bytes / 1024).toFixed(1)} KiB gzip -9), extension ${(sizes.extension_bytes / 1024 / 1024).toFixed(2)} MiB`);
     console.log(`memory          offscreen peak JS heap ${(memory.usedBytes / 1024 / 1024).toFixed(1)} MiB${memory.backingStorageBytes !== undefined ? `, ArrayBuffers/WASM ${(memory.backingStorageBytes / 1024 / 1024).toFixed(1)} MiB` : ''} (${memory.samples} samples, ${memory.documents} documents)`);

@@ -47,6 +47,24 @@ describe('built extension', () => {
     }
   });
 
+  it('ships exactly one ONNX Runtime: transformers.js runs on the same build as our own models', () => {
+    const scripts = files(OUT).filter((f) => f.endsWith('.js'));
+    const text = (f: string) => readFileSync(f, 'utf8');
+    // onnxruntime-common's backend registry (one per bundled runtime) and onnxruntime-web's WASM loader.
+    const runtimes = scripts.filter((f) => /no available backend found/.test(text(f)));
+    expect(runtimes.map((f) => path.relative(OUT, f))).toHaveLength(1);
+    expect(scripts.filter((f) => /ort-wasm-simd-threaded\.asyncify\.mjs/.test(text(f)))).toEqual(runtimes);
+    // transformers.js is there (the local LLM), in its own chunk, loaded only when used.
+    const transformers = scripts.filter((f) => /tokenizer\.chat_template is not set/.test(text(f)));
+    expect(transformers).toHaveLength(1);
+    expect(transformers).not.toEqual(runtimes);
+    // Only the one build's WASM (ORT's JSEP build or another version would bring its own files).
+    expect(files(OUT).filter((f) => /ort-wasm/.test(f)).map((f) => path.relative(OUT, f)).sort()).toEqual([
+      'ort/ort-wasm-simd-threaded.asyncify.mjs',
+      'ort/ort-wasm-simd-threaded.asyncify.wasm',
+    ]);
+  });
+
   it('asks for little: no broad host access, WASM allowed only for extension pages', () => {
     const manifest = JSON.parse(readFileSync(path.join(OUT, 'manifest.json'), 'utf8')) as {
       permissions: string[];

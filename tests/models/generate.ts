@@ -11,10 +11,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildClipTextModel, buildClipTokenizer, buildClipVisionModel, clipConfigFiles } from './clip.ts';
 import { buildLamaModel } from './lama.ts';
+import { buildLlmModel, buildLlmTokenizer, llmConfigFiles } from './llm.ts';
 import { buildMiganPipeline } from './migan.ts';
 import { buildSamMaskDecoder, buildSamVisionEncoder, samConfigFiles } from './sam.ts';
 import { buildSdTextEncoder, buildSdUnet, buildSdVaeDecoder, buildSdVaeEncoder, sdSchedulerConfig, sdTokenizerFiles } from './sd.ts';
-import { CLIP_REPO, CLIP_SPECIAL_TOKENS, LAMA_FILE, LAMA_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, SAM_REPO, SD_INPAINT_HIDDEN, SD_INPAINT_REPO, SD_TURBO_HIDDEN, SD_TURBO_REPO } from './semantics.ts';
+import { CLIP_REPO, CLIP_SPECIAL_TOKENS, LAMA_FILE, LAMA_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, LLM_REPO, LLM_VARIANT_SUFFIXES, SAM_REPO, SD_INPAINT_HIDDEN, SD_INPAINT_REPO, SD_TURBO_HIDDEN, SD_TURBO_REPO } from './semantics.ts';
 
 /** Every generated file: repo-relative path → bytes. */
 export function buildTestModelFiles(): Map<string, Uint8Array> {
@@ -61,6 +62,10 @@ export function buildTestModelFiles(): Map<string, Uint8Array> {
     files.set(`${repo}/vae_decoder/model.onnx`, vae.decoder);
     files.set(`${repo}/unet/model.onnx`, buildSdUnet(kind === 'inpaint', hidden));
   }
+  const llmTok = buildLlmTokenizer();
+  json(LLM_REPO, llmConfigFiles(llmTok));
+  const llm = buildLlmModel(llmTok);
+  for (const suffix of LLM_VARIANT_SUFFIXES) files.set(`${LLM_REPO}/onnx/model${suffix}.onnx`, llm);
   return files;
 }
 

@@ -28,6 +28,9 @@ export const SD_FILES = [
   'vae_decoder/model.onnx',
   'unet/model.onnx',
 ] as const;
+export const LLM_REPO = 'onnx-community/Qwen2.5-0.5B-Instruct';
+/** The LLM's dtypes as transformers.js names their files (fp32, q4f16 on WebGPU, q4, q8 on WASM). */
+export const LLM_VARIANT_SUFFIXES = ['', '_q4f16', '_q4', '_quantized'] as const;
 
 /** dtype suffixes for which identical copies of each transformers.js-style ONNX file exist. */
 export const ONNX_VARIANT_SUFFIXES = ['', '_quantized', '_fp16'] as const;
@@ -52,7 +55,31 @@ export const MODEL_FILES: Readonly<Record<string, readonly string[]>> = {
   [LAMA_REPO]: [LAMA_FILE],
   [SD_INPAINT_REPO]: SD_FILES,
   [SD_TURBO_REPO]: SD_FILES,
+  [LLM_REPO]: [
+    'config.json',
+    'generation_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    ...LLM_VARIANT_SUFFIXES.map((s) => `onnx/model${s}.onnx`),
+  ],
 };
+
+// ---------------------------------------------------------------------------------------------
+// LLM (onnx-community/Qwen2.5-0.5B-Instruct layout; tests/models/llm.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** Special tokens of the tiny LLM's chat template (ids 256, 257, ... in this order). */
+export const LLM_SPECIAL_TOKENS = { system: '<|system|>', user: '<|user|>', assistant: '<|assistant|>', end: '<|end|>' } as const;
+
+/** The refinement the tiny LLM answers with (greedy), whatever it was asked. */
+export const LLM_SUGGESTION = {
+  regionPrompt: 'a river of melted chocolate, glossy brown',
+  negativePrompt: 'blue water',
+  rationale: 'Counters the blue-water default.',
+  alternatives: ['a brown chocolate river', 'a stream of cocoa'],
+} as const;
+/** LLM_SUGGESTION as the model spells it, one byte per token (spaces let a word streamer flush). */
+export const LLM_ANSWER = JSON.stringify(LLM_SUGGESTION).replace(/","/g, '", "').replace(/":/g, '": ');
 
 // ---------------------------------------------------------------------------------------------
 // SAM (Xenova/slimsam-77-uniform)

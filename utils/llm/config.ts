@@ -7,7 +7,7 @@
 import { normaliseModelHost as normaliseHttpBase } from '../model-host';
 import { isOnThisMachine, mayReceivePixels } from '../inpaint/privacy';
 
-export const LLM_PROVIDERS = ['none', 'openai', 'openai-compatible', 'chrome'] as const;
+export const LLM_PROVIDERS = ['none', 'openai', 'openai-compatible', 'chrome', 'local'] as const;
 /** The protocol's `LlmProvider` schema is built from this list. */
 type Provider = (typeof LLM_PROVIDERS)[number];
 
@@ -23,6 +23,7 @@ export const PROVIDER_LABELS: Record<Provider, string> = {
   openai: 'OpenAI',
   'openai-compatible': 'OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter…)',
   chrome: "Chrome's built-in model (on device)",
+  local: 'This device: a small model in the browser (one download, no key, no server)',
 };
 
 /** Base URLs users commonly need, shown as hints. */
