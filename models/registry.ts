@@ -114,16 +114,17 @@ export const registry = {
     // layout; the Hub showed one commit, bcb3767…, whose full hash was not visible): unverified.
     repo: 'jdp8/sd-inpainting-ort-web-fp16',
     revision: 'main',
+    unpinned: 'the Hub page showed only a short commit id (bcb3767…); verify:models pins it with internet',
     licence: 'creativeml-openrail-m',
     configFiles: ['scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
     files: {
       // Sizes: fp16 = 2 bytes per parameter of SD 1.5 (text encoder 123 M, VAE encoder 34 M,
       // decoder 49.5 M, UNet 860 M); the Hub showed 99.1 MB for this VAE decoder and 1.73 GB for
       // the sibling SD 2 inpainting UNet. Unverified until verify:models reads them.
-      textEncoder: { base: 'text_encoder/model', paths: { fp16: 'text_encoder/model.onnx' }, bytes: { fp16: 246_000_000 } },
-      vaeEncoder: { base: 'vae_encoder/model', paths: { fp16: 'vae_encoder/model.onnx' }, bytes: { fp16: 68_400_000 } },
-      vaeDecoder: { base: 'vae_decoder/model', paths: { fp16: 'vae_decoder/model.onnx' }, bytes: { fp16: 99_100_000 } },
-      unet: { base: 'unet/model', paths: { fp16: 'unet/model.onnx' }, bytes: { fp16: 1_720_000_000 } },
+      textEncoder: { base: 'text_encoder/model', paths: { fp16: 'text_encoder/model.onnx' }, bytes: { fp16: 246_000_000 }, approximate: ['fp16'] },
+      vaeEncoder: { base: 'vae_encoder/model', paths: { fp16: 'vae_encoder/model.onnx' }, bytes: { fp16: 68_400_000 }, approximate: ['fp16'] },
+      vaeDecoder: { base: 'vae_decoder/model', paths: { fp16: 'vae_decoder/model.onnx' }, bytes: { fp16: 99_100_000 }, approximate: ['fp16'] },
+      unet: { base: 'unet/model', paths: { fp16: 'unet/model.onnx' }, bytes: { fp16: 1_720_000_000 }, approximate: ['fp16'] },
     },
     conventions: {
       'textEncoder.input': 'input_ids int32 or int64 [1,77] (read from the session): CLIP BPE, <|startoftext|> … <|endoftext|>, padded with <|endoftext|>',
@@ -144,15 +145,16 @@ export const registry = {
     // The ONNX Runtime Web SD-Turbo sample's export (microsoft/onnxruntime-inference-examples js/sd-turbo).
     repo: 'schmuell/sd-turbo-ort-web',
     revision: 'main',
+    unpinned: 'no commit of this repo could be read offline; verify:models pins it with internet',
     licence: 'other (sai-nc-community)',
     configFiles: ['scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
     files: {
       // Sizes as the sample lists them (MB): text encoder 1700, UNet 640, VAE decoder 95. The
       // sample has no VAE encoder: inpainting needs one (SD 2.x's VAE, ~68 MB in fp16), unverified.
-      textEncoder: { base: 'text_encoder/model', paths: { fp16: 'text_encoder/model.onnx' }, bytes: { fp16: 1_700_000_000 } },
-      vaeEncoder: { base: 'vae_encoder/model', paths: { fp16: 'vae_encoder/model.onnx' }, bytes: { fp16: 68_400_000 } },
-      vaeDecoder: { base: 'vae_decoder/model', paths: { fp16: 'vae_decoder/model.onnx' }, bytes: { fp16: 95_000_000 } },
-      unet: { base: 'unet/model', paths: { fp16: 'unet/model.onnx' }, bytes: { fp16: 640_000_000 } },
+      textEncoder: { base: 'text_encoder/model', paths: { fp16: 'text_encoder/model.onnx' }, bytes: { fp16: 1_700_000_000 }, approximate: ['fp16'] },
+      vaeEncoder: { base: 'vae_encoder/model', paths: { fp16: 'vae_encoder/model.onnx' }, bytes: { fp16: 68_400_000 }, approximate: ['fp16'] },
+      vaeDecoder: { base: 'vae_decoder/model', paths: { fp16: 'vae_decoder/model.onnx' }, bytes: { fp16: 95_000_000 }, approximate: ['fp16'] },
+      unet: { base: 'unet/model', paths: { fp16: 'unet/model.onnx' }, bytes: { fp16: 640_000_000 }, approximate: ['fp16'] },
     },
     conventions: {
       'textEncoder.input': 'input_ids int32 [1,77]: OpenCLIP BPE, padded with "!" (id 0), as the sample does',

@@ -1,5 +1,5 @@
 /**
- * The inference worker's link to the extension. A dedicated worker has no `browser.runtime`, so
+ * The inference worker's link to the extension. A dedicated worker has no extension messaging API, so
  * its messaging goes through the page that owns it (worker-host.ts): requests the page accepted
  * arrive here with their sender, and the worker's own requests (settings) and events leave
  * through the page. Everything the page posts is validated.
