@@ -9,6 +9,7 @@ import type { DiffusionParams, InpaintBackend, InpaintConfigView, InpaintResult,
 import { acceptStoredCandidate, canRedo, canUndo, editCount, redoEdit, roundCandidates, undoEdit, workingImage, type RankedCandidate } from '@/utils/edit-history';
 import { getMask, getRecord, getSession, modifySession, type EditSession } from '@/utils/session-store';
 import { hostOf } from '@/utils/llm/config';
+import { diffusionWithImageSampling } from '@/utils/inpaint/image-sampling';
 import { mayReceivePixels } from '@/utils/inpaint/privacy';
 import { choosePrompt, type PromptChoice } from '@/utils/prompt-source';
 import { maskedCrop } from './crop';
@@ -65,7 +66,7 @@ export class EditorState {
   readonly promptChoice: PromptChoice | undefined = $derived(
     this.session ? choosePrompt({ metadata: this.session.metadata, context: this.session.source.context, alt: this.session.source.alt }) : undefined,
   );
-  /** Whether A1111 samples with the image's own seed, steps, CFG and sampler (when its metadata states them). */
+  /** Whether A1111 and the local diffusion backend sample with the image's own seed, steps and CFG (A1111: and sampler), when its metadata states them. */
   useImageSampling = $state(true);
   readonly sampling: SamplingSettings | undefined = $derived.by(() => {
     const params = this.promptChoice?.params;
@@ -260,7 +261,7 @@ export class EditorState {
         ...(negative.trim() ? { negativePrompt: negative.trim() } : {}),
         ...(this.backend === 'a1111' && this.useImageSampling && this.sampling ? { sampling: this.sampling } : {}),
         n: this.backend === 'local' ? 1 : this.count,
-        ...(this.backend === 'diffusion' ? { diffusion: { ...this.diffusion } } : {}),
+        ...(this.backend === 'diffusion' ? { diffusion: diffusionWithImageSampling({ ...this.diffusion }, this.useImageSampling ? this.sampling : undefined) } : {}),
       });
       this.job = { jobId: started.jobId, sessionId: session.id, backend: this.backend, state: 'queued', stage: 'waiting', progress: 0, position: started.position };
     } catch (error) {
