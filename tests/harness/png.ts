@@ -4,6 +4,7 @@
  * non-interlaced (Chromium screenshots, our own files), all five row filters; returns RGBA.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
+import { crc32 } from '../../utils/metadata/bytes.ts';
 
 export interface RgbaImage {
   width: number;
@@ -14,21 +15,8 @@ export interface RgbaImage {
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = (crc ^ 0xffffffff) >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+// The product's PNG reader checks chunk CRCs with the same function the fixtures are written with.
+export { crc32 };
 
 export function pngChunk(type: string, payload: Buffer): Buffer {
   const out = Buffer.alloc(12 + payload.length);

@@ -3,40 +3,26 @@
  * 9-channel inpainting pipeline and the 4-channel one with latent blending, through the backend
  * (crop, working size, candidates with seed + i), seeds, strength, guidance and cancel.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import * as ort from 'onnxruntime-web';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { diffusionBackend } from '../../entrypoints/offscreen/backends/diffusion';
 import { loadModel, type LoadedModel } from '../../models/hub';
 import { memoryCache } from '../../models/loader';
 import { diffusionInpaint } from '../../models/sd/pipeline';
 import { sdTokenIds } from '../../models/sd/runner';
 import type { Mask, RGBAImage } from '../../utils/image/types';
-import { startHub, type Hub } from '../harness/hub';
+import { serveTestModels } from '../harness/test-model-hub';
 import { renderScene, SCENES, shapeMask } from '../harness/scenes';
-import { generateTestModels } from '../models/generate';
 import { CLIP_COLOURS } from '../models/semantics';
 
-let root: string;
-let hub: Hub;
+const models = serveTestModels();
 let inpaint: LoadedModel<'sdInpaint'>;
 let turbo: LoadedModel<'sdTurbo'>;
 
 beforeAll(async () => {
-  ort.env.wasm.numThreads = 1;
-  root = mkdtempSync(path.join(tmpdir(), 'inpaint-sd-'));
-  await generateTestModels(root);
-  hub = await startHub({ root });
   // The test hub's tiny models are not the registry's sizes: only that check is off.
-  const options = { host: hub.url, backend: 'wasm' as const, shaderF16: false, cache: memoryCache(), registrySizes: false };
+  const options = { host: models.hub.url, backend: 'wasm' as const, shaderF16: false, cache: memoryCache(), registrySizes: false };
   inpaint = await loadModel('sdInpaint', options);
   turbo = await loadModel('sdTurbo', options);
-});
-afterAll(async () => {
-  await hub?.close();
-  rmSync(root, { recursive: true, force: true });
 });
 
 const BROWN = CLIP_COLOURS.find((c) => c.name === 'brown')!.rgb;

@@ -3,56 +3,35 @@
  * instruct LLM served by the local hub. Its greedy answer is LLM_ANSWER only when the KV cache,
  * position ids and attention mask are fed back correctly, so these prove generation end to end.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import * as ort from 'onnxruntime-web';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadLocalLlm, type LocalLlm } from '../../models/llm/local-llm';
 import { memoryCache } from '../../models/loader';
 import { localMessages, refineLocal } from '../../utils/llm/local';
 import { LlmError } from '../../utils/llm/errors';
-import { startHub, type Hub } from '../harness/hub';
-import { generateTestModels } from '../models/generate';
+import { serveTestModels } from '../harness/test-model-hub';
 import { LLM_ANSWER, LLM_REPO, LLM_SUGGESTION } from '../models/semantics';
 
-let root: string;
-let hub: Hub;
-
-beforeAll(async () => {
-  ort.env.wasm.numThreads = 1;
-  root = mkdtempSync(path.join(tmpdir(), 'inpaint-llm-'));
-  await generateTestModels(root);
-  hub = await startHub({ root });
-});
-afterAll(async () => {
-  await hub?.close();
-  rmSync(root, { recursive: true, force: true });
-});
-beforeEach(() => {
-  hub.clearFaults();
-  hub.clearRequests();
-});
+const models = serveTestModels();
 
 const input = { originalPrompt: 'a winding river through a candy valley', intent: 'the river should be chocolate' };
-const load = (cache = memoryCache()) => loadLocalLlm({ host: hub.url, backend: 'wasm', shaderF16: false, cache });
+const load = (cache = memoryCache()) => loadLocalLlm({ host: models.hub.url, backend: 'wasm', shaderF16: false, cache });
 
 describe('local LLM (transformers.js on our ONNX Runtime)', { timeout: 60_000 }, () => {
   it('loads a second time from our cache with no request, and never keeps a cut or damaged download', async () => {
     const cache = memoryCache();
-    const weights = `${hub.url}/${LLM_REPO}/resolve/main/onnx/model_quantized.onnx`;
-    hub.setFault({ kind: 'truncate', bytes: 1000, match: 'model_quantized.onnx', times: 1 });
+    const weights = `${models.hub.url}/${LLM_REPO}/resolve/main/onnx/model_quantized.onnx`;
+    models.hub.setFault({ kind: 'truncate', bytes: 1000, match: 'model_quantized.onnx', times: 1 });
     await expect(load(cache)).rejects.toThrow(/broke off/);
     expect(await cache.get(weights)).toBeUndefined();
     // A host that lies about the size: the short file arrives "complete", ONNX Runtime refuses it, it is dropped.
-    hub.setFault({ kind: 'wrong-size', match: 'model_quantized.onnx', times: 1 });
+    models.hub.setFault({ kind: 'wrong-size', match: 'model_quantized.onnx', times: 1 });
     await expect(load(cache)).rejects.toThrow(/removed from the cache/);
     expect(await cache.get(weights)).toBeUndefined();
     const first = await load(cache);
     await first.release();
-    hub.clearRequests();
+    models.hub.clearRequests();
     const second = await load(cache);
-    expect(hub.requests).toEqual([]);
+    expect(models.hub.requests).toEqual([]);
     expect((await second.generate(localMessages(input))).text).toBe(LLM_ANSWER);
     await second.release();
   });
@@ -63,7 +42,7 @@ describe('local LLM (transformers.js on our ONNX Runtime)', { timeout: 60_000 },
   it('streams the greedy answer word by word through the KV cache, on the q8 file', async () => {
     llm = await load();
     expect(llm.dtype).toBe('q8');
-    expect(hub.requests.map((r) => r.path)).toContain(`/${LLM_REPO}/resolve/main/onnx/model_quantized.onnx`);
+    expect(models.hub.requests.map((r) => r.path)).toContain(`/${LLM_REPO}/resolve/main/onnx/model_quantized.onnx`);
     const pieces: string[] = [];
     const result = await llm.generate(localMessages(input), { onText: (t) => pieces.push(t) });
     expect(result.text).toBe(LLM_ANSWER);

@@ -3,11 +3,7 @@
  * served over real HTTP by the local hub: downloads, caching, faults, and the outcomes the
  * hand-set weights promise.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import * as ort from 'onnxruntime-web';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { clipScores, clipTokenizer } from '../../models/clip/runner';
 import { loadModel, type LoadedModel } from '../../models/hub';
 import { DownloadError, fetchModelFile, memoryCache } from '../../models/loader';
@@ -15,34 +11,17 @@ import { lamaFill } from '../../models/lama/runner';
 import { miganFill } from '../../models/migan/runner';
 import { registry, resolveUrl } from '../../models/registry';
 import { samDecode, samEncode } from '../../models/sam/runner';
-import { startHub, type Hub } from '../harness/hub';
+import { serveTestModels } from '../harness/test-model-hub';
 import { iou, renderScene, SCENES, shapeMask, shapePoint } from '../harness/scenes';
-import { generateTestModels } from '../models/generate';
 import { cropAroundMask, cropImage, cropMaskTo, pasteThroughMask, resizeImage } from '../../utils/inpaint/crop';
 import { dilate, feather } from '../../utils/mask/morphology';
 import { localBackend } from '../../entrypoints/offscreen/backends/local';
 
-let root: string;
-let hub: Hub;
-
-beforeAll(async () => {
-  ort.env.wasm.numThreads = 1;
-  root = mkdtempSync(path.join(tmpdir(), 'inpaint-models-'));
-  await generateTestModels(root);
-  hub = await startHub({ root });
-});
-afterAll(async () => {
-  await hub?.close();
-  rmSync(root, { recursive: true, force: true });
-});
-beforeEach(() => {
-  hub.clearFaults();
-  hub.clearRequests();
-});
+const models = serveTestModels();
 
 // The hub serves tiny test models, not files of the registry's sizes: that check is tested on its own below.
 const load = <N extends keyof typeof registry>(name: N, cache = memoryCache()) =>
-  loadModel(name, { host: hub.url, backend: 'wasm', shaderF16: false, cache, registrySizes: false });
+  loadModel(name, { host: models.hub.url, backend: 'wasm', shaderF16: false, cache, registrySizes: false });
 
 /** The hub's responses without their ETag (a host that sends no checksum). */
 const withoutEtag: typeof fetch = async (input, init) => {
@@ -61,23 +40,23 @@ describe('model loading', () => {
       'onnx/vision_encoder_quantized.onnx',
       'onnx/prompt_encoder_mask_decoder_quantized.onnx',
     ]);
-    const requestsAfterFirst = hub.requests.length;
+    const requestsAfterFirst = models.hub.requests.length;
     expect(requestsAfterFirst).toBe(3);
     const second = await load('sam', cache);
     expect(second.files.every((f) => f.fromCache)).toBe(true);
-    expect(hub.requests.length).toBe(requestsAfterFirst);
+    expect(models.hub.requests.length).toBe(requestsAfterFirst);
   });
 
   it('reports progress up to the full size', async () => {
     const seen: number[] = [];
-    const url = resolveUrl(hub.url, registry.migan.repo, registry.migan.revision, 'migan_pipeline_v2.onnx');
+    const url = resolveUrl(models.hub.url, registry.migan.repo, registry.migan.revision, 'migan_pipeline_v2.onnx');
     const { bytes } = await fetchModelFile(url, { cache: memoryCache(), onProgress: (p) => seen.push(p.loaded / p.total) });
     expect(bytes.length).toBeGreaterThan(0);
     expect(seen.at(-1)).toBe(1);
   });
 
   it('refuses a download cut short, says so, and caches nothing', async () => {
-    hub.setFault({ kind: 'truncate', bytes: 100, match: 'vision_encoder' });
+    models.hub.setFault({ kind: 'truncate', bytes: 100, match: 'vision_encoder' });
     const cache = memoryCache();
     await expect(load('sam', cache)).rejects.toThrow(/vision_encoder_quantized\.onnx/);
     await expect(load('sam', cache)).rejects.toBeInstanceOf(DownloadError);
@@ -85,7 +64,7 @@ describe('model loading', () => {
   });
 
   it('refuses a short body the server called complete (its SHA-256 is not the ETag), caches nothing, and recovers on the next try', async () => {
-    hub.setFault({ kind: 'wrong-size', match: 'migan_pipeline', times: 1 });
+    models.hub.setFault({ kind: 'wrong-size', match: 'migan_pipeline', times: 1 });
     const cache = memoryCache();
     await expect(load('migan', cache)).rejects.toThrow(/migan_pipeline_v2\.onnx is damaged: its SHA-256 is [0-9a-f]{64}, expected [0-9a-f]{64}/);
     expect(cache.urls()).toEqual([]);
@@ -94,19 +73,19 @@ describe('model loading', () => {
 
   it("holds weights to the registry's exact size before caching them", async () => {
     const cache = memoryCache();
-    const loading = loadModel('sam', { host: hub.url, backend: 'wasm', shaderF16: false, cache });
+    const loading = loadModel('sam', { host: models.hub.url, backend: 'wasm', shaderF16: false, cache });
     await expect(loading).rejects.toThrow(/vision_encoder_quantized\.onnx is damaged: it has \d+ bytes, the registry expects 8882165/);
     expect(cachedUrls(cache, '.onnx')).toEqual([]);
   });
 
   it('refuses a corrupt JSON config before caching it, even from a host that sends no checksum', async () => {
-    const url = resolveUrl(hub.url, registry.sam.repo, registry.sam.revision, 'preprocessor_config.json');
-    hub.setFault({ kind: 'corrupt', match: 'preprocessor_config', times: 1 });
+    const url = resolveUrl(models.hub.url, registry.sam.repo, registry.sam.revision, 'preprocessor_config.json');
+    models.hub.setFault({ kind: 'corrupt', match: 'preprocessor_config', times: 1 });
     const cache = memoryCache();
     const validate = (bytes: Uint8Array) => void JSON.parse(new TextDecoder().decode(bytes));
     await expect(fetchModelFile(url, { cache, validate, fetchImpl: withoutEtag })).rejects.toThrow(/preprocessor_config\.json is damaged: .*JSON/);
     expect(cache.urls()).toEqual([]);
-    hub.setFault({ kind: 'corrupt', match: 'preprocessor_config', times: 1 });
+    models.hub.setFault({ kind: 'corrupt', match: 'preprocessor_config', times: 1 });
     await expect(load('sam', cache)).rejects.toThrow(/preprocessor_config\.json is damaged/);
     expect(cache.urls()).toEqual([]);
     expect((await load('sam', cache)).configs['preprocessor_config.json']).toMatchObject({ do_pad: true });
@@ -115,38 +94,38 @@ describe('model loading', () => {
   it('evicts a damaged config or weight file found in the cache and downloads it once more', async () => {
     const cache = memoryCache();
     await load('sam', cache);
-    const config = resolveUrl(hub.url, registry.sam.repo, registry.sam.revision, 'preprocessor_config.json');
-    const encoder = resolveUrl(hub.url, registry.sam.repo, registry.sam.revision, 'onnx/vision_encoder_quantized.onnx');
+    const config = resolveUrl(models.hub.url, registry.sam.repo, registry.sam.revision, 'preprocessor_config.json');
+    const encoder = resolveUrl(models.hub.url, registry.sam.repo, registry.sam.revision, 'onnx/vision_encoder_quantized.onnx');
     await cache.put(config, new TextEncoder().encode('{"do_pad": tru'));
     await cache.put(encoder, new Uint8Array(4096).fill(7));
-    hub.clearRequests();
+    models.hub.clearRequests();
     const again = await load('sam', cache);
     expect(again.configs['preprocessor_config.json']).toMatchObject({ do_pad: true });
-    expect(hub.requests.map((r) => r.path.slice(r.path.lastIndexOf('/') + 1))).toEqual(['preprocessor_config.json', 'vision_encoder_quantized.onnx']);
+    expect(models.hub.requests.map((r) => r.path.slice(r.path.lastIndexOf('/') + 1))).toEqual(['preprocessor_config.json', 'vision_encoder_quantized.onnx']);
     const third = await load('sam', cache);
     expect(third.files.every((f) => f.fromCache)).toBe(true);
   });
 
   it('turns an HTTP error into a clear message', async () => {
-    hub.setFault({ kind: 'status', status: 503 });
+    models.hub.setFault({ kind: 'status', status: 503 });
     await expect(load('clip')).rejects.toThrow(/answered 503.*preprocessor_config\.json/);
   });
 
   it('gives up on a host that sends nothing, with a clear message, but not on one that is slow and steady', async () => {
-    const url = resolveUrl(hub.url, registry.migan.repo, registry.migan.revision, 'migan_pipeline_v2.onnx');
-    hub.setFault({ kind: 'hang', match: 'migan_pipeline' });
+    const url = resolveUrl(models.hub.url, registry.migan.repo, registry.migan.revision, 'migan_pipeline_v2.onnx');
+    models.hub.setFault({ kind: 'hang', match: 'migan_pipeline' });
     const cache = memoryCache();
     await expect(fetchModelFile(url, { cache, stallMs: 1000 })).rejects.toThrow(/sent nothing for 1 s while downloading migan_pipeline_v2\.onnx/);
     expect(cache.urls()).toEqual([]);
-    hub.clearFaults();
+    models.hub.clearFaults();
     // ~7 KB at 4 KB/s: two seconds in all, yet a byte every 50 ms, so no stall.
-    hub.setFault({ kind: 'slow', bytesPerSecond: 4096, match: 'migan_pipeline' });
+    models.hub.setFault({ kind: 'slow', bytesPerSecond: 4096, match: 'migan_pipeline' });
     const { bytes } = await fetchModelFile(url, { cache, stallMs: 1000 });
     expect(bytes.length).toBeGreaterThan(4096);
   });
 
   it('names a missing file', async () => {
-    await expect(loadModel('migan', { host: `${hub.url}/nowhere`, backend: 'wasm', shaderF16: false, cache: memoryCache() })).rejects.toThrow(/404/);
+    await expect(loadModel('migan', { host: `${models.hub.url}/nowhere`, backend: 'wasm', shaderF16: false, cache: memoryCache() })).rejects.toThrow(/404/);
   });
 });
 
