@@ -49,7 +49,9 @@ function extensionFrame(page: Page, origin: string): Frame | undefined {
 
 describe(`a hostile page embedding the overlay (${backend})`, () => {
   it('with a guessed nonce gets a blank frame, and nothing from the extension', async () => {
-    const overlayUrl = `chrome-extension://${ext.extensionId}/overlay.html`;
+    // Node's URL gives non-special schemes the origin "null": the extension's origin is spelled out.
+    const extensionOrigin = `chrome-extension://${ext.extensionId}`;
+    const overlayUrl = `${extensionOrigin}/overlay.html`;
     const panel = await ext.openExtensionPage('sidepanel.html');
     const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
     await call(panel, 'offscreen.ping', {}); // the inference document is up, so direct requests reach it
@@ -58,10 +60,10 @@ describe(`a hostile page embedding the overlay (${backend})`, () => {
     const page = await ext.openPage(`${siteUrl}/blank.html?test=hostile-overlay`);
     const guess = crypto.randomUUID();
     await embed(page, `${overlayUrl}#${guess}`, guess);
-    await expect.poll(() => extensionFrame(page, new URL(overlayUrl).origin)).toBeDefined();
-    const frame = extensionFrame(page, new URL(overlayUrl).origin)!;
+    await expect.poll(() => extensionFrame(page, extensionOrigin)).toBeDefined();
+    const frame = extensionFrame(page, extensionOrigin)!;
     await page.waitForTimeout(1000); // the claim is refused; the frame stays blank
-    expect(await frame.evaluate(() => location.origin)).toBe(new URL(overlayUrl).origin);
+    expect(await frame.evaluate(() => location.origin)).toBe(extensionOrigin);
     expect(await frame.evaluate(() => document.getElementById('app')?.childElementCount ?? 0)).toBe(0);
 
     // As if the page controlled the frame: every request it makes is refused.
