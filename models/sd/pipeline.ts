@@ -99,12 +99,21 @@ export async function diffusionInpaint(model: SdModel, image: RGBAImage, mask: M
     }
     if (firstNonFinite(latents) >= 0) throw new NonFiniteError(i + 1);
     onStep?.(i + 1, timesteps.length, latents, lw, lh);
+    await betweenSteps();
     checkCancelled();
   }
 
   const decoded = await vaeDecode(model, latents, lw, lh);
   modelMs += decoded.modelMs;
   return { image: planarToImage(decoded.planar, image.width, image.height), modelMs };
+}
+
+/**
+ * A WASM run holds the inference worker's thread, and its promise settles without a task in
+ * between: without this a cancel (a message) and the preview's encoding would wait for the whole loop.
+ */
+function betweenSteps(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function concat(parts: readonly Float32Array[]): Float32Array {
