@@ -72,8 +72,20 @@ async function clickShape(page: Page, frame: Frame, scene: Scene, shape: string,
 }
 
 /** Presses a toolbar button with the mouse at its on-screen centre. */
+/**
+ * Clicks a toolbar button with the mouse once it stays put: a notice in the band (the page replaced
+ * the image) changes the band's height, and the frame moves with it a moment later.
+ */
 async function press(page: Page, frame: Frame, action: string): Promise<void> {
-  const { x, y } = centre(await boxOf(frame, `[data-action="${action}"]`));
+  const selector = `[data-action="${action}"]`;
+  let box = await boxOf(frame, selector);
+  for (let settled = 0; settled < 3; ) {
+    await page.waitForTimeout(100);
+    const now = await boxOf(frame, selector);
+    settled = now.x === box.x && now.y === box.y ? settled + 1 : 0;
+    box = now;
+  }
+  const { x, y } = centre(box);
   await page.mouse.click(x, y);
 }
 
