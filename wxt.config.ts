@@ -24,18 +24,29 @@ const GECKO_ID = 'inpaint-biases@example.org';
  */
 const TRANSFORMERS_CDN_DEFAULT = /`https:\/\/cdn\.jsdelivr\.net\/npm\/onnxruntime-web@\$\{[^}]+\}\/dist\/`/;
 /**
- * The e2e build's hub serves tiny test models under the real paths: their sizes are not the
- * registry's, so that one check is swapped out (models/expectations.ts); hashes the hub sends and
- * config validation still apply. The production build never contains the stand-in.
+ * Product modules the e2e build replaces with test stand-ins, as [importer, import, stand-in]:
+ * - the hub serves tiny test models under the real paths: their sizes are not the registry's, so
+ *   that one check is swapped out (hashes the hub sends and config validation still apply);
+ * - test probes (one model at a time, for e2e tests and the bench): their message schemas join
+ *   the protocol's table and the inference worker serves them; the product's stand-ins add none.
+ * The production build contains none of them (tests/build/production-build.test.ts).
  */
-const e2eExpectations: Plugin = {
-  name: 'inpaint-e2e-expectations',
+const E2E_STAND_INS: readonly (readonly [importer: string, source: string, standIn: string])[] = [
+  ['/models/hub.ts', './expectations', 'tests/harness/e2e-expectations.ts'],
+  ['/utils/protocol.ts', './probe-messages', 'tests/harness/probe-messages.ts'],
+  ['/entrypoints/offscreen/main.ts', './probes', 'tests/harness/inference-probes.ts'],
+];
+const e2eStandIns: Plugin = {
+  name: 'inpaint-e2e-stand-ins',
   enforce: 'pre',
-  resolveId: (source, importer) => (source === './expectations' && importer?.endsWith('/models/hub.ts') ? resolve('tests/harness/e2e-expectations.ts') : undefined),
+  resolveId(source, importer) {
+    const match = E2E_STAND_INS.find(([from, name]) => source === name && importer?.endsWith(from));
+    return match ? resolve(match[2]) : undefined;
+  },
 };
 
 /** Plugins of every bundle: the pages' and the inference workers'. */
-const bundlePlugins = (): Plugin[] => (e2e ? [transformersWithoutCdn, e2eExpectations] : [transformersWithoutCdn]);
+const bundlePlugins = (): Plugin[] => (e2e ? [transformersWithoutCdn, e2eStandIns] : [transformersWithoutCdn]);
 
 const transformersWithoutCdn: Plugin = {
   name: 'transformers-without-cdn',
@@ -77,9 +88,10 @@ export default defineConfig({
     // threads (1.8× faster full-size MI-GAN on 2 cores) but made our own per-stage code 30–65 %
     // slower and broke the 16 ms click budget (README, design notes): WebGPU is the main path.
     // The overlay frame is embedded in pages; it trusts only a content script holding its nonce,
-    // and every receiver checks that nonce on each of its requests. Not use_dynamic_url (yet):
-    // with it, the overlay did not open in Chromium 156 in our e2e run (not investigated further).
-    web_accessible_resources: [{ resources: ['overlay.html'], matches: ['<all_urls>'] }],
+    // and every receiver checks that nonce on each of its requests. Chromium: reachable only at
+    // a per-session URL (runtime.getURL gives it), so a page cannot probe the fixed URL to detect
+    // the extension. Firefox has no such key; its moz-extension host is per-install already.
+    web_accessible_resources: [{ resources: ['overlay.html'], matches: ['<all_urls>'], ...(browser === 'firefox' ? {} : { use_dynamic_url: true }) }],
     action: { default_title: 'Inpaint Biases: pick an image to fix' },
     commands: {
       'pick-image': {

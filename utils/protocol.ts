@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { LLM_PROVIDERS } from './llm/config'; // LLM refinement (issue #4)
+import { probeMessages } from './probe-messages';
 
 const finite = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -236,21 +237,26 @@ export const PixelOrigin = v.picklist(['file', 'canvas', 'decoded', 'capture', '
 export type PixelOrigin = v.InferOutput<typeof PixelOrigin>;
 // ---- end original prompt ----
 
+/** A message's destination and the schemas its request and response must pass. */
+export interface MessageSpec {
+  to: 'offscreen' | 'background' | 'content';
+  request: v.GenericSchema;
+  response: v.GenericSchema;
+}
+
 /**
- * Every request the extension knows. `to` is where it is handled:
+ * Every request the product knows. `to` is where it is handled:
  * - `offscreen`: inference; any extension page may ask, the background routes it.
  * - `background`: routing and services; content scripts may send only those marked `fromContent`.
  * - `content`: the content script in a tab.
  */
-export const messages = {
-  'offscreen.ping': { to: 'offscreen', request: Empty, response: v.object({ ready: v.literal(true) }) },
+const productMessages = {
   'runtime.info': { to: 'offscreen', request: Empty, response: RuntimeInfo },
   'models.load': {
     to: 'offscreen',
     request: v.object({ model: ModelId }),
     response: v.object({ model: ModelId, backend: Backend, files: v.array(LoadedFile), ms: finite }),
   },
-  'models.release': { to: 'offscreen', request: Empty, response: v.object({ released: count }) },
   'sam.encode': {
     to: 'offscreen',
     request: v.object({ image: BlobKey }),
@@ -275,33 +281,12 @@ export const messages = {
       ...Timing.entries,
     }),
   },
-  'clip.score': {
-    to: 'offscreen',
-    request: v.object({ image: BlobKey, texts: v.pipe(v.array(v.pipe(v.string(), v.maxLength(2000))), v.minLength(1), v.maxLength(16)) }),
-    response: v.object({
-      /** 100·max(cos, 0) per text (torchmetrics' CLIP score). */
-      scores: v.array(finite),
-      cosines: v.array(finite),
-      ...Timing.entries,
-    }),
-  },
-  'fill.run': {
-    to: 'offscreen',
-    request: v.object({ image: BlobKey, mask: BlobKey }),
-    response: v.object({ result: BlobKey, width: count, height: count, ...Timing.entries }),
-  },
   // ---- Inpainting and scoring (issue #5) ----
   /** Queues an inpainting job; progress comes as `job.progress` events, the result as `job.done`. */
   'inpaint.start': { to: 'offscreen', request: InpaintRequest, response: v.object({ jobId: v.string(), position: count }) },
   'inpaint.cancel': { to: 'offscreen', request: v.object({ jobId: v.string() }), response: v.object({ cancelled: v.boolean() }) },
   /** Queued, running and recently finished jobs (a reopened panel picks up running ones). */
   'jobs.list': { to: 'offscreen', request: Empty, response: v.object({ jobs: v.array(JobView) }) },
-  /** Global (and, with a mask and region prompt, region) CLIP score of one image. */
-  'score.image': {
-    to: 'offscreen',
-    request: v.object({ image: BlobKey, mask: v.optional(BlobKey), fullPrompt: v.pipe(v.string(), v.maxLength(4000)), regionPrompt: v.optional(v.pipe(v.string(), v.maxLength(1000))) }),
-    response: v.object({ scores: ScorePair, ...Timing.entries }),
-  },
   'inpaint.config.get': { to: 'background', request: Empty, response: InpaintConfigView },
   'inpaint.config.set': {
     to: 'background',
@@ -460,7 +445,6 @@ export const messages = {
   },
   'llm.local.cancel': { to: 'offscreen', request: v.object({ requestId: RequestId }), response: v.object({ cancelled: v.boolean() }) },
   // ---- end LLM messages ----
-  'content.ping': { to: 'content', request: Empty, response: v.object({ ok: v.literal(true), url: v.string() }) },
   'content.open-overlay': {
     to: 'content',
     request: v.object({ srcUrl: v.optional(v.string()) }),
@@ -488,7 +472,17 @@ export const messages = {
     }),
   },
   // ---- end editor ----
-} as const satisfies Record<string, { to: 'offscreen' | 'background' | 'content'; request: v.GenericSchema; response: v.GenericSchema }>;
+} as const satisfies Record<string, MessageSpec>;
+
+/** What the e2e build's probe messages build their schemas from (tests/harness/probe-messages.ts). */
+const probeSchemas = { BlobKey, ScorePair, Timing };
+export type ProbeSchemas = typeof probeSchemas;
+
+/**
+ * The product's messages and, in the e2e build only, the test probes (one model at a time,
+ * tests/harness/probe-messages.ts, swapped in by wxt.config.ts); the product's stand-in adds none.
+ */
+export const messages = { ...productMessages, ...probeMessages(probeSchemas) };
 
 export type MessageType = keyof typeof messages;
 export type RequestOf<T extends MessageType> = v.InferOutput<(typeof messages)[T]['request']>;

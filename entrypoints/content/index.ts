@@ -22,7 +22,6 @@ export default defineContentScript({
     if (window.__inpaintBiasesContent) return;
     window.__inpaintBiasesContent = true;
     serve('content', {
-      'content.ping': () => ({ ok: true as const, url: location.href }),
       'content.open-overlay': async ({ srcUrl }) => {
         const target = srcUrl ? findTargetByUrl(srcUrl) : await pickImage();
         if (!target) return { opened: false, reason: srcUrl ? 'The image could not be found on the page' : 'No image was picked' };

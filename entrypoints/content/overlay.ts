@@ -162,7 +162,9 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
   });
 
   const channel = new MessageChannel();
-  frame.contentWindow?.postMessage({ nonce }, new URL(frame.src).origin, [channel.port2]);
+  // Chromium loads the frame at its per-session URL (use_dynamic_url) but the document has the
+  // extension's fixed origin, which getURL('/') gives: only that origin may receive the port.
+  frame.contentWindow?.postMessage({ nonce }, new URL(browser.runtime.getURL('/')).origin, [channel.port2]);
   const port = channel.port1;
   current.port = port;
   const post = (message: ToFrame) => port.postMessage(message);

@@ -72,22 +72,16 @@ export class Inference {
     return embedding;
   }
 
-  async release(): Promise<number> {
-    // A released session never answers a pending run: a job would hang.
-    if (this.holds > 0) throw new Error('An inpainting job is running: the models are released after it ends');
+  /** Frees every model and embedding (after the idle period, never while a job holds them). */
+  private async release(): Promise<void> {
     const loaded = [...this.models.values()];
     this.models.clear();
     for (const embedding of this.embeddings.values()) disposeEmbedding(embedding);
     this.embeddings.clear();
-    let released = 0;
     for (const loading of loaded) {
       const model = await loading.catch(() => undefined);
-      if (model) {
-        await releaseModel(model);
-        released++;
-      }
+      if (model) await releaseModel(model);
     }
-    return released;
   }
 
   /** Keeps the models loaded until the returned function is called (a job's whole run). */

@@ -72,13 +72,12 @@ export class LocalLlmHost {
     return controller !== undefined;
   }
 
-  /** Frees the model (with the other models' release); the next refinement loads it again. */
-  async release(): Promise<boolean> {
+  /** Frees the model after the idle period; the next refinement loads it again. */
+  private async release(): Promise<void> {
     clearTimeout(this.idleTimer);
     const loading = this.llm;
     this.llm = undefined;
     const llm = await loading?.catch(() => undefined);
     await llm?.release();
-    return llm !== undefined;
   }
 }

@@ -17,7 +17,6 @@ import {
   errorReply,
   FromInferenceWorker,
   parseRequest,
-  parseResponse,
   ProtocolError,
   type Envelope,
   type EventEnvelope,
@@ -36,7 +35,6 @@ export function hostInferenceWorker(): () => void {
       const { type, payload } = envelope;
       if (type === 'sam.encode' || type === 'sam.decode') return segmentation.ask(envelope, sender);
       if (type === 'models.load') return (parseRequest('models.load', payload).model === 'sam' ? segmentation : general).ask(envelope, sender);
-      if (type === 'models.release') return releaseBoth([segmentation.ask, general.ask], envelope, sender);
       return general.ask(envelope, sender);
     },
     { accept: fromExtensionOrClaimedOverlay },
@@ -46,15 +44,6 @@ export function hostInferenceWorker(): () => void {
     segmentation.terminate();
     general.terminate();
   };
-}
-
-async function releaseBoth(asks: Ask[], envelope: Envelope, sender: Browser.runtime.MessageSender): Promise<Reply> {
-  let released = 0;
-  for (const reply of await Promise.all(asks.map((ask) => ask(envelope, sender)))) {
-    if (!reply.ok) return reply;
-    released += parseResponse('models.release', reply.value).released;
-  }
-  return { ok: true, value: { released } };
 }
 
 function startWorker(name: string): { ask: Ask; terminate: () => void } {

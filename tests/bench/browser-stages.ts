@@ -10,7 +10,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { ExtensionHarness } from '../harness/extension.ts';
 import type { Hub } from '../harness/hub.ts';
 import { SCENES, shapeMask, shapePoint } from '../harness/scenes.ts';
-import { call, openOverlay as openOverlayIn, overlayFrame as waitForOverlay, storeImageFromUrl, storeMask, type Chrome, type Reply } from '../e2e/support.ts';
+import { call, closeOffscreenDocument, openOverlay as openOverlayIn, overlayFrame as waitForOverlay, storeImageFromUrl, storeMask, type Chrome, type Reply } from '../e2e/support.ts';
 
 /** The bench waits longer than the tests for the overlay: WebGPU on a software adapter is slow. */
 const overlayFrame = (page: Page): Promise<Frame> => waitForOverlay(page, 120_000);
@@ -481,13 +481,8 @@ export interface FirstMaskRun {
  * then the overlay is opened on the shapes image and clicked as soon as it is ready.
  */
 export async function benchFirstMask(ext: ExtensionHarness, panel: Page, hub: Hub | undefined, siteUrl: string): Promise<FirstMaskRun> {
-  verbose('first mask: release models');
-  await call(panel, 'models.release', {});
-  verbose('first mask: close the offscreen document');
-  await ext.serviceWorker.evaluate(async () => {
-    const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
-    if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
-  });
+  verbose('first mask: close the offscreen document (models released)');
+  await closeOffscreenDocument(ext.serviceWorker);
   const page = await ext.openPage(`${siteUrl}/gallery.html`);
   await page.bringToFront();
   await page.waitForSelector('body[data-ready]');

@@ -130,7 +130,7 @@ describe('the loop in Firefox', () => {
     expect(await update('fix-image')).toBe('exists');
     expect(await update('no-such-item')).not.toBe('exists');
     // The inference handlers answer from the background event page.
-    expect(await call(panel, 'offscreen.ping', {})).toEqual({ ready: true });
+    expect(['webgpu', 'wasm']).toContain((await call<{ backend: string }>(panel, 'runtime.info', {})).backend);
   });
 
   it('reports the backend Firefox offers: WebGPU when it has an adapter, else WASM and why', async () => {
@@ -151,10 +151,10 @@ describe('the loop in Firefox', () => {
     const tabId = await tabIdFor(page.url());
     const replies = await inExtension(async (id) => {
       const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
-      const ask = (to: string, type: string) =>
-        chrome.scripting.executeScript({ target: { tabId: id }, func: (t: string, k: string) => chrome.runtime.sendMessage({ to: t, type: k, payload: {} }), args: [to, type] });
-      const [routed] = await ask('offscreen', 'runtime.info');
-      const [direct] = await ask('offscreen-doc', 'models.release');
+      const ask = (to: string, type: string, payload: unknown) =>
+        chrome.scripting.executeScript({ target: { tabId: id }, func: (t: string, k: string, p: unknown) => chrome.runtime.sendMessage({ to: t, type: k, payload: p }), args: [to, type, payload] });
+      const [routed] = await ask('offscreen', 'runtime.info', {});
+      const [direct] = await ask('offscreen-doc', 'models.load', { model: 'sam' });
       return [routed?.result, direct?.result] as Reply[];
     }, tabId);
     expect(replies).toMatchObject([

@@ -9,7 +9,7 @@ import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harne
 import { connectHub } from '../harness/hub';
 import { decodeMaskRle } from '../../utils/mask/rle';
 import { iou, SCENES, shapeMask, shapePoint } from '../harness/scenes';
-import { call, request, fillRiver, scoreRiverTexts, storeImageFromUrl, tabIdFor, type Chrome, type Reply } from './support';
+import { call, closeOffscreenDocument, request, fillRiver, scoreRiverTexts, storeImageFromUrl, tabIdFor, type Chrome, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -42,7 +42,7 @@ describe(`foundation (${backend})`, () => {
     expect(await update('no-such-item')).not.toBe('exists');
   });
 
-  it('injects the content script on a page, which answers and opens its overlay over the image', async () => {
+  it('injects the content script on a page (twice: still one listener), which opens its overlay over the image', async () => {
     const page = await ext.openPage(`${siteUrl}/gallery.html`);
     const tabId = await tabIdFor(ext.serviceWorker, page.url());
     const send = (type: string, payload: unknown) =>
@@ -54,11 +54,12 @@ describe(`foundation (${backend})`, () => {
         },
         [tabId, type, payload] as const,
       );
-    expect(await send('content.ping', {})).toEqual({ ok: true, value: { ok: true, url: page.url() } });
-    expect(await send('content.ping', { extra: 1 })).toMatchObject({ ok: true }); // injected twice: still one listener, one reply
-
+    // Each `send` injects the script again (as each activation does): the page still gets one
+    // listener, so one overlay opens, not one per injection.
+    expect(await send('content.open-overlay', { srcUrl: `${siteUrl}/img/no-such-image.png` })).toEqual({ ok: true, value: { opened: false, reason: 'The image could not be found on the page' } });
     const opened = await send('content.open-overlay', { srcUrl: `${siteUrl}/img/river.png` });
     expect(opened).toEqual({ ok: true, value: { opened: true } });
+    expect(await page.locator('inpaint-biases-overlay').count()).toBe(1);
     const overlay = await page.evaluate(() => {
       const host = document.querySelector('inpaint-biases-overlay') as HTMLElement | null;
       const image = document.querySelector('#img-river')!.getBoundingClientRect();
@@ -91,7 +92,7 @@ describe(`foundation (${backend})`, () => {
       // Addressing the offscreen document directly, past the background's check.
       const [direct] = await chrome.scripting.executeScript({
         target: { tabId: id },
-        func: () => chrome.runtime.sendMessage({ to: 'offscreen-doc', type: 'models.release', payload: {} }),
+        func: () => chrome.runtime.sendMessage({ to: 'offscreen-doc', type: 'models.load', payload: { model: 'sam' } }),
       });
       return [result?.result, direct?.result] as Reply[];
     }, tabId);
@@ -103,7 +104,6 @@ describe(`foundation (${backend})`, () => {
   });
 
   it(`starts the offscreen document on ${backend}${backend === 'wasm' ? ' and says why WebGPU is not used' : ''}`, async () => {
-    expect(await call(panel, 'offscreen.ping', {})).toEqual({ ready: true });
     const info = await call<{ backend: string; fallbackReason?: string; adapter?: string; wasmThreads?: number }>(panel, 'runtime.info', {});
     expect(info.backend).toBe(backend);
     // Extension pages are not cross-origin isolated (a measured choice: wxt.config.ts), so one thread.
@@ -176,7 +176,7 @@ describe(`foundation (${backend})`, () => {
 
   it('refuses damaged downloads before caching them, and evicts a damaged cached file and downloads it again', async () => {
     const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-    await call(panel, 'models.release', {});
+    await closeOffscreenDocument(ext.serviceWorker); // the loaded models go with it
     await panel.evaluate(() => caches.delete('inpaint-biases-models-v1'));
     try {
       await hub.setFault({ kind: 'corrupt', match: 'preprocessor_config', times: 1 });
@@ -203,8 +203,7 @@ describe(`foundation (${backend})`, () => {
   });
 
   it('loads a model again from the cache with no network request, even in a new offscreen document', async () => {
-    await call(panel, 'models.release', {});
-    await ext.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: Chrome }).chrome.offscreen.closeDocument());
+    await closeOffscreenDocument(ext.serviceWorker);
     await hub.clearRequests();
     const load = await call<{ files: { fromCache: boolean }[] }>(panel, 'models.load', { model: 'sam' });
     expect(load.files.every((f) => f.fromCache)).toBe(true);

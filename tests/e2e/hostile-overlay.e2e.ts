@@ -1,8 +1,10 @@
 /**
- * A hostile page embeds the overlay frame's page (web-accessible) and tries to use it. With a
- * guessed nonce the frame stays blank, and requests made from inside it (as if the page
- * controlled it) get nothing: no session, no inference, no settings or key, with or without a
- * made-up nonce in the envelope.
+ * A hostile page and the overlay frame's page (web-accessible). It cannot tell the extension is
+ * installed: the page is served only at a per-session URL (use_dynamic_url), and the fixed
+ * `chrome-extension://<id>/overlay.html` fails as for an extension that is not there. A page that
+ * learned the per-session URL and embeds it gets a blank frame with a guessed nonce, and requests
+ * made from inside it (as if the page controlled it) get nothing: no session, no inference, no
+ * settings or key, with or without a made-up nonce in the envelope.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
@@ -47,23 +49,51 @@ function extensionFrame(page: Page, origin: string): Frame | undefined {
   return page.frames().find((f) => f.url().startsWith(origin));
 }
 
-describe(`a hostile page embedding the overlay (${backend})`, () => {
-  it('with a guessed nonce gets a blank frame, and nothing from the extension', async () => {
-    // Node's URL gives non-special schemes the origin "null": the extension's origin is spelled out.
-    const extensionOrigin = `chrome-extension://${ext.extensionId}`;
-    const overlayUrl = `${extensionOrigin}/overlay.html`;
+/** What the page's `fetch` of `url` gives: a status, or the error it throws. */
+function pageFetch(page: Page, url: string): Promise<string> {
+  return page.evaluate((u) => fetch(u).then((r) => `HTTP ${r.status}`, (e: unknown) => `failed: ${String(e)}`), url);
+}
+
+describe(`a hostile page and the overlay frame (${backend})`, () => {
+  // Node's URL gives non-special schemes the origin "null": the extension's origin is spelled out.
+  const extensionOrigin = () => `chrome-extension://${ext.extensionId}`;
+
+  it('cannot detect the extension: the overlay’s fixed URL fails, in a fetch and in a frame, as for an extension that is not installed', async () => {
+    const page = await ext.openPage(`${siteUrl}/blank.html?test=detect`);
+    const fixedUrl = `${extensionOrigin()}/overlay.html`;
+    const absentUrl = `chrome-extension://${'a'.repeat(32)}/overlay.html`;
+    const fetched = await pageFetch(page, fixedUrl);
+    expect(fetched).toMatch(/^failed/);
+    expect(fetched).toBe(await pageFetch(page, absentUrl));
+
+    const guess = crypto.randomUUID();
+    await embed(page, `${fixedUrl}#${guess}`, guess);
+    await page.waitForTimeout(500);
+    const origins = await Promise.all(page.mainFrame().childFrames().map((f) => f.evaluate(() => location.origin).catch(() => 'no document')));
+    expect(origins).toHaveLength(1);
+    expect(origins[0]).not.toBe(extensionOrigin());
+    // The per-session URL (which only the extension's own contexts learn) is the one that loads.
+    const dynamicUrl = await ext.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.getURL('/overlay.html'));
+    expect(dynamicUrl.startsWith(`${extensionOrigin()}/`)).toBe(false);
+    expect(await pageFetch(page, dynamicUrl)).toBe('HTTP 200');
+    await page.close();
+  });
+
+  it('a page that learned the per-session URL, with a guessed nonce, gets a blank frame and nothing from the extension', async () => {
     const panel = await ext.openExtensionPage('sidepanel.html');
     const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
-    await call(panel, 'offscreen.ping', {}); // the inference document is up, so direct requests reach it
+    await call(panel, 'runtime.info', {}); // the inference document is up, so direct requests reach it
     await panel.close();
 
+    const overlayUrl = await ext.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.getURL('/overlay.html'));
     const page = await ext.openPage(`${siteUrl}/blank.html?test=hostile-overlay`);
     const guess = crypto.randomUUID();
     await embed(page, `${overlayUrl}#${guess}`, guess);
-    await expect.poll(() => extensionFrame(page, extensionOrigin)).toBeDefined();
-    const frame = extensionFrame(page, extensionOrigin)!;
+    // The per-session URL's document has the extension's fixed origin.
+    await expect.poll(() => extensionFrame(page, extensionOrigin())).toBeDefined();
+    const frame = extensionFrame(page, extensionOrigin())!;
     await page.waitForTimeout(1000); // the claim is refused; the frame stays blank
-    expect(await frame.evaluate(() => location.origin)).toBe(extensionOrigin);
+    expect(await frame.evaluate(() => location.origin)).toBe(extensionOrigin());
     expect(await frame.evaluate(() => document.getElementById('app')?.childElementCount ?? 0)).toBe(0);
 
     // As if the page controlled the frame: every request it makes is refused.

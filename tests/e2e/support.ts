@@ -120,6 +120,17 @@ export async function readStored(page: InPage, key: string): Promise<{ kind: str
   return { kind: stored.kind, width: stored.width, height: stored.height, data: new Uint8Array(Buffer.from(stored.base64, 'base64')) };
 }
 
+/**
+ * Closes the offscreen document from the service worker (Chromium), which releases every loaded
+ * model with it; the next inference request starts a fresh document, as after Chrome closed it.
+ */
+export async function closeOffscreenDocument(worker: Worker): Promise<void> {
+  await worker.evaluate(async () => {
+    const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+    if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
+  });
+}
+
 /** Finds the id of the tab showing `url` (from the service worker). */
 export function tabIdFor(worker: Worker, url: string): Promise<number> {
   return worker.evaluate(async (u) => {
@@ -228,7 +239,7 @@ export async function continueToPanel(frame: Frame, panel: Page): Promise<Uint8A
   return mask.data;
 }
 
-/** CLIP scores (offscreen `clip.score`) of the river scene for a text naming its colours, then one that does not. */
+/** CLIP scores (the e2e build's `clip.score` probe) of the river scene for a text naming its colours, then one that does not. */
 export async function scoreRiverTexts(page: InPage, siteUrl: string): Promise<number[]> {
   const image = await storeImageFromUrl(page, `${siteUrl}/img/river.png`);
   const result = await call<{ scores: number[] }>(page, 'clip.score', { image, texts: ['a green valley with a blue river', 'a red desert'] });
@@ -236,7 +247,7 @@ export async function scoreRiverTexts(page: InPage, siteUrl: string): Promise<nu
 }
 
 /**
- * MI-GAN (`fill.run`) on the river scene with the river masked, and how it came out: channel
+ * MI-GAN (the e2e build's `fill.run` probe) on the river scene with the river masked, and how it came out: channel
  * values changed outside the mask (must be 0) and the share of masked pixels that are green
  * (filled from the banks) rather than blue.
  */

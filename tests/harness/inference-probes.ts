@@ -1,0 +1,53 @@
+/**
+ * The e2e build's probe handlers (swapped in for entrypoints/offscreen/probes.ts by
+ * wxt.config.ts): each runs one model through the product's own runner, in the inference worker,
+ * for the probe messages of tests/harness/probe-messages.ts.
+ */
+import type * as v from 'valibot';
+import { clipScores } from '@/models/clip/runner';
+import { miganFill } from '@/models/migan/runner';
+import { serve } from '@/utils/messaging';
+import type { Inference } from '@/entrypoints/offscreen/inference';
+import { loadImage, loadMask, storeImage } from '@/entrypoints/offscreen/pixels';
+import type { ProbeAccept } from '@/entrypoints/offscreen/probes';
+import { createScorer } from '@/entrypoints/offscreen/scoring';
+import type { probeMessages } from './probe-messages';
+
+type Probes = ReturnType<typeof probeMessages>;
+type ProbeHandlers = {
+  [K in keyof Probes]: (request: v.InferOutput<Probes[K]['request']>) => Promise<v.InferOutput<Probes[K]['response']>>;
+};
+
+export function serveProbes(inference: Inference, accept: ProbeAccept): void {
+  const handlers: ProbeHandlers = {
+    'clip.score': async ({ image, texts }) => {
+      const start = performance.now();
+      const [model, pixels] = await Promise.all([inference.model('clip'), loadImage(image)]);
+      const result = await clipScores(model, pixels, texts);
+      return { ...result, totalMs: performance.now() - start };
+    },
+    'fill.run': async ({ image, mask }) => {
+      const start = performance.now();
+      const [model, pixels] = await Promise.all([inference.model('migan'), loadImage(image)]);
+      const result = await miganFill(model, pixels, await loadMask(mask, pixels.width, pixels.height));
+      const key = await storeImage(result.image);
+      return { result: key, width: pixels.width, height: pixels.height, modelMs: result.modelMs, totalMs: performance.now() - start };
+    },
+    'score.image': async ({ image, mask, fullPrompt, regionPrompt }) => {
+      const start = performance.now();
+      const release = inference.hold();
+      try {
+        const [model, pixels] = await Promise.all([inference.model('clip'), loadImage(image)]);
+        const maskPixels = mask ? await loadMask(mask, pixels.width, pixels.height) : undefined;
+        const scorer = await createScorer(model, fullPrompt, { ...(maskPixels ? { mask: maskPixels } : {}), ...(regionPrompt ? { regionPrompt } : {}) });
+        const scores = await scorer.score(pixels);
+        return { scores, modelMs: scorer.modelMs, totalMs: performance.now() - start };
+      } finally {
+        release();
+      }
+    },
+  };
+  // The product's types list no probes (its stand-in table is empty); the e2e build's protocol
+  // table has them, and serve validates each request against it before a handler sees it.
+  serve('offscreen-doc', handlers as never, { accept });
+}
