@@ -20,6 +20,14 @@ export interface ModelFile {
   approximate?: readonly Dtype[];
   /** SHA-256 (hex) per dtype where known; checked before caching. */
   sha256?: Partial<Record<Dtype, string>>;
+  /**
+   * The weights' ONNX external data file per dtype, for graphs past protobuf's 2 GB limit (an
+   * fp32 UNet): its path in the repo (the graph names it relative to its own folder, e.g.
+   * `unet/model.onnx_data` → `model.onnx_data`) and its bytes (approximate when the weights' are).
+   */
+  externalData?: Partial<Record<Dtype, { path: string; bytes: number }>>;
+  /** Where the file lives when not in the entry's own repo (a component an export lacks, taken from a compatible one). */
+  from?: { repo: string; revision: string; why: string };
 }
 
 export interface RegistryEntry {
@@ -190,6 +198,12 @@ export function chooseDtype(file: ModelFile, preferred: readonly Dtype[]): Dtype
 /** `{host}/{repo}/resolve/{revision}/{path}`: the Hub's download URL layout. */
 export function resolveUrl(host: string, repo: string, revision: string, path: string): string {
   return `${host.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+}
+
+/** The name a graph gives its external data file: the data file's path relative to the graph's folder. */
+export function externalDataLocation(graphPath: string, dataPath: string): string {
+  const folder = graphPath.includes('/') ? graphPath.slice(0, graphPath.lastIndexOf('/') + 1) : '';
+  return folder && dataPath.startsWith(folder) ? dataPath.slice(folder.length) : dataPath;
 }
 
 /** What a downloaded weight file must be: the exact size (approximate ones are not enforced) and the SHA-256 where known. */

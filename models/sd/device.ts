@@ -3,7 +3,7 @@
  * registry, and whether this device's runtime can carry it (WebGPU with shader-f16 for the fp16
  * exports, a large enough buffer limit) or what it falls back to. Pure.
  */
-import { registry } from '../registry';
+import { registry, type Dtype, type ModelFile } from '../registry';
 import type { DiffusionVariant } from './variants';
 
 export interface DeviceFacts {
@@ -14,10 +14,13 @@ export interface DeviceFacts {
   maxStorageBufferBindingSize?: number;
 }
 
-/** Bytes downloaded on first use (every weight file, the largest dtype the repo lists). */
+/** Bytes downloaded on first use (every weight file with its external data, the largest dtype the repo lists). */
 export function downloadBytes(variant: DiffusionVariant): number {
   let total = 0;
-  for (const file of Object.values<{ bytes: Partial<Record<string, number>> }>(registry[variant.registry].files)) total += Math.max(0, ...Object.values(file.bytes).map((b) => b ?? 0));
+  for (const file of Object.values<ModelFile>(registry[variant.registry].files)) {
+    const sizes = Object.entries(file.bytes).map(([dtype, bytes]) => (bytes ?? 0) + (file.externalData?.[dtype as Dtype]?.bytes ?? 0));
+    total += Math.max(0, ...sizes);
+  }
   return total;
 }
 
