@@ -30,7 +30,10 @@ export function formatBytes(bytes: number): string {
 
 /** One sentence for the user: can this device run the model on WebGPU, and if not, what happens instead. */
 export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts): { ok: boolean; text: string } {
-  const wasm = `It runs on WASM instead, in float32 at up to ${variant.maxSide.wasm}² px: correct, but minutes per step with the real weights.`;
+  // The registry's exports are float16 only (no fp32 or q8 export fits WASM's 4 GB memory; see registry.ts).
+  const wasm =
+    `This device cannot run it on the GPU: it falls back to WASM (the CPU), at up to ${variant.maxSide.wasm}² px, with the same float16 files (computed in float32), ` +
+    'which is untested with the real weights and takes minutes per step. MI-GAN (local, no prompt) or an Automatic1111 server is the quicker choice here.';
   if (device.backend !== 'webgpu') return { ok: false, text: `Needs WebGPU with shader-f16; this device has no WebGPU adapter. ${wasm}` };
   if (!device.shaderF16) return { ok: false, text: `Needs WebGPU with shader-f16 (its weights are float16); this GPU lacks it. ${wasm}` };
   const limit = Math.min(device.maxBufferSize ?? Infinity, device.maxStorageBufferBindingSize ?? Infinity);
