@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-web';
 import { ENFORCE_REGISTRY_SIZES } from './expectations';
 import { fetchModelFile, type ExpectedFile, type ModelCache } from './loader';
-import { chooseDtype, expectedWeight, registry, resolveUrl, weightPath, type Dtype, type ModelName } from './registry';
+import { chooseDtype, expectedWeight, externalDataLocation, registry, resolveUrl, weightPath, type Dtype, type ModelFile, type ModelName, type RegistryEntry } from './registry';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -57,18 +57,27 @@ export function dtypePreference(backend: Backend, shaderF16: boolean): Dtype[] {
 // and concurrent first creates were seen to hang (Node, onnxruntime-web 1.30).
 let creating: Promise<unknown> = Promise.resolve();
 
-function createSession(bytes: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
-  const next = creating.then(() => ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 }));
+function createSession(bytes: Uint8Array, backend: Backend, externalData?: { path: string; data: Uint8Array }): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = { executionProviders: [backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  if (externalData) options.externalData = [externalData];
+  const next = creating.then(() => ort.InferenceSession.create(bytes, options));
   creating = next.catch(() => undefined);
   return next;
 }
 
-export async function loadModel<N extends ModelName>(name: N, options: HubOptions): Promise<LoadedModel<N>> {
-  const entry = registry[name];
+export function loadModel<N extends ModelName>(name: N, options: HubOptions): Promise<LoadedModel<N>> {
+  return loadEntry(name, registry[name], options);
+}
+
+/**
+ * Loads `entry` as model `name`: what loadModel does for a registry entry (exported so tests can
+ * load entries the registry does not hold, e.g. one whose weights are external data).
+ */
+export async function loadEntry<N extends ModelName>(name: N, entry: RegistryEntry, options: HubOptions): Promise<LoadedModel<N>> {
   const files: LoadedFileInfo[] = [];
-  const urlOf = (path: string) => resolveUrl(options.host, entry.repo, entry.revision, path);
-  const fetchFile = async (path: string, checks: { expected?: ExpectedFile; validate?: (bytes: Uint8Array) => void }) => {
-    const url = urlOf(path);
+  const urlOf = (path: string, file?: ModelFile) => resolveUrl(options.host, file?.from?.repo ?? entry.repo, file?.from?.revision ?? entry.revision, path);
+  const fetchFile = async (path: string, checks: { expected?: ExpectedFile; validate?: (bytes: Uint8Array) => void }, file?: ModelFile) => {
+    const url = urlOf(path, file);
     const { bytes, fromCache } = await fetchModelFile(url, {
       ...checks,
       cache: options.cache,
@@ -97,26 +106,33 @@ export async function loadModel<N extends ModelName>(name: N, options: HubOption
     const dtype = chooseDtype(file, dtypePreference(backend, options.shaderF16));
     const path = weightPath(file, dtype);
     const checks = { expected: registrySizes ? expectedWeight(file, dtype) : {} };
-    let { bytes, fromCache } = await fetchFile(path, checks);
+    const external = file.externalData?.[dtype];
+    const externalChecks = { expected: registrySizes && !file.approximate?.includes(dtype) && external ? { bytes: external.bytes } : {} };
+    let { bytes, fromCache } = await fetchFile(path, checks, file);
+    let data = external ? await fetchFile(external.path, externalChecks, file) : undefined;
+    const externalData = () => (external && data ? { path: externalDataLocation(path, external.path), data: data.bytes } : undefined);
     try {
-      sessions[key] = await createSession(bytes, backend).catch(async (error: unknown) => {
+      sessions[key] = await createSession(bytes, backend, externalData()).catch(async (error: unknown) => {
         // A file ONNX Runtime cannot parse is damaged: a cached one is evicted and downloaded once more.
-        if (!fromCache || backend === 'webgpu') throw error;
-        await options.cache.delete(urlOf(path));
-        ({ bytes, fromCache } = await fetchFile(path, checks));
-        return createSession(bytes, backend);
+        if (!(fromCache || data?.fromCache) || backend === 'webgpu') throw error;
+        await options.cache.delete(urlOf(path, file));
+        if (external) await options.cache.delete(urlOf(external.path, file));
+        ({ bytes, fromCache } = await fetchFile(path, checks, file));
+        if (external) data = await fetchFile(external.path, externalChecks, file);
+        return createSession(bytes, backend, externalData());
       });
     } catch (error) {
       if (backend !== 'webgpu') {
         // Never keep a file that cannot be loaded, or every later load would fail the same way.
-        await options.cache.delete(urlOf(path));
-        throw new Error(`${path} of ${entry.repo} could not be loaded (${error instanceof Error ? error.message : String(error)}); it was removed from the cache, so the next try downloads it again`);
+        await options.cache.delete(urlOf(path, file));
+        if (external) await options.cache.delete(urlOf(external.path, file));
+        throw new Error(`${path} of ${file.from?.repo ?? entry.repo} could not be loaded (${error instanceof Error ? error.message : String(error)}); it was removed from the cache, so the next try downloads it again`);
       }
       // One op the WebGPU provider cannot run is enough to need WASM for the whole model.
       fallbackReason = `WebGPU could not run ${entry.repo}: ${error instanceof Error ? error.message : String(error)}`;
       backend = 'wasm';
       for (const done of Object.values(sessions)) await done.release();
-      return loadModel(name, { ...options, backend: 'wasm' }).then((m) => ({ ...m, fallbackReason }));
+      return loadEntry(name, entry, { ...options, backend: 'wasm' }).then((m) => ({ ...m, fallbackReason }));
     }
   }
   return { name, backend, fallbackReason, sessions: sessions as LoadedModel<N>['sessions'], configs, files };

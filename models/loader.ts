@@ -123,7 +123,7 @@ async function download(url: string, options: FetchOptions): Promise<{ bytes: Ui
     new DownloadError(url, `The model host sent nothing for ${Math.round(stallMs / 1000)} s while downloading ${fileName(url)} (${loaded} bytes so far); try again`);
 
   let loaded = 0;
-  const chunks: Uint8Array[] = [];
+  const into = new Receiver();
   let header = 0;
   let total = 0;
   let hostSha256: string | undefined;
@@ -151,13 +151,14 @@ async function download(url: string, options: FetchOptions): Promise<{ bytes: Ui
     total = Number.isFinite(header) && header > 0 ? header : (options.expected?.bytes ?? 0);
     const body = response.body;
     if (!body) throw new DownloadError(url, `Empty response for ${fileName(url)}`);
+    into.expect(total);
     const reader = body.getReader();
     try {
       for (;;) {
         alive();
         const { done, value } = await reader.read();
         if (done) break;
-        chunks.push(value);
+        into.add(value);
         loaded += value.length;
         options.onProgress?.({ url, loaded, total: Math.max(total, loaded), fromCache: false });
       }
@@ -173,13 +174,50 @@ async function download(url: string, options: FetchOptions): Promise<{ bytes: Ui
   if (header > 0 && loaded !== header) {
     throw new DownloadError(url, `The download of ${fileName(url)} was cut short: ${loaded} of ${header} bytes`);
   }
-  const bytes = new Uint8Array(loaded);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
+  return { bytes: into.bytes(), ...(hostSha256 ? { hostSha256 } : {}) };
+}
+
+/**
+ * Collects a download's bytes. When the size is known (Content-Length, else the registry's) they
+ * go straight into one buffer of that size, so a 1.7 GB UNet costs 1.7 GB, not the chunks plus
+ * their copy; a body longer than announced, or of unknown size, falls back to chunks.
+ */
+export class Receiver {
+  private buffer: Uint8Array | undefined;
+  private chunks: Uint8Array[] = [];
+  private length = 0;
+
+  /** Preallocates `size` bytes (nothing when 0). */
+  expect(size: number): void {
+    if (size <= 0 || this.length > 0) return;
+    try {
+      this.buffer = new Uint8Array(size);
+    } catch {
+      // A size no ArrayBuffer can hold (or a host's bogus Content-Length): chunks, and the size check after.
+    }
   }
-  return { bytes, ...(hostSha256 ? { hostSha256 } : {}) };
+
+  add(chunk: Uint8Array): void {
+    if (this.buffer && this.length + chunk.length > this.buffer.length) {
+      this.chunks = [this.buffer.subarray(0, this.length)];
+      this.buffer = undefined;
+    }
+    if (this.buffer) this.buffer.set(chunk, this.length);
+    else this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** Everything received, in one array (the preallocated buffer itself when it was filled). */
+  bytes(): Uint8Array {
+    if (this.buffer) return this.length === this.buffer.length ? this.buffer : this.buffer.subarray(0, this.length);
+    const out = new Uint8Array(this.length);
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      out.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return out;
+  }
 }
 
 /** A cache in memory, for tests and as the fallback where no persistent cache exists. */

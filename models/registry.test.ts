@@ -46,6 +46,15 @@ describe('model registry', () => {
     expect(expectedWeight(registry.sam.files.encoder, 'q8')).toEqual({ bytes: 8_882_165 });
     expect(expectedWeight(registry.clip.files.text, 'q8')).toEqual({});
   });
+  it('every weight file resolves to a file the test hub serves, in the repo it is taken from (SD-Turbo borrows its VAE encoder)', () => {
+    for (const entry of Object.values<RegistryEntry>(registry)) {
+      for (const file of Object.values(entry.files)) {
+        const served = MODEL_FILES[file.from?.repo ?? entry.repo] ?? [];
+        for (const dtype of Object.keys(file.bytes) as Dtype[]) expect(served, `${entry.repo} ${file.base} ${dtype}`).toContain(weightPath(file, dtype));
+      }
+    }
+    expect(MODEL_FILES[registry.sdTurbo.repo]).not.toContain('vae_encoder/model.onnx');
+  });
   it('the local LLM: q4f16 on WebGPU with fp16, q4 on other WebGPU, q8 on WASM; every file it names is served by the test hub', () => {
     expect([llmDtype('webgpu', true), llmDtype('webgpu', false), llmDtype('wasm', false)]).toEqual(['q4f16', 'q4', 'q8']);
     const served = MODEL_FILES[LOCAL_LLM.repo] ?? [];

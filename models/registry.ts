@@ -20,6 +20,14 @@ export interface ModelFile {
   approximate?: readonly Dtype[];
   /** SHA-256 (hex) per dtype where known; checked before caching. */
   sha256?: Partial<Record<Dtype, string>>;
+  /**
+   * The weights' ONNX external data file per dtype, for graphs past protobuf's 2 GB limit (an
+   * fp32 UNet): its path in the repo (the graph names it relative to its own folder, e.g.
+   * `unet/model.onnx_data` → `model.onnx_data`) and its bytes (approximate when the weights' are).
+   */
+  externalData?: Partial<Record<Dtype, { path: string; bytes: number }>>;
+  /** Where the file lives when not in the entry's own repo (a component an export lacks, taken from a compatible one). */
+  from?: { repo: string; revision: string; why: string };
 }
 
 export interface RegistryEntry {
@@ -136,7 +144,7 @@ export const registry = {
       'unet.input': 'sample [B,9,h,w] = noisy latents ‖ mask (1 = repaint, latent size) ‖ masked-image latents (image × (mask < 0.5), encoded, ×0.18215); timestep int64 or float [1]; encoder_hidden_states [B,77,768]',
       'unet.output': 'out_sample [B,4,h,w]: ε (epsilon prediction)',
       scheduler: 'scheduler_config.json: scaled_linear 0.00085..0.012, 1000 steps, steps_offset 1, epsilon; DDIM by default',
-      device: 'fp16 weights and I/O: WebGPU with shader-f16; the UNet is one 1.7 GB file (under the 2 GB ArrayBuffer and protobuf limits, so no external data); WASM runs it far slower',
+      device: 'fp16 weights and I/O: WebGPU with shader-f16; the UNet is one 1.7 GB file (under the 2 GB ArrayBuffer and protobuf limits, so no external data). No fp32 or q8 export of SD 1.5 inpainting for ONNX Runtime was found; the fp32 SD 2 inpainting export (jdp8/optimum-sd-2-inpainting-onnx-fp32: UNet graph + 3.46 GB model.onnx_data) is not offered, because its weights alone nearly fill WASM\'s 4 GB memory. Without shader-f16 the fp16 files run on WASM (ONNX Runtime computes the float16 nodes through casts), unverified with the real weights and minutes per step',
       unverified: 'Names, dtypes, sizes and revision come from the Hub pages and the diffusers ONNX pipeline, not from the files (no download here); verify:models checks them',
     },
   },
@@ -150,9 +158,20 @@ export const registry = {
     configFiles: ['scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
     files: {
       // Sizes as the sample lists them (MB): text encoder 1700, UNet 640, VAE decoder 95. The
-      // sample has no VAE encoder: inpainting needs one (SD 2.x's VAE, ~68 MB in fp16), unverified.
+      // repo has no VAE encoder, which inpainting needs (the original's latents): it is taken
+      // from the SD 1.5 inpainting export (see `from`), 68.4 MB in fp16.
       textEncoder: { base: 'text_encoder/model', paths: { fp16: 'text_encoder/model.onnx' }, bytes: { fp16: 1_700_000_000 }, approximate: ['fp16'] },
-      vaeEncoder: { base: 'vae_encoder/model', paths: { fp16: 'vae_encoder/model.onnx' }, bytes: { fp16: 68_400_000 }, approximate: ['fp16'] },
+      vaeEncoder: {
+        base: 'vae_encoder/model',
+        paths: { fp16: 'vae_encoder/model.onnx' },
+        bytes: { fp16: 68_400_000 },
+        approximate: ['fp16'],
+        from: {
+          repo: 'jdp8/sd-inpainting-ort-web-fp16',
+          revision: 'main',
+          why: "SD-Turbo's VAE is SD 2.1's, the same kl-f8 autoencoder (4 latent channels, scale 0.18215) as SD 1.5's; unverified that the weights are identical",
+        },
+      },
       vaeDecoder: { base: 'vae_decoder/model', paths: { fp16: 'vae_decoder/model.onnx' }, bytes: { fp16: 95_000_000 }, approximate: ['fp16'] },
       unet: { base: 'unet/model', paths: { fp16: 'unet/model.onnx' }, bytes: { fp16: 640_000_000 }, approximate: ['fp16'] },
     },
@@ -167,7 +186,8 @@ export const registry = {
       'unet.output': 'out_sample [1,4,h,w]: ε',
       scheduler: 'Euler ancestral with trailing spacing (1–4 steps, t = 999 first), no classifier-free guidance (guidance ≤ 1)',
       device: 'fp16: WebGPU with shader-f16 (the sample refuses without it); the sample fixes 64×64 latents through freeDimensionOverrides, we feed the crop\'s size',
-      unverified: 'Revision, sizes and the VAE encoder are not checked against the files here; verify:models checks them',
+      vaeEncoder: 'not in this repo (the ORT sample only generates from text): loaded from jdp8/sd-inpainting-ort-web-fp16 (its `from`), the same autoencoder',
+      unverified: 'Revision, sizes and the borrowed VAE encoder are not checked against the files here; verify:models checks them',
     },
   },
 } as const satisfies Record<string, RegistryEntry>;
@@ -190,6 +210,12 @@ export function chooseDtype(file: ModelFile, preferred: readonly Dtype[]): Dtype
 /** `{host}/{repo}/resolve/{revision}/{path}`: the Hub's download URL layout. */
 export function resolveUrl(host: string, repo: string, revision: string, path: string): string {
   return `${host.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+}
+
+/** The name a graph gives its external data file: the data file's path relative to the graph's folder. */
+export function externalDataLocation(graphPath: string, dataPath: string): string {
+  const folder = graphPath.includes('/') ? graphPath.slice(0, graphPath.lastIndexOf('/') + 1) : '';
+  return folder && dataPath.startsWith(folder) ? dataPath.slice(folder.length) : dataPath;
 }
 
 /** What a downloaded weight file must be: the exact size (approximate ones are not enforced) and the SHA-256 where known. */

@@ -12,7 +12,7 @@ describe('diffusion device check', () => {
   });
 
   it('says why a device cannot run it on WebGPU and what it falls back to', () => {
-    expect(deviceVerdict(inpaint, { backend: 'wasm', shaderF16: false })).toMatchObject({ ok: false, text: expect.stringMatching(/no WebGPU adapter.*WASM/) });
+    expect(deviceVerdict(inpaint, { backend: 'wasm', shaderF16: false })).toMatchObject({ ok: false, text: expect.stringMatching(/no WebGPU adapter.*cannot run it on the GPU: it falls back to WASM/) });
     expect(deviceVerdict(inpaint, { backend: 'webgpu', shaderF16: false }).text).toMatch(/lacks it/);
     const small = deviceVerdict(inpaint, { backend: 'webgpu', shaderF16: true, maxBufferSize: 256 * 2 ** 20, maxStorageBufferBindingSize: 128 * 2 ** 20 });
     expect(small).toMatchObject({ ok: false, text: expect.stringMatching(/buffer limit \(134 MB\)/) });

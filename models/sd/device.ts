@@ -3,7 +3,7 @@
  * registry, and whether this device's runtime can carry it (WebGPU with shader-f16 for the fp16
  * exports, a large enough buffer limit) or what it falls back to. Pure.
  */
-import { registry } from '../registry';
+import { registry, type Dtype, type ModelFile } from '../registry';
 import type { DiffusionVariant } from './variants';
 
 export interface DeviceFacts {
@@ -14,10 +14,13 @@ export interface DeviceFacts {
   maxStorageBufferBindingSize?: number;
 }
 
-/** Bytes downloaded on first use (every weight file, the largest dtype the repo lists). */
+/** Bytes downloaded on first use (every weight file with its external data, the largest dtype the repo lists). */
 export function downloadBytes(variant: DiffusionVariant): number {
   let total = 0;
-  for (const file of Object.values<{ bytes: Partial<Record<string, number>> }>(registry[variant.registry].files)) total += Math.max(0, ...Object.values(file.bytes).map((b) => b ?? 0));
+  for (const file of Object.values<ModelFile>(registry[variant.registry].files)) {
+    const sizes = Object.entries(file.bytes).map(([dtype, bytes]) => (bytes ?? 0) + (file.externalData?.[dtype as Dtype]?.bytes ?? 0));
+    total += Math.max(0, ...sizes);
+  }
   return total;
 }
 
@@ -27,7 +30,10 @@ export function formatBytes(bytes: number): string {
 
 /** One sentence for the user: can this device run the model on WebGPU, and if not, what happens instead. */
 export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts): { ok: boolean; text: string } {
-  const wasm = `It runs on WASM instead, in float32 at up to ${variant.maxSide.wasm}² px: correct, but minutes per step with the real weights.`;
+  // The registry's exports are float16 only (no fp32 or q8 export fits WASM's 4 GB memory; see registry.ts).
+  const wasm =
+    `This device cannot run it on the GPU: it falls back to WASM (the CPU), at up to ${variant.maxSide.wasm}² px, with the same float16 files (computed in float32), ` +
+    'which is untested with the real weights and takes minutes per step. MI-GAN (local, no prompt) or an Automatic1111 server is the quicker choice here.';
   if (device.backend !== 'webgpu') return { ok: false, text: `Needs WebGPU with shader-f16; this device has no WebGPU adapter. ${wasm}` };
   if (!device.shaderF16) return { ok: false, text: `Needs WebGPU with shader-f16 (its weights are float16); this GPU lacks it. ${wasm}` };
   const limit = Math.min(device.maxBufferSize ?? Infinity, device.maxStorageBufferBindingSize ?? Infinity);

@@ -58,7 +58,7 @@ export function buildTestModelFiles(): Map<string, Uint8Array> {
       'tokenizer/special_tokens_map.json': tokenizer.specialTokens,
     });
     files.set(`${repo}/text_encoder/model.onnx`, buildSdTextEncoder(tok, hidden, idType));
-    files.set(`${repo}/vae_encoder/model.onnx`, vae.encoder);
+    if (kind === 'inpaint') files.set(`${repo}/vae_encoder/model.onnx`, vae.encoder); // SD-Turbo's export has none
     files.set(`${repo}/vae_decoder/model.onnx`, vae.decoder);
     files.set(`${repo}/unet/model.onnx`, buildSdUnet(kind === 'inpaint', hidden));
   }

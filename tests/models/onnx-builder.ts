@@ -294,3 +294,35 @@ export class GraphBuilder {
     return this.nodes.length;
   }
 }
+
+/**
+ * Moves a model's float32 initializers into one external data file named `location` (as Optimum
+ * exports a UNet past protobuf's 2 GB limit): the graph keeps `location`/`offset`/`length`
+ * references, the returned `data` holds the bytes.
+ */
+export function externalizeWeights(model: Uint8Array, location: string): { graph: Uint8Array; data: Uint8Array } {
+  const proto = onnx.ModelProto.decode(model);
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  for (const tensor of proto.graph?.initializer ?? []) {
+    const raw = tensor.rawData;
+    // Float weights only: shape inference reads int64 shapes and axes from the graph itself.
+    if (tensor.dataType !== onnx.TensorProto.DataType.FLOAT || !raw || raw.length === 0) continue;
+    tensor.externalData = [
+      onnx.StringStringEntryProto.create({ key: 'location', value: location }),
+      onnx.StringStringEntryProto.create({ key: 'offset', value: String(offset) }),
+      onnx.StringStringEntryProto.create({ key: 'length', value: String(raw.length) }),
+    ];
+    tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    tensor.rawData = new Uint8Array(0);
+    parts.push(raw);
+    offset += raw.length;
+  }
+  const data = new Uint8Array(offset);
+  let at = 0;
+  for (const part of parts) {
+    data.set(part, at);
+    at += part.length;
+  }
+  return { graph: onnx.ModelProto.encode(proto).finish(), data };
+}

@@ -54,7 +54,8 @@ export const MODEL_FILES: Readonly<Record<string, readonly string[]>> = {
   [MIGAN_REPO]: [MIGAN_FILE],
   [LAMA_REPO]: [LAMA_FILE],
   [SD_INPAINT_REPO]: SD_FILES,
-  [SD_TURBO_REPO]: SD_FILES,
+  // Like the real SD-Turbo export, no VAE encoder: the registry takes SD 1.5 inpainting's.
+  [SD_TURBO_REPO]: SD_FILES.filter((f) => f !== 'vae_encoder/model.onnx'),
   [LLM_REPO]: [
     'config.json',
     'generation_config.json',
