@@ -22,14 +22,16 @@ const G = 64; // embedding grid
 const M = 256; // mask grid
 const EPS = 1e-6;
 
-/**
- * vision_encoder: pixel_values [1,3,1024,1024] → image_embeddings, image_positional_embeddings
- * (both [1,256,64,64]).
- */
-export function buildSamVisionEncoder(): Uint8Array {
-  const g = new GraphBuilder('sam_vision_encoder');
-  const x = g.input('pixel_values', 'float32', [1, 3, S, S]);
+/** Channels of image_embeddings that carry the test semantics (the decoder reads no others). */
+export const SAM_SEMANTIC_CHANNELS = 68;
 
+/**
+ * The test semantics' part of image_embeddings, [1,68,64,64]: per-4px sub-cell colours and
+ * validity packed into channels 0–63, each patch's mean colour and validity in 64–67. Shared by
+ * the tiny encoder and the full-size stand-in (tests/models/full-size/sam.ts), so the tiny
+ * decoder's clicks mean the same with either.
+ */
+export function samSemanticChannels(g: GraphBuilder, x: string): string {
   // Only reshapes, reductions and element-wise ops: pooling/convolution kernels are very slow on
   // software WebGPU adapters (SwiftShader), which is what headless test browsers get.
   //
@@ -61,12 +63,14 @@ export function buildSamVisionEncoder(): Uint8Array {
   const count16 = cellSum(count4, 1, G);
   const rgb16 = meanRgb(sum16, count16);
   const valid16 = g.mul(count16, g.f32(1 / 256, []));
+  return g.concat([packed, rgb16, valid16], 1);
+}
 
-  const zerosE = g.expand(g.f32(0, []), [1, 256 - 68, G, G]);
-  g.output('image_embeddings', g.concat([packed, rgb16, valid16, zerosE], 1), 'float32', [1, 256, G, G]);
-
-  // Positional embeddings: image independent (ORT folds them into a constant at load time),
-  // coordinates in 1024-space pixels.
+/**
+ * image_positional_embeddings [1,256,64,64] as the tiny decoder reads them: image independent
+ * (ORT folds them into a constant at load time), coordinates in 1024-space pixels.
+ */
+export function samTestPositionalEmbeddings(g: GraphBuilder): string {
   const subX = new Float32Array(16);
   const subY = new Float32Array(16);
   for (let k = 0; k < 16; k++) {
@@ -80,7 +84,20 @@ export function buildSamVisionEncoder(): Uint8Array {
   const px = g.expand(g.f32(col16c, [1, 1, 1, G]), [1, 1, G, G]);
   const py = g.expand(g.f32(col16c, [1, 1, G, 1]), [1, 1, G, G]);
   const zerosP = g.expand(g.f32(0, []), [1, 256 - 34, G, G]);
-  g.output('image_positional_embeddings', g.concat([xs, ys, px, py, zerosP], 1), 'float32', [1, 256, G, G]);
+  return g.concat([xs, ys, px, py, zerosP], 1);
+}
+
+/**
+ * vision_encoder: pixel_values [1,3,1024,1024] → image_embeddings, image_positional_embeddings
+ * (both [1,256,64,64]).
+ */
+export function buildSamVisionEncoder(): Uint8Array {
+  const g = new GraphBuilder('sam_vision_encoder');
+  const x = g.input('pixel_values', 'float32', [1, 3, S, S]);
+  const semantic = samSemanticChannels(g, x);
+  const zerosE = g.expand(g.f32(0, []), [1, 256 - SAM_SEMANTIC_CHANNELS, G, G]);
+  g.output('image_embeddings', g.concat([semantic, zerosE], 1), 'float32', [1, 256, G, G]);
+  g.output('image_positional_embeddings', samTestPositionalEmbeddings(g), 'float32', [1, 256, G, G]);
 
   return g.toModel('Test SAM vision encoder: per-4px sub-cell colours packed into channels.');
 }

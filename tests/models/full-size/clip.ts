@@ -10,6 +10,7 @@
  * scales, the patch Conv a ConvInteger, the token table uint8 with a DequantizeLinear.
  */
 import { GraphBuilder } from '../onnx-builder.ts';
+import { quantize, quantizedConv, quantizedMatMul } from './quantize.ts';
 import { layerWeights, seededRandom } from './weights.ts';
 
 export type FullSizeDtype = 'fp32' | 'q8';
@@ -20,21 +21,6 @@ export const CLIP_FULL_SIZE = {
   text: { width: 512, layers: 12, heads: 8, mlp: 2048, vocab: 49408, positions: 77 },
   projection: 512,
 } as const;
-
-/** Per-tensor uint8 quantization of a weight matrix: values, scale, zero point. */
-function quantize(w: Float32Array): { q: Uint8Array; scale: number; zeroPoint: number } {
-  let lo = 0;
-  let hi = 0;
-  for (const v of w) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const scale = (hi - lo) / 255 || 1;
-  const zeroPoint = Math.round(-lo / scale);
-  const q = new Uint8Array(w.length);
-  for (let i = 0; i < w.length; i++) q[i] = Math.max(0, Math.min(255, Math.round(w[i]! / scale) + zeroPoint));
-  return { q, scale, zeroPoint };
-}
 
 /** Graph helpers shared by both encoders. */
 class TransformerBuilder {
@@ -56,17 +42,7 @@ class TransformerBuilder {
   linear(x: string, inDim: number, outDim: number, bias = true): string {
     const g = this.g;
     const w = this.weights(inDim * outDim, inDim);
-    let y: string;
-    if (this.dtype === 'fp32') {
-      y = g.op('MatMul', [x, g.f32(w, [inDim, outDim])]);
-    } else {
-      const { q, scale, zeroPoint } = quantize(w);
-      const [xQ, xScale, xZero] = g.opN('DynamicQuantizeLinear', [x], 3) as [string, string, string];
-      const wq = g.u8(q, [inDim, outDim]);
-      const wZero = g.u8(Uint8Array.of(zeroPoint), []);
-      const acc = g.op('MatMulInteger', [xQ, wq, xZero, wZero]);
-      y = g.mul(g.cast(acc, 'float32'), g.mul(xScale, g.f32(scale, [])));
-    }
+    const y = this.dtype === 'fp32' ? g.op('MatMul', [x, g.f32(w, [inDim, outDim])]) : quantizedMatMul(g, x, w, inDim, outDim);
     return bias ? g.add(y, g.f32(new Float32Array(outDim).fill(0.01), [outDim])) : y;
   }
 
@@ -109,19 +85,8 @@ export function buildClipVisionFullSize(dtype: FullSizeDtype): Uint8Array {
 
   const patchW = t.weights(width * 3 * patch * patch, 3 * patch * patch);
   const convAttrs = { kernel_shape: [patch, patch], strides: [patch, patch] };
-  let patches: string;
-  if (dtype === 'fp32') {
-    patches = g.op('Conv', [x, g.f32(patchW, [width, 3, patch, patch])], convAttrs);
-  } else {
-    const { q, scale, zeroPoint } = quantize(patchW);
-    const names = g.opN('DynamicQuantizeLinear', [x], 3) as [string, string, string];
-    const acc = g.op(
-      'ConvInteger',
-      [names[0], g.u8(q, [width, 3, patch, patch]), names[2], g.u8(Uint8Array.of(zeroPoint), [])],
-      convAttrs,
-    );
-    patches = g.mul(g.cast(acc, 'float32'), g.mul(names[1], g.f32(scale, [])));
-  }
+  const patchDims = [width, 3, patch, patch];
+  const patches = dtype === 'fp32' ? g.op('Conv', [x, g.f32(patchW, patchDims)], convAttrs) : quantizedConv(g, x, patchW, patchDims, convAttrs);
   const seq = g.transpose(g.reshape(patches, [0, width, -1]), [0, 2, 1]); // [B,49,768]
   const batch = g.slice(g.op('Shape', [x]), [0], [1], [0]);
   const cls = g.op('Expand', [g.f32(t.weights(width, width), [1, 1, width]), g.concat([batch, g.i64([1, width])], 0)]);

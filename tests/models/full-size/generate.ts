@@ -1,14 +1,15 @@
 /**
  * Writes the full-size stand-in models for `npm run bench -- --models=full-size` into
  * `outDir/{repo}/{path}` (default `tests/.models-full-size`, git-ignored): CLIP ViT-B/32 vision and
- * text as the q8 files the WASM backend loads, a tokenizer of CLIP's real size, and MI-GAN's
- * 512² pipeline, at their real sizes with random weights. SAM and LaMa are the tiny test models
- * there (no stage of issue #5 times them); CLIP has no fp32/fp16 files there, so a backend that
+ * text and SlimSAM's vision encoder as the q8 files the WASM backend loads, a tokenizer of CLIP's
+ * real size, and MI-GAN's 512² pipeline, at their real sizes with random weights. SAM's decoder
+ * and LaMa are the tiny test models there (the SAM stand-in keeps the test semantics the tiny
+ * decoder reads); CLIP and the SAM encoder have no fp32/fp16 files there, so a backend that
  * asked for one would fail loudly instead of timing a tiny model.
  *
  *   npx tsx tests/models/full-size/generate.ts [outDir]
  *
- * The big files (~180 MB, ~5 s) are rebuilt only when a builder's source changed (a hash stamp);
+ * The big files (~190 MB, ~6 s) are rebuilt only when a builder's source changed (a hash stamp);
  * the small ones are rewritten whenever their bytes differ.
  */
 import { createHash } from 'node:crypto';
@@ -17,9 +18,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildClipTokenizer, clipConfigFiles } from '../clip.ts';
 import { buildTestModelFiles, writeModelFile } from '../generate.ts';
-import { CLIP_REPO, MIGAN_FILE, MIGAN_REPO } from '../semantics.ts';
+import { CLIP_REPO, MIGAN_FILE, MIGAN_REPO, SAM_REPO } from '../semantics.ts';
 import { buildClipTextFullSize, buildClipVisionFullSize, CLIP_FULL_SIZE } from './clip.ts';
 import { buildMiganFullSize } from './migan.ts';
+import { buildSamVisionEncoderFullSize } from './sam.ts';
 
 export const FULL_SIZE_MODELS_DIR = fileURLToPath(new URL('../../.models-full-size', import.meta.url));
 
@@ -28,20 +30,25 @@ const BIG_FILES: ReadonlyArray<readonly [path: string, build: () => Uint8Array]>
   [`${CLIP_REPO}/onnx/vision_model_quantized.onnx`, () => buildClipVisionFullSize('q8')],
   [`${CLIP_REPO}/onnx/text_model_quantized.onnx`, () => buildClipTextFullSize('q8')],
   [`${MIGAN_REPO}/${MIGAN_FILE}`, buildMiganFullSize],
+  [`${SAM_REPO}/onnx/vision_encoder_quantized.onnx`, () => buildSamVisionEncoderFullSize('q8')],
 ];
 
 /** Which served files are full-size stand-ins (the rest are the tiny test models). */
 export const FULL_SIZE_FILES = [...BIG_FILES.map(([path]) => path), `${CLIP_REPO}/tokenizer.json`];
 
 /** The sources the big files are built from: any change rebuilds them. */
-const BUILDER_SOURCES = ['clip.ts', 'migan.ts', 'weights.ts', '../onnx-builder.ts'].map((f) => new URL(f, import.meta.url));
+const BUILDER_SOURCES = ['clip.ts', 'migan.ts', 'sam.ts', 'quantize.ts', 'weights.ts', '../sam.ts', '../onnx-builder.ts'].map((f) => new URL(f, import.meta.url));
 const STAMP = '.full-size-sources';
 
 export async function generateFullSizeModels(outDir: string = FULL_SIZE_MODELS_DIR): Promise<void> {
   const big = new Set(BIG_FILES.map(([path]) => path));
   for (const [rel, bytes] of buildTestModelFiles()) {
-    // CLIP's and MI-GAN's models are the full-size ones below.
+    // CLIP's, MI-GAN's and SAM's encoder models are the full-size ones below.
     if (big.has(rel) || rel.startsWith(`${CLIP_REPO}/onnx/`)) continue;
+    if (rel.startsWith(`${SAM_REPO}/onnx/vision_encoder`)) {
+      await rm(join(outDir, rel), { force: true }); // a tiny encoder left from before the SAM stand-in
+      continue;
+    }
     await writeModelFile(join(outDir, rel), bytes);
   }
   for (const [path, value] of Object.entries(clipConfigFiles(buildClipTokenizer(CLIP_FULL_SIZE.text.vocab)))) {
