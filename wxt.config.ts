@@ -73,6 +73,9 @@ export default defineConfig({
       'unlimitedStorage',
       'activeTab',
       'scripting',
+      // The page's Referer on our own image fetch (entrypoints/background/page-referer.ts); acts
+      // only where the extension has host access, and asks for nothing more.
+      'declarativeNetRequestWithHostAccess',
       ...(browser === 'firefox' ? [] : ['offscreen', 'sidePanel']),
     ],
     // 127.0.0.2 is the test site's second origin (cross-origin images without CORS);

@@ -362,10 +362,13 @@ const productMessages = {
     request: v.object({ nonce: v.pipe(v.string(), v.uuid()), tabId: count }),
     response: v.object({ valid: v.boolean() }),
   },
-  /** Fetches an image the page's origin may not read (no CORS) with the extension's host access; stores it. */
+  /**
+   * Fetches an image the page's origin may not read (no CORS) with the extension's host access; stores it.
+   * `referrer`: the page's origin, sent as the Referer a CDN may demand (the page's own request sent it).
+   */
   'image.fetch': {
     to: 'background',
-    request: v.object({ url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:/)) }),
+    request: v.object({ url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:/)), referrer: v.optional(v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:/))) }),
     response: v.object({ image: BlobKey, width: count, height: count, type: v.string() }),
   },
   /** Last resort for unreadable pixels: a crop of the visible tab (device px), stored. */

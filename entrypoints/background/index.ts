@@ -64,7 +64,7 @@ export default defineBackground(() => {
       },
       'overlay.claim': ({ nonce }, sender) => ({ tabId: nonces.claim(nonce, sender.tab?.id) }),
       'overlay.verify': ({ nonce, tabId }) => ({ valid: nonces.check(nonce, tabId) }),
-      'image.fetch': ({ url }) => fetchPageImage(url),
+      'image.fetch': ({ url, referrer }) => fetchPageImage(url, referrer),
       'image.put': ({ dataUrl }) => putImageFromDataUrl(dataUrl),
       'session.create': (request) => openSession(request),
       'session.save-mask': (request) => saveSessionMask(request),

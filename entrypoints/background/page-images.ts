@@ -4,6 +4,7 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { putImage } from '@/utils/session-store';
+import { withReferer } from './page-referer';
 
 /** Larger downloads are refused: no real generator image comes near it. */
 const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
@@ -20,10 +21,10 @@ async function size(blob: Blob): Promise<{ width: number; height: number }> {
   }
 }
 
-export async function fetchPageImage(url: string): Promise<{ image: string; width: number; height: number; type: string }> {
+export async function fetchPageImage(url: string, referrer?: string): Promise<{ image: string; width: number; height: number; type: string }> {
   let response: Response;
   try {
-    response = await fetch(url, { credentials: 'omit', cache: 'force-cache' });
+    response = await withReferer(url, referrer, () => fetch(url, { credentials: 'omit', cache: 'force-cache' }));
   } catch {
     throw new Error('The extension may not read this image’s site: allow access to it, or use a screen capture');
   }

@@ -48,6 +48,9 @@ function animatedNote(type: string): string | undefined {
   return type === 'image/gif' || type === 'image/apng' ? ANIMATED_NOTE : undefined;
 }
 
+/** The Referer the page's own request for the image sent under the default policy: its origin. */
+const pageReferrer = () => (/^https?:/.test(location.origin) ? `${location.origin}/` : undefined);
+
 const failedToLoad = (img: HTMLImageElement) => img.complete && img.naturalWidth === 0;
 
 /** Largest side an inline SVG is rasterised at. */
@@ -82,7 +85,7 @@ export async function readPixels(target: Target): Promise<PixelSource> {
       if (decoded) return { kind: 'blob', blob: decoded, origin: 'decoded' };
     }
     try {
-      const fetched = await send('image.fetch', { url: target.url });
+      const fetched = await send('image.fetch', { url: target.url, referrer: pageReferrer() });
       return { kind: 'stored', key: fetched.image, width: fetched.width, height: fetched.height, note: animatedNote(fetched.type), origin: 'file' };
     } catch (error) {
       // The server's own failure is the answer; no host access to its site falls through to a capture.

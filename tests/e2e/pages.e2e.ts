@@ -7,12 +7,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
-import { CHAT, FINDS, REAL_PAGES } from '../harness/real-pages';
+import { CHAT, FINDS, REAL_PAGES, REFERER } from '../harness/real-pages';
 import { iou, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
-import { actForNewMask, continueToPanel, overlayFrame, step, tabIdFor, type Chrome, type Reply } from './support';
+import { actForNewMask, continueToPanel, overlayFrame, readSession, step, tabIdFor, type Chrome, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
+const crossOriginUrl = inject('crossOriginUrl');
 const hubUrl = inject('hubUrl');
 
 let ext: ExtensionHarness;
@@ -233,6 +234,25 @@ describe(`reading the pixels (${backend})`, () => {
     const mask = await continueToPanel(frame, panel);
     expect(mask.length).toBe(scene.width * scene.height);
     expect(iou(mask, shapeMask(scene, 'yellow-rect'))).toBeGreaterThanOrEqual(0.9);
+    await page.close();
+  });
+
+  it("an image on a CDN that refuses requests without its site's Referer: the extension reads the file itself, not a screen capture", async () => {
+    const src = `${crossOriginUrl}${REFERER.path}`;
+    expect((await fetch(src)).status).toBe(403); // the gate is real: no Referer, no image
+    const page = await openPage(REFERER.page);
+    expect(await openOverlay(page, REFERER.page, src)).toEqual({ ok: true, value: { opened: true } });
+    const frame = await overlayFrame(page);
+    expect(await frame.locator('[data-testid="overlay-status"]').innerText()).not.toMatch(/capture/i);
+    const scene = SCENES[REFERER.scene];
+    const scale = REFERER.width / scene.width;
+    await clickShape(page, frame, scene, 'green-disc', (p) => ({ x: p.x * scale, y: p.y * scale }));
+    // At the file's 1024², not the 320² a capture of the page would give.
+    const mask = await continueToPanel(frame, panel);
+    expect(mask.length).toBe(scene.width * scene.height);
+    expect(iou(mask, shapeMask(scene, 'green-disc'))).toBeGreaterThanOrEqual(0.9);
+    const session = await readSession(panel, (await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session'))!);
+    expect(session.source).toMatchObject({ srcUrl: src, pixels: 'file' });
     await page.close();
   });
 

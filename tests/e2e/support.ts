@@ -142,7 +142,7 @@ export function tabIdFor(worker: Worker, url: string): Promise<number> {
 }
 
 /** A session record (utils/session-store.ts `EditSession`) read from the extension's IndexedDB. */
-export function readSession(page: InPage, id: string): Promise<{ id: string; image: string; mask?: string; width: number; height: number; source: { pageUrl: string; srcUrl?: string; note?: string } }> {
+export function readSession(page: InPage, id: string): Promise<{ id: string; image: string; mask?: string; width: number; height: number; source: { pageUrl: string; srcUrl?: string; note?: string; pixels?: string } }> {
   return page.evaluate(async (sessionId) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('inpaint-biases', 2);

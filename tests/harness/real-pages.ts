@@ -147,3 +147,14 @@ window.finishGeneration = () => { document.getElementById('chat-image').src = '$
 document.getElementById('chat-image').decode().then(() => { document.body.dataset.ready = 'true'; });
 </script></body></html>
 `;
+
+/**
+ * `/referer.html`: the shapes image (1024²) shown at 320² from the second origin's `/cdn/` path,
+ * which answers 403 unless the request's Referer is the main origin (as image CDNs do).
+ */
+export const REFERER = { page: '/referer.html', selector: '#cdn-shapes', path: '/cdn/img/shapes.png', scene: 'shapes', width: 320, height: 320 } as const;
+
+export const refererHtml = (crossOriginUrl: string): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CDN</title><style>body { margin: 0; padding: 100px 16px; }</style></head>
+<body><img id="${REFERER.selector.slice(1)}" src="${crossOriginUrl}${REFERER.path}" alt="${SCENES.shapes.alt}" style="width:${REFERER.width}px;height:${REFERER.height}px;display:block">${READY}</body></html>
+`;

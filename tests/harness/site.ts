@@ -10,9 +10,10 @@
  *   which match every port, do NOT cover it). Where 127.0.0.2 cannot be bound it falls back to
  *   127.0.0.1 on another port (still cross-origin, but then covered by those permissions).
  *
- * Routes (both origins): `/img/{scene}.png`. Main origin only: `/`, `/gallery.html`,
+ * Routes (both origins): `/img/{scene}.png`. Second origin only: `/cdn/img/{scene}.png`, 403 unless
+ * the Referer is the main origin's (an image CDN that refuses hotlinks). Main origin only: `/`, `/gallery.html`,
  * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/metadata.html` (see METADATA),
- * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html` (see real-pages.ts), `/gallery.js`,
+ * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html`, `/referer.html` (see real-pages.ts), `/gallery.js`,
  * `/gallery.css`, `/blank.html`, `/favicon.ico` (204). The gallery sets `<body data-ready="true">` once every image,
  * the canvas and the shadow-root image are drawn: wait for `body[data-ready="true"]`. An inline
  * script sets `body[data-inline-script="ran"]`: present on /gallery.html, absent (blocked, with a
@@ -22,7 +23,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metadataHtml, metadataImage } from './metadata-page.ts';
 import { encodeApng, encodePng } from './png.ts';
-import { chatHtml, FINDS_HTML, HOSTILE_HTML, NARROW_HTML, PIXELS_HTML, SIZES_HTML } from './real-pages.ts';
+import { chatHtml, FINDS_HTML, HOSTILE_HTML, NARROW_HTML, PIXELS_HTML, refererHtml, SIZES_HTML } from './real-pages.ts';
 import { PALETTE, SCENES, getScene, renderScene, renderSceneScaled, sceneSvg, type SceneName } from './scenes.ts';
 
 export interface Site {
@@ -281,6 +282,8 @@ export async function startSite({
         return page(FINDS_HTML, 'text/html');
       case '/chat.html':
         return page(chatHtml(), 'text/html');
+      case '/referer.html':
+        return page(refererHtml(crossOriginUrl), 'text/html');
       case '/inputs.js':
         return page(INPUTS_JS, 'text/javascript');
       case '/gallery.js':
@@ -291,8 +294,18 @@ export async function startSite({
         return notFound(res);
     }
   });
+  let url = '';
   const cross = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://site').pathname;
+    // A CDN that serves its site's pages only: 403 without the main origin's Referer.
+    if (pathname.startsWith('/cdn/')) {
+      if (!req.headers.referer?.startsWith(`${url}/`)) {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+        return res.end('hotlinking refused');
+      }
+      if (!serveImage(res, pathname.slice('/cdn'.length), req.method === 'HEAD')) notFound(res);
+      return;
+    }
     if (!serveImage(res, pathname, req.method === 'HEAD')) notFound(res);
   });
 
@@ -307,7 +320,7 @@ export async function startSite({
     }
     crossAddress = await listen(cross, 0, host);
   }
-  const url = `http://${mainAddress.address}:${mainAddress.port}`;
+  url = `http://${mainAddress.address}:${mainAddress.port}`;
   crossOriginUrl = `http://${crossAddress.address}:${crossAddress.port}`;
   return {
     url,
