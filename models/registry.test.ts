@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseDtype, expectedWeight, LLM_DTYPE_SUFFIX, llmDtype, LOCAL_LLM, registry, resolveUrl, weightPath, type Dtype, type RegistryEntry } from './registry';
+import { chooseDtype, DETECTOR_DTYPE_SUFFIX, detectorDtype, expectedWeight, LLM_DTYPE_SUFFIX, llmDtype, LOCAL_LLM, registry, resolveUrl, TEXT_DETECTOR, weightPath, type Dtype, type RegistryEntry } from './registry';
 import { MODEL_FILES } from '../tests/models/semantics';
 
 describe('model registry', () => {
@@ -62,6 +62,15 @@ describe('model registry', () => {
     for (const dtype of Object.keys(LOCAL_LLM.bytes) as (keyof typeof LOCAL_LLM.bytes)[]) {
       expect(served).toContain(`onnx/model${LLM_DTYPE_SUFFIX[dtype]}.onnx`);
       expect(LOCAL_LLM.bytes[dtype]).toBeGreaterThan(100_000_000);
+    }
+  });
+  it('the text detector: fp16 on WebGPU with fp16, fp32 on other WebGPU, q8 on WASM; every file it names is served by the test hub', () => {
+    expect([detectorDtype('webgpu', true), detectorDtype('webgpu', false), detectorDtype('wasm', false)]).toEqual(['fp16', 'fp32', 'q8']);
+    const served = MODEL_FILES[TEXT_DETECTOR.repo] ?? [];
+    for (const file of TEXT_DETECTOR.configFiles) expect(served).toContain(file);
+    for (const dtype of Object.keys(TEXT_DETECTOR.bytes) as (keyof typeof TEXT_DETECTOR.bytes)[]) {
+      expect(served).toContain(`onnx/model${DETECTOR_DTYPE_SUFFIX[dtype]}.onnx`);
+      expect(TEXT_DETECTOR.bytes[dtype]).toBeGreaterThan(100_000_000);
     }
   });
 });

@@ -257,3 +257,39 @@ export function llmDtype(backend: 'webgpu' | 'wasm', shaderF16: boolean): LlmDty
   if (backend === 'wasm') return 'q8';
   return shaderF16 ? 'q4f16' : 'q4';
 }
+
+/** The detector's dtypes as transformers.js names their files. */
+export type DetectorDtype = 'fp32' | 'fp16' | 'q8';
+
+/**
+ * The autopilot's text-prompted detector, run by transformers.js's `zero-shot-object-detection`
+ * pipeline (models/detector/text-detector.ts), so, like the LLM, not in `registry`. OWL-ViT rather
+ * than OWLv2: transformers.js scales both models' boxes by the image's own size, which is right
+ * for OWL-ViT (resized to a square, no padding) but not for OWLv2 (padded to a square first), and
+ * OWL-ViT B/32 is the smaller download.
+ */
+export const TEXT_DETECTOR = {
+  task: 'detection',
+  label: 'OWL-ViT B/32',
+  repo: 'Xenova/owlvit-base-patch32',
+  // Not pinned, and the sizes are unverified: neither could be read offline; verify:models checks them.
+  revision: 'main',
+  licence: 'apache-2.0',
+  configFiles: ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'],
+  // onnx/model{,_fp16,_quantized}.onnx: approximate (2, 1 and ~0.5 bytes per parameter of its ~153 M).
+  bytes: { fp32: 611_000_000, fp16: 306_000_000, q8: 155_000_000 } satisfies Record<DetectorDtype, number>,
+  conventions: {
+    inputs: 'input_ids, attention_mask i64 [Q,L] (CLIP BPE, padded with "!", 16 tokens); pixel_values f32 [1,3,768,768]: resized to a square (bicubic), CLIP mean/std',
+    outputs: 'logits f32 [1,576,Q] (sigmoid: the score of each patch for each query); pred_boxes f32 [1,576,4] (cx, cy, w, h in 0..1 of the image)',
+    unverified: 'Names, sizes and revision come from the Hub page and transformers.js, not from the files (no download here)',
+  },
+} as const;
+
+/** transformers.js's file names: onnx/model{suffix}.onnx. */
+export const DETECTOR_DTYPE_SUFFIX: Record<DetectorDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized' };
+
+/** fp16 on WebGPU with shader-f16, fp32 on other WebGPU adapters (q8 kernels are slow there), q8 on WASM. */
+export function detectorDtype(backend: 'webgpu' | 'wasm', shaderF16: boolean): DetectorDtype {
+  if (backend === 'wasm') return 'q8';
+  return shaderF16 ? 'fp16' : 'fp32';
+}

@@ -10,6 +10,7 @@ import type { ImageSource } from '@/utils/session-store';
 import { decodeMaskRle, encodeMaskRle } from '@/utils/mask/rle';
 import { dilate, erode, feather, invert } from '@/utils/mask/morphology';
 import { strokeLine } from '@/utils/mask/brush';
+import { boxCentre, clipMaskToBox } from '@/utils/autopilot/box-prompt';
 
 export type Tool = 'click' | 'box' | 'brush' | 'eraser';
 export interface Point {
@@ -186,8 +187,7 @@ export class OverlayEditor {
   /** A box prompt: the Hub's SlimSAM decoder takes no box input, so the box's centre is the
    * click and the result is clipped to the box. */
   async addBox(box: { x0: number; y0: number; x1: number; y1: number }, startedAt = performance.now()): Promise<void> {
-    const centre: Point = { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2, label: 1 };
-    await this.decode({ ...this.state, points: [...this.state.points, centre], box, candidate: undefined }, startedAt);
+    await this.decode({ ...this.state, points: [...this.state.points, boxCentre(box)], box, candidate: undefined }, startedAt);
   }
 
   /** Shows SAM's next candidate mask for the same points. */
@@ -204,7 +204,7 @@ export class OverlayEditor {
       const result = await sendToOffscreen('sam.decode', { embedding: this.embedding, points: next.points, select: next.candidate });
       if (seq !== this.decodeSeq) return;
       const data = decodeMaskRle(result.rle, this.width * this.height);
-      if (next.box) clipToBox(data, this.width, next.box);
+      if (next.box) clipMaskToBox(data, this.width, next.box);
       this.scores = result.scores;
       this.chosen = result.chosen;
       this.commit({ ...next, sam: data, candidate: result.chosen });
@@ -316,15 +316,5 @@ export class OverlayEditor {
     if (!this.sessionId) throw new Error('No image yet');
     const rle = encodeMaskRle(this.combined());
     return (await send('session.save-mask', { sessionId: this.sessionId, width: this.width, height: this.height, rle })).mask;
-  }
-}
-
-function clipToBox(mask: Uint8Array, width: number, box: { x0: number; y0: number; x1: number; y1: number }): void {
-  const height = mask.length / width;
-  const [x0, x1] = [Math.min(box.x0, box.x1), Math.max(box.x0, box.x1)];
-  const [y0, y1] = [Math.min(box.y0, box.y1), Math.max(box.y0, box.y1)];
-  for (let y = 0; y < height; y++) {
-    const inside = y >= y0 && y <= y1;
-    for (let x = 0; x < width; x++) if (!inside || x < x0 || x > x1) mask[y * width + x] = 0;
   }
 }

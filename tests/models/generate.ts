@@ -13,9 +13,10 @@ import { buildClipTextModel, buildClipTokenizer, buildClipVisionModel, clipConfi
 import { buildLamaModel } from './lama.ts';
 import { buildLlmModel, buildLlmTokenizer, llmConfigFiles } from './llm.ts';
 import { buildMiganPipeline } from './migan.ts';
+import { buildOwlVitModel, owlVitConfigFiles } from './owlvit.ts';
 import { buildSamMaskDecoder, buildSamVisionEncoder, samConfigFiles } from './sam.ts';
 import { buildSdTextEncoder, buildSdUnet, buildSdVaeDecoder, buildSdVaeEncoder, sdSchedulerConfig, sdTokenizerFiles } from './sd.ts';
-import { CLIP_REPO, CLIP_SPECIAL_TOKENS, LAMA_FILE, LAMA_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, LLM_REPO, LLM_VARIANT_SUFFIXES, SAM_REPO, SD_INPAINT_HIDDEN, SD_INPAINT_REPO, SD_TURBO_HIDDEN, SD_TURBO_REPO } from './semantics.ts';
+import { CLIP_REPO, CLIP_SPECIAL_TOKENS, LAMA_FILE, LAMA_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, OWLVIT_REPO, LLM_REPO, LLM_VARIANT_SUFFIXES, SAM_REPO, SD_INPAINT_HIDDEN, SD_INPAINT_REPO, SD_TURBO_HIDDEN, SD_TURBO_REPO } from './semantics.ts';
 
 /** Every generated file: repo-relative path → bytes. */
 export function buildTestModelFiles(): Map<string, Uint8Array> {
@@ -37,6 +38,8 @@ export function buildTestModelFiles(): Map<string, Uint8Array> {
   json(CLIP_REPO, clipConfigFiles(tok));
   onnxVariants(CLIP_REPO, 'text_model', buildClipTextModel(tok));
   onnxVariants(CLIP_REPO, 'vision_model', buildClipVisionModel());
+  json(OWLVIT_REPO, owlVitConfigFiles(tok));
+  onnxVariants(OWLVIT_REPO, 'model', buildOwlVitModel(tok));
 
   files.set(`${MIGAN_REPO}/${MIGAN_FILE}`, buildMiganPipeline());
   files.set(`${LAMA_REPO}/${LAMA_FILE}`, buildLamaModel());

@@ -35,6 +35,17 @@ export const LLM_VARIANT_SUFFIXES = ['', '_q4f16', '_q4', '_quantized'] as const
 /** dtype suffixes for which identical copies of each transformers.js-style ONNX file exist. */
 export const ONNX_VARIANT_SUFFIXES = ['', '_quantized', '_fp16'] as const;
 
+/** The autopilot's text-prompted detector (tests/models/owlvit.ts). */
+export const OWLVIT_REPO = 'Xenova/owlvit-base-patch32';
+export const OWLVIT_FILES = [
+  'config.json',
+  'preprocessor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  ...ONNX_VARIANT_SUFFIXES.map((s) => `onnx/model${s}.onnx`),
+] as const;
+
 export const MODEL_FILES: Readonly<Record<string, readonly string[]>> = {
   [SAM_REPO]: [
     'config.json',
@@ -56,6 +67,7 @@ export const MODEL_FILES: Readonly<Record<string, readonly string[]>> = {
   [SD_INPAINT_REPO]: SD_FILES,
   // Like the real SD-Turbo export, no VAE encoder: the registry takes SD 1.5 inpainting's.
   [SD_TURBO_REPO]: SD_FILES.filter((f) => f !== 'vae_encoder/model.onnx'),
+  [OWLVIT_REPO]: OWLVIT_FILES,
   [LLM_REPO]: [
     'config.json',
     'generation_config.json',
@@ -275,3 +287,20 @@ export const SD_INPAINT_PULL = 1 / 7.5;
 /** The SD 1.x / 2.x training schedule the test UNets read ᾱ_t from (scaled_linear). */
 export const SD_TRAIN_SCHEDULE = { steps: 1000, betaStart: 0.00085, betaEnd: 0.012 } as const;
 
+
+// ---------------------------------------------------------------------------------------------
+// OWL-ViT (Xenova/owlvit-base-patch32): the autopilot's text-prompted detector (tests/models/owlvit.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** Input side after the processor's resize (the real model: 768) and the patch side (real: 32). */
+export const OWLVIT_IMAGE_SIZE = 128;
+export const OWLVIT_PATCH = 8;
+/** Things the test detector knows the colour of, besides the colour words themselves. */
+export const OWLVIT_OBJECT_COLOURS: Readonly<Record<string, string>> = {
+  river: 'blue', sea: 'blue', lake: 'blue', water: 'blue', sky: 'blue',
+  grass: 'green', field: 'green', tree: 'green', sun: 'yellow', apple: 'red',
+};
+/** logit = SCALE·(colour overlap − 0.5): a patch all of the query's colour scores sigmoid(5) ≈ 0.99. */
+export const OWLVIT_LOGIT_SCALE = 10;
+/** Two patches belong to one object when their colour shares overlap by more than this. */
+export const OWLVIT_SAME_OBJECT = 0.05;
