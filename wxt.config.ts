@@ -33,9 +33,15 @@ const e2eExpectations: Plugin = {
   enforce: 'pre',
   resolveId: (source, importer) => (source === './expectations' && importer?.endsWith('/models/hub.ts') ? resolve('tests/harness/e2e-expectations.ts') : undefined),
 };
+/** The e2e build's test flags (utils/test-hooks.ts: none in the product). */
+const e2eTestHooks: Plugin = {
+  name: 'inpaint-e2e-test-hooks',
+  enforce: 'pre',
+  resolveId: (source) => (/[/@]utils\/test-hooks(\.ts)?$/.test(source) ? resolve('tests/harness/e2e-test-hooks.ts') : undefined),
+};
 
 /** Plugins of every bundle: the pages' and the inference workers'. */
-const bundlePlugins = (): Plugin[] => (e2e ? [transformersWithoutCdn, e2eExpectations] : [transformersWithoutCdn]);
+const bundlePlugins = (): Plugin[] => (e2e ? [transformersWithoutCdn, e2eExpectations, e2eTestHooks] : [transformersWithoutCdn]);
 
 const transformersWithoutCdn: Plugin = {
   name: 'transformers-without-cdn',

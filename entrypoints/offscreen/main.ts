@@ -34,27 +34,27 @@ serve('offscreen-doc', {
   'models.release': async () => ({ released: (await inference.release()) + ((await localLlm.release()) ? 1 : 0) }),
   'sam.encode': async ({ image }) => {
     const start = performance.now();
-    const [model, pixels] = await Promise.all([inference.model('sam'), loadImage(image)]);
-    const { embedding, modelMs } = await samEncode(model, pixels);
+    const [pixels] = await Promise.all([loadImage(image), inference.model('sam')]);
+    const { embedding, modelMs } = await inference.run('sam', (model) => samEncode(model, pixels));
     return { embedding: inference.storeEmbedding(embedding), width: pixels.width, height: pixels.height, modelMs, totalMs: performance.now() - start };
   },
   'sam.decode': async ({ embedding, points, select }) => {
     const start = performance.now();
-    const model = await inference.model('sam');
     const stored = inference.embedding(embedding);
-    const result = await samDecode(model, stored, points, select);
+    const result = await inference.run('sam', (model) => samDecode(model, stored, points, select));
     return { rle: encodeMaskRle(result.mask.data), width: result.mask.width, height: result.mask.height, scores: result.scores, chosen: result.chosen, modelMs: result.modelMs, totalMs: performance.now() - start };
   },
   'clip.score': async ({ image, texts }) => {
     const start = performance.now();
-    const [model, pixels] = await Promise.all([inference.model('clip'), loadImage(image)]);
-    const result = await clipScores(model, pixels, texts);
+    const [pixels] = await Promise.all([loadImage(image), inference.model('clip')]);
+    const result = await inference.run('clip', (model) => clipScores(model, pixels, texts));
     return { ...result, totalMs: performance.now() - start };
   },
   'fill.run': async ({ image, mask }) => {
     const start = performance.now();
-    const [model, pixels] = await Promise.all([inference.model('migan'), loadImage(image)]);
-    const result = await miganFill(model, pixels, await loadMask(mask, pixels.width, pixels.height));
+    const [pixels] = await Promise.all([loadImage(image), inference.model('migan')]);
+    const maskPixels = await loadMask(mask, pixels.width, pixels.height);
+    const result = await inference.run('migan', (model) => miganFill(model, pixels, maskPixels));
     const key = await storeImage(result.image);
     return { result: key, width: pixels.width, height: pixels.height, modelMs: result.modelMs, totalMs: performance.now() - start };
   },
@@ -66,9 +66,9 @@ serve('offscreen-doc', {
     const start = performance.now();
     const release = inference.hold();
     try {
-      const [model, pixels] = await Promise.all([inference.model('clip'), loadImage(image)]);
+      const [pixels] = await Promise.all([loadImage(image), inference.model('clip')]);
       const maskPixels = mask ? await loadMask(mask, pixels.width, pixels.height) : undefined;
-      const scorer = await createScorer(model, fullPrompt, { ...(maskPixels ? { mask: maskPixels } : {}), ...(regionPrompt ? { regionPrompt } : {}) });
+      const scorer = await createScorer((work) => inference.run('clip', work), fullPrompt, { ...(maskPixels ? { mask: maskPixels } : {}), ...(regionPrompt ? { regionPrompt } : {}) });
       const scores = await scorer.score(pixels);
       return { scores, modelMs: scorer.modelMs, totalMs: performance.now() - start };
     } finally {

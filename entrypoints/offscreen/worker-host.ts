@@ -37,6 +37,7 @@ export function hostInferenceWorker(): () => void {
       if (type === 'sam.encode' || type === 'sam.decode') return segmentation.ask(envelope, sender);
       if (type === 'models.load') return (parseRequest('models.load', payload).model === 'sam' ? segmentation : general).ask(envelope, sender);
       if (type === 'models.release') return releaseBoth([segmentation.ask, general.ask], envelope, sender);
+      if (type === 'runtime.info') return runtimeOfBoth(general.ask, segmentation.ask, envelope, sender);
       return general.ask(envelope, sender);
     },
     { accept: fromExtensionOrClaimedOverlay },
@@ -55,6 +56,15 @@ async function releaseBoth(asks: Ask[], envelope: Envelope, sender: Browser.runt
     released += parseResponse('models.release', reply.value).released;
   }
   return { ok: true, value: { released } };
+}
+
+/** The device as the general worker sees it, with the models of both workers (SAM lives in its own). */
+async function runtimeOfBoth(general: Ask, segmentation: Ask, envelope: Envelope, sender: Browser.runtime.MessageSender): Promise<Reply> {
+  const [main, sam] = await Promise.all([general(envelope, sender), segmentation(envelope, sender)]);
+  if (!main.ok) return main;
+  const info = parseResponse('runtime.info', main.value);
+  const samModels = sam.ok ? parseResponse('runtime.info', sam.value).models : undefined;
+  return { ok: true, value: { ...info, models: { ...info.models, ...samModels } } };
 }
 
 function startWorker(name: string): { ask: Ask; terminate: () => void } {
