@@ -44,9 +44,15 @@ const e2eStandIns: Plugin = {
     return match ? resolve(match[2]) : undefined;
   },
 };
+/** The e2e build's test flags (utils/test-hooks.ts: none in the product). */
+const e2eTestHooks: Plugin = {
+  name: 'inpaint-e2e-test-hooks',
+  enforce: 'pre',
+  resolveId: (source) => (/[/@]utils\/test-hooks(\.ts)?$/.test(source) ? resolve('tests/harness/e2e-test-hooks.ts') : undefined),
+};
 
 /** Plugins of every bundle: the pages' and the inference workers'. */
-const bundlePlugins = (): Plugin[] => (e2e ? [transformersWithoutCdn, e2eStandIns] : [transformersWithoutCdn]);
+const bundlePlugins = (): Plugin[] => (e2e ? [transformersWithoutCdn, e2eStandIns, e2eTestHooks] : [transformersWithoutCdn]);
 
 const transformersWithoutCdn: Plugin = {
   name: 'transformers-without-cdn',

@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-web';
 import { ENFORCE_REGISTRY_SIZES } from './expectations';
 import { fetchModelFile, type ExpectedFile, type ModelCache } from './loader';
 import { chooseDtype, expectedWeight, externalDataLocation, registry, resolveUrl, weightPath, type Dtype, type ModelFile, type ModelName, type RegistryEntry } from './registry';
+import { asDeclared, NonFiniteOutputError, nonFiniteOutput } from './tensors';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -19,7 +20,9 @@ export interface LoadedFileInfo {
 export interface LoadedModel<N extends ModelName = ModelName> {
   name: N;
   backend: Backend;
-  /** Set when this model wanted WebGPU and runs on WASM instead. */
+  /** fp16 when any of its files is float16, else the dtype of its files (the fallback steps down from fp16). */
+  precision: Dtype;
+  /** Set when this model runs other than first chosen (WASM instead of WebGPU, fp32 instead of fp16), and why. */
   fallbackReason?: string;
   sessions: Record<keyof (typeof registry)[N]['files'], ort.InferenceSession>;
   configs: Record<string, unknown>;
@@ -34,6 +37,8 @@ export interface HubOptions {
   cache: ModelCache;
   onProgress?: (progress: { model: ModelName; file: string; loaded: number; total: number; fromCache: boolean }) => void;
   signal?: AbortSignal;
+  /** The dtypes to try, in order (default: dtypePreference); the run-time fallback narrows it (models/fallback.ts). */
+  dtypes?: readonly Dtype[];
   /** Hold weights to the registry's exact sizes and hashes (default: models/expectations.ts; off for hubs serving test models). */
   registrySizes?: boolean;
 }
@@ -102,8 +107,10 @@ export async function loadEntry<N extends ModelName>(name: N, entry: RegistryEnt
   let backend = options.backend;
   let fallbackReason: string | undefined;
   const sessions: Record<string, ort.InferenceSession> = {};
+  const chosen: Dtype[] = [];
   for (const [key, file] of Object.entries(entry.files)) {
-    const dtype = chooseDtype(file, dtypePreference(backend, options.shaderF16));
+    const dtype = chooseDtype(file, [...(options.dtypes ?? dtypePreference(backend, options.shaderF16))]);
+    chosen.push(dtype);
     const path = weightPath(file, dtype);
     const checks = { expected: registrySizes ? expectedWeight(file, dtype) : {} };
     const external = file.externalData?.[dtype];
@@ -132,17 +139,22 @@ export async function loadEntry<N extends ModelName>(name: N, entry: RegistryEnt
       fallbackReason = `WebGPU could not run ${entry.repo}: ${error instanceof Error ? error.message : String(error)}`;
       backend = 'wasm';
       for (const done of Object.values(sessions)) await done.release();
-      return loadEntry(name, entry, { ...options, backend: 'wasm' }).then((m) => ({ ...m, fallbackReason }));
+      return loadEntry(name, entry, { ...options, backend: 'wasm', dtypes: undefined }).then((m) => ({ ...m, fallbackReason }));
     }
+    // Checked where an fp32 file can take over (Stable Diffusion ships fp16 only and checks its latents itself).
+    if (dtype === 'fp16' && file.bytes.fp32 !== undefined) halfSessions.add(sessions[key]!);
   }
-  return { name, backend, fallbackReason, sessions: sessions as LoadedModel<N>['sessions'], configs, files };
+  const precision = chosen.includes('fp16') ? 'fp16' : (chosen[0] ?? 'fp32');
+  return { name, backend, precision, fallbackReason, sessions: sessions as LoadedModel<N>['sessions'], configs, files };
 }
 
 export async function releaseModel(model: LoadedModel): Promise<void> {
   for (const session of Object.values<ort.InferenceSession>(model.sessions)) await session.release();
 }
 
-/** Runs a session and returns its outputs with the time spent inside ONNX Runtime. */
+/** Sessions made from float16 files: their outputs are checked for NaN and infinities. */
+const halfSessions = new WeakSet<ort.InferenceSession>();
+
 /** The run in progress per session: the next one waits for it (see timedRun). */
 const running = new WeakMap<ort.InferenceSession, Promise<unknown>>();
 
@@ -150,6 +162,8 @@ const running = new WeakMap<ort.InferenceSession, Promise<unknown>>();
  * Runs a session and times the run alone. Runs of one session never overlap: ONNX Runtime Web
  * does not support concurrent `run` calls on a session, and on the WebGPU EP two of them (a
  * click's decode while a hover preview's is in flight) can leave both pending for ever.
+ * A float16 session's NaN or infinite output throws NonFiniteOutputError (models/fallback.ts
+ * then steps down to fp32).
  */
 export async function timedRun(
   session: ort.InferenceSession,
@@ -160,7 +174,10 @@ export async function timedRun(
     await previous?.catch(() => undefined);
     const start = performance.now();
     const outputs = await session.run(feeds);
-    return { outputs, ms: performance.now() - start };
+    const ms = performance.now() - start;
+    const overflowed = halfSessions.has(session) ? nonFiniteOutput(outputs) : undefined;
+    if (overflowed !== undefined) throw new NonFiniteOutputError(overflowed);
+    return { outputs, ms };
   })();
   running.set(session, run);
   try {
@@ -170,13 +187,16 @@ export async function timedRun(
   }
 }
 
-/** Feeds only the inputs the session declares: exports differ (e.g. CLIP text with or without attention_mask). */
+/**
+ * Feeds only the inputs the session declares, each in the float type it declares (float32 data
+ * becomes float16 for an fp16-I/O export): exports differ (e.g. CLIP text with or without attention_mask).
+ */
 export function declaredFeeds(session: ort.InferenceSession, available: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const name of session.inputNames) {
     const tensor = available[name];
     if (!tensor) throw new Error(`The model asks for an input named ${name}, which this runner does not provide`);
-    feeds[name] = tensor;
+    feeds[name] = asDeclared(session, name, tensor);
   }
   return feeds;
 }

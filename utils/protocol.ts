@@ -23,6 +23,13 @@ export const DownloadOf = v.picklist([...ModelId.options, 'llm']);
 export const Backend = v.picklist(['webgpu', 'wasm']);
 export type Backend = v.InferOutput<typeof Backend>;
 
+/** Where one loaded model runs, in which dtype, and why not as first chosen (run-time fallback, models/fallback.ts). */
+export const ModelPlacement = v.object({
+  backend: Backend,
+  precision: v.picklist(['fp32', 'fp16', 'q8']),
+  fallbackReason: v.optional(v.string()),
+});
+
 export const RuntimeInfo = v.object({
   backend: Backend,
   /** Why WebGPU is not in use, when it is not (shown to the user). */
@@ -36,6 +43,8 @@ export const RuntimeInfo = v.object({
   /** The WebGPU adapter's buffer limits (bytes): large models need big activations. */
   maxBufferSize: v.optional(count),
   maxStorageBufferBindingSize: v.optional(count),
+  /** The models loaded so far (both inference workers'). */
+  models: v.optional(v.record(ModelId, ModelPlacement)),
 });
 export type RuntimeInfo = v.InferOutput<typeof RuntimeInfo>;
 
@@ -323,7 +332,13 @@ const productMessages = {
   'settings.runtime': {
     to: 'background',
     request: Empty,
-    response: v.object({ modelHost: v.string(), device: v.picklist(['auto', 'webgpu', 'wasm']), idleSeconds: finite }),
+    response: v.object({
+      modelHost: v.string(),
+      device: v.picklist(['auto', 'webgpu', 'wasm']),
+      idleSeconds: finite,
+      /** E2E build only (tests/e2e/precision.e2e.ts): try fp16 files on WebGPU without shader-f16. */
+      fp16First: v.optional(v.literal(true)),
+    }),
   },
   /**
    * The overlay frame cannot open the session store (a frame's IndexedDB is partitioned by the

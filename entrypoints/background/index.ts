@@ -12,6 +12,7 @@ import { restrictStorageToTrustedContexts } from './api-keys'; // LLM refinement
 import { OverlayNonces } from './overlay-nonces';
 import { captureTabRegion, fetchPageImage } from './page-images';
 import { openSession, putImageFromDataUrl, saveSessionMask } from './sessions';
+import { testRuntimeFlags } from '@/utils/test-hooks';
 
 /**
  * Extension pages (side panel, options, offscreen) have our origin; content scripts the page's.
@@ -73,6 +74,7 @@ export default defineBackground(() => {
         modelHost: await modelHost.getValue(),
         device: await devicePreference.getValue(),
         idleSeconds: await modelIdleSeconds.getValue(),
+        ...(await testRuntimeFlags()),
       }),
     },
     {

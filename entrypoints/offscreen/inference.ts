@@ -1,10 +1,12 @@
 /**
  * Owns the loaded models and SAM embeddings of the offscreen document: loads on first use (with
- * progress events), reuses sessions, and releases them after an idle period to free GPU memory.
+ * progress events), reuses sessions, steps a model down (fp16 → fp32 → WASM) when a run fails or
+ * overflows (models/fallback.ts), and releases them after an idle period to free GPU memory.
  */
 import { emit, send } from '@/utils/messaging';
 import type { RuntimeInfo } from '@/utils/protocol';
 import { cacheStorageModelCache } from '@/models/cache';
+import { runWithFallback, type Candidate } from '@/models/fallback';
 import { loadModel, releaseModel, type LoadedModel } from '@/models/hub';
 import type { ModelName } from '@/models/registry';
 import { disposeEmbedding, type SamEmbedding } from '@/models/sam/runner';
@@ -21,13 +23,51 @@ export class Inference {
   private holds = 0;
   private cache = cacheStorageModelCache();
 
-  runtimeInfo(): Promise<RuntimeInfo> {
+  /** Where each loaded model runs (filled in as models load or step down). */
+  private placements: NonNullable<RuntimeInfo['models']> = {};
+
+  /** The device, and where this worker's loaded models run. */
+  async runtimeInfo(): Promise<RuntimeInfo> {
+    return { ...(await this.device()), models: { ...this.placements } };
+  }
+
+  private device(): Promise<RuntimeInfo> {
     this.info ??= send('settings.runtime', {}).then(async (settings) => {
       const info = await detectBackend(settings.device);
       emit('runtime.backend', info);
       return info;
     });
     return this.info;
+  }
+
+  /**
+   * Runs `work` on the model; when it fails or overflows on the fp16 path (or a WebGPU run fails),
+   * the model is loaded at the next candidate and `work` runs there (models/fallback.ts).
+   */
+  async run<N extends ModelName, T>(name: N, work: (model: LoadedModel<N>) => Promise<T>): Promise<T> {
+    const model = await this.model(name);
+    return runWithFallback(model, work, {
+      reload: (candidate) => this.replace(name, model, candidate),
+      onFallback: (replacement, reason) => {
+        replacement.fallbackReason = reason;
+        this.placed(replacement);
+      },
+    });
+  }
+
+  /** Loads `name` at `candidate` in place of `failed`, which is released. */
+  private async replace<N extends ModelName>(name: N, failed: LoadedModel<N>, candidate: Candidate): Promise<LoadedModel<N>> {
+    const loading = this.load(name, candidate);
+    this.models.set(name, loading);
+    loading.catch(() => this.models.delete(name));
+    const replacement = await loading;
+    await releaseModel(failed).catch(() => undefined);
+    return replacement;
+  }
+
+  private placed(model: LoadedModel): void {
+    this.placements[model.name] = { backend: model.backend, precision: model.precision, ...(model.fallbackReason ? { fallbackReason: model.fallbackReason } : {}) };
+    if (model.fallbackReason) void this.runtimeInfo().then((info) => emit('runtime.backend', { ...info, backend: model.backend, fallbackReason: `${model.name}: ${model.fallbackReason}` }));
   }
 
   model<N extends ModelName>(name: N): Promise<LoadedModel<N>> {
@@ -42,16 +82,18 @@ export class Inference {
     return loading as Promise<LoadedModel<N>>;
   }
 
-  private async load<N extends ModelName>(name: N): Promise<LoadedModel<N>> {
-    const [settings, info] = await Promise.all([send('settings.runtime', {}), this.runtimeInfo()]);
+  private async load<N extends ModelName>(name: N, candidate?: Candidate): Promise<LoadedModel<N>> {
+    const [settings, info] = await Promise.all([send('settings.runtime', {}), this.device()]);
     const model = await loadModel(name, {
       host: settings.modelHost,
-      backend: info.backend,
-      shaderF16: info.shaderF16,
+      backend: candidate?.backend ?? info.backend,
+      // fp16First: the e2e build's way onto the fp16 path on an adapter without shader-f16.
+      shaderF16: info.shaderF16 || settings.fp16First === true,
+      ...(candidate ? { dtypes: candidate.dtypes } : {}),
       cache: this.cache,
       onProgress: (p) => emit('model.progress', p),
     });
-    if (model.fallbackReason) emit('runtime.backend', { ...info, backend: model.backend, fallbackReason: model.fallbackReason });
+    this.placed(model);
     return model;
   }
 
@@ -76,6 +118,7 @@ export class Inference {
   private async release(): Promise<void> {
     const loaded = [...this.models.values()];
     this.models.clear();
+    this.placements = {};
     for (const embedding of this.embeddings.values()) disposeEmbedding(embedding);
     this.embeddings.clear();
     for (const loading of loaded) {

@@ -168,7 +168,7 @@ export class JobQueue {
     };
     const started = performance.now();
     this.stage(job, 'loading-model');
-    const [settings, image, clip] = await Promise.all([send('settings.inpaint', {}), loadImage(request.image), this.inference.model('clip')]);
+    const [settings, image] = await Promise.all([send('settings.inpaint', {}), loadImage(request.image), this.inference.model('clip')]);
     const backend = this.backendFor(request, settings);
     const mask = await loadMask(request.mask, image.width, image.height);
     checkCancelled();
@@ -176,7 +176,7 @@ export class JobQueue {
     this.stage(job, 'scoring-before');
     const fullPrompt = request.fullPrompt?.trim() || request.prompt;
     const scoreStart = performance.now();
-    const scorer = await createScorer(clip, fullPrompt, { mask, regionPrompt: request.prompt });
+    const scorer = await createScorer((work) => this.inference.run('clip', work), fullPrompt, { mask, regionPrompt: request.prompt });
     const before = await this.scoreBefore(JSON.stringify([request.image, request.mask, fullPrompt, request.prompt]), () => scorer.score(image));
     let scoreMs = performance.now() - scoreStart;
     checkCancelled();
@@ -258,7 +258,7 @@ export class JobQueue {
   /** The backend the request names, with the user's settings; refuses remote servers off this machine when pixels must stay. */
   private backendFor(request: InpaintRequest, settings: ResponseOf<'settings.inpaint'>): FillBackend {
     if (request.backend === 'local') {
-      return localBackend(settings.localModel, { migan: () => this.inference.model('migan'), lama: () => this.inference.model('lama') });
+      return localBackend(settings.localModel, { migan: (work) => this.inference.run('migan', work), lama: (work) => this.inference.run('lama', work) });
     }
     if (request.backend === 'diffusion') {
       const params = request.diffusion ?? { ...settings.diffusion, seed: crypto.getRandomValues(new Uint32Array(1))[0]! };

@@ -30,15 +30,14 @@ serve('offscreen-doc', {
   },
   'sam.encode': async ({ image }) => {
     const start = performance.now();
-    const [model, pixels] = await Promise.all([inference.model('sam'), loadImage(image)]);
-    const { embedding, modelMs } = await samEncode(model, pixels);
+    const [pixels] = await Promise.all([loadImage(image), inference.model('sam')]);
+    const { embedding, modelMs } = await inference.run('sam', (model) => samEncode(model, pixels));
     return { embedding: inference.storeEmbedding(embedding), width: pixels.width, height: pixels.height, modelMs, totalMs: performance.now() - start };
   },
   'sam.decode': async ({ embedding, points, select }) => {
     const start = performance.now();
-    const model = await inference.model('sam');
     const stored = inference.embedding(embedding);
-    const result = await samDecode(model, stored, points, select);
+    const result = await inference.run('sam', (model) => samDecode(model, stored, points, select));
     return { rle: encodeMaskRle(result.mask.data), width: result.mask.width, height: result.mask.height, scores: result.scores, chosen: result.chosen, modelMs: result.modelMs, totalMs: performance.now() - start };
   },
   // ---- Inpainting and scoring (issue #5) ----

@@ -5,6 +5,7 @@
  */
 import { clipImageEmbeds, clipTextEmbeds } from '@/models/clip/runner';
 import { regionSquare } from '@/models/clip/processor';
+import type { RunOn } from '@/models/fallback';
 import type { LoadedModel } from '@/models/hub';
 import type { Mask, RGBAImage, Rect } from '@/utils/image/types';
 import { scoreOf } from '@/utils/inpaint/scores';
@@ -21,22 +22,23 @@ export interface Scorer {
   readonly modelMs: number;
 }
 
-export async function createScorer(model: LoadedModel<'clip'>, fullPrompt: string, options: { mask?: Mask; regionPrompt?: string } = {}): Promise<Scorer> {
+/** `clip` runs each CLIP call with the run-time fallback (Inference.run). */
+export async function createScorer(clip: RunOn<LoadedModel<'clip'>>, fullPrompt: string, options: { mask?: Mask; regionPrompt?: string } = {}): Promise<Scorer> {
   const box = options.mask && options.regionPrompt ? maskBoundingBox(options.mask, 128) : undefined;
   const region: Rect | undefined = box && options.mask ? regionSquare(box, options.mask.width, options.mask.height, REGION_MARGIN) : undefined;
   const texts = region && options.regionPrompt !== undefined ? [fullPrompt, options.regionPrompt] : [fullPrompt];
-  const text = await clipTextEmbeds(model, texts);
+  const text = await clip((model) => clipTextEmbeds(model, texts));
   let modelMs = text.modelMs;
   return {
     get modelMs() {
       return modelMs;
     },
     async score(image) {
-      const whole = await clipImageEmbeds(model, image);
+      const whole = await clip((model) => clipImageEmbeds(model, image));
       modelMs += whole.modelMs;
       const global = scoreOf(cosine(whole.embeds, row(text.embeds, 0, text.dim)));
       if (!region) return { global };
-      const part = await clipImageEmbeds(model, image, region);
+      const part = await clip((model) => clipImageEmbeds(model, image, region));
       modelMs += part.modelMs;
       return { global, region: scoreOf(cosine(part.embeds, row(text.embeds, 1, text.dim))) };
     },

@@ -35,6 +35,7 @@ export function hostInferenceWorker(): () => void {
       const { type, payload } = envelope;
       if (type === 'sam.encode' || type === 'sam.decode') return segmentation.ask(envelope, sender);
       if (type === 'models.load') return (parseRequest('models.load', payload).model === 'sam' ? segmentation : general).ask(envelope, sender);
+      if (type === 'runtime.info') return runtimeOfBoth(general.ask, segmentation.ask, envelope, sender);
       return general.ask(envelope, sender);
     },
     { accept: fromExtensionOrClaimedOverlay },
@@ -44,6 +45,15 @@ export function hostInferenceWorker(): () => void {
     segmentation.terminate();
     general.terminate();
   };
+}
+
+/** The device as the general worker sees it, with the models of both workers (SAM lives in its own). */
+async function runtimeOfBoth(general: Ask, segmentation: Ask, envelope: Envelope, sender: Browser.runtime.MessageSender): Promise<Reply> {
+  const [main, sam] = await Promise.all([general(envelope, sender), segmentation(envelope, sender)]);
+  if (!main.ok) return main;
+  const info = parseResponse('runtime.info', main.value);
+  const samModels = sam.ok ? parseResponse('runtime.info', sam.value).models : undefined;
+  return { ok: true, value: { ...info, models: { ...info.models, ...samModels } } };
 }
 
 function startWorker(name: string): { ask: Ask; terminate: () => void } {

@@ -4,6 +4,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { clipScore, cosine, row } from '../../utils/score';
 import type { RGBAImage, Rect } from '../../utils/image/types';
 import { declaredFeeds, outputTensor, timedRun, type LoadedModel } from '../hub';
+import { floatData } from '../tensors';
 import { clipPixelValues, CLIP_INPUT_SIZE, CLIP_MAX_TOKENS, padTokens } from './processor';
 
 interface ClipTokenizer {
@@ -40,7 +41,7 @@ export async function clipImageEmbeds(model: LoadedModel<'clip'>, image: RGBAIma
   const pixels = new ort.Tensor('float32', clipPixelValues(image, rect), [1, 3, CLIP_INPUT_SIZE, CLIP_INPUT_SIZE]);
   const session = model.sessions.vision;
   const { outputs, ms } = await timedRun(session, declaredFeeds(session, { pixel_values: pixels }));
-  return { embeds: outputTensor(outputs, 'image_embeds').data as Float32Array, modelMs: ms };
+  return { embeds: floatData(outputTensor(outputs, 'image_embeds')), modelMs: ms };
 }
 
 export async function clipTextEmbeds(model: LoadedModel<'clip'>, texts: readonly string[]): Promise<{ embeds: Float32Array; dim: number; modelMs: number }> {
@@ -59,7 +60,7 @@ export async function clipTextEmbeds(model: LoadedModel<'clip'>, texts: readonly
     declaredFeeds(session, { input_ids: new ort.Tensor('int64', ids, dims), attention_mask: new ort.Tensor('int64', mask, dims) }),
   );
   const embeds = outputTensor(outputs, 'text_embeds');
-  return { embeds: embeds.data as Float32Array, dim: embeds.dims[1] ?? 512, modelMs: ms };
+  return { embeds: floatData(embeds), dim: embeds.dims[1] ?? 512, modelMs: ms };
 }
 
 /** CLIP score (100·max(cos, 0)) of the image, or of `rect` of it, against each text. */

@@ -2,6 +2,7 @@
 import * as ort from 'onnxruntime-web';
 import type { Mask, RGBAImage } from '../../utils/image/types';
 import { declaredFeeds, timedRun, type LoadedModel } from '../hub';
+import { floatData } from '../tensors';
 import { LAMA_SIZE, lamaImageTensor, lamaMaskTensor, lamaOutputToImage } from './processor';
 
 /** Fills the 512² `image` where `mask` (255 = fill) says; returns the model's whole output. */
@@ -18,5 +19,5 @@ export async function lamaFill(model: LoadedModel<'lama'>, image: RGBAImage, mas
   const { outputs, ms } = await timedRun(session, feeds);
   const output = outputs[session.outputNames[0] ?? 'output'];
   if (!output) throw new Error('LaMa returned no image');
-  return { image: lamaOutputToImage(output.data as Float32Array, LAMA_SIZE, LAMA_SIZE), modelMs: ms };
+  return { image: lamaOutputToImage(floatData(output), LAMA_SIZE, LAMA_SIZE), modelMs: ms };
 }

@@ -2,6 +2,7 @@
 import * as ort from 'onnxruntime-web';
 import type { Mask, RGBAImage } from '../../utils/image/types';
 import { declaredFeeds, outputTensor, timedRun, type LoadedModel } from '../hub';
+import { floatData } from '../tensors';
 import { bestMaskIndex, samFrame, samMaskToNatural, samPixelValues, samPromptTensors, SAM_INPUT_SIZE, SAM_MASK_SIZE, type LabelledPoint, type SamFrame } from './processor';
 
 export interface SamEmbedding {
@@ -49,11 +50,11 @@ export async function samDecode(
     input_labels: new ort.Tensor('int64', labels, [1, 1, n]),
   });
   const { outputs, ms } = await timedRun(session, feeds);
-  const scores = Array.from(outputTensor(outputs, 'iou_scores').data as Float32Array);
+  const scores = Array.from(floatData(outputTensor(outputs, 'iou_scores')));
   const masks = outputTensor(outputs, 'pred_masks');
   const maskSize = masks.dims.at(-1) ?? SAM_MASK_SIZE;
   const chosen = select !== undefined && select < scores.length ? select : bestMaskIndex(scores);
-  const mask = samMaskToNatural(masks.data as Float32Array, chosen, embedding.frame, maskSize);
+  const mask = samMaskToNatural(floatData(masks), chosen, embedding.frame, maskSize);
   return { mask, scores, chosen, modelMs: ms };
 }
 

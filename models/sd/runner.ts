@@ -3,11 +3,11 @@
  * VAE decoder. Inputs are fed in the dtypes the session declares (float16 exports get half
  * floats, int32 or int64 token ids and timesteps as the export wants); outputs come back float32.
  */
-import * as ort from 'onnxruntime-web';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { VAE_SCALE } from '../../utils/diffusion/scheduler';
 import { declaredFeeds, outputTensor, timedRun, type LoadedModel } from '../hub';
-import { clipTokenizerJson, fromFloat16, LATENT_FACTOR, padTokenIds, scaled, SD_MAX_TOKENS, toFloat16 } from './processor';
+import { floatData, floatFeed, integerFeed } from '../tensors';
+import { clipTokenizerJson, LATENT_FACTOR, padTokenIds, scaled, SD_MAX_TOKENS } from './processor';
 
 export type SdModel = LoadedModel<'sdInpaint'> | LoadedModel<'sdTurbo'>;
 
@@ -41,32 +41,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The element type a session declares for an input ('float32' when it does not say). */
-function inputType(session: ort.InferenceSession, name: string): ort.Tensor.Type {
-  const meta = session.inputMetadata.find((m) => m.name === name);
-  return meta?.isTensor ? meta.type : 'float32';
-}
-
-function floatTensor(session: ort.InferenceSession, name: string, data: Float32Array, dims: readonly number[]): ort.Tensor {
-  return inputType(session, name) === 'float16' ? new ort.Tensor('float16', toFloat16(data), dims) : new ort.Tensor('float32', data, dims);
-}
-
-function integerTensor(session: ort.InferenceSession, name: string, values: readonly number[], dims: readonly number[]): ort.Tensor {
-  const type = inputType(session, name);
-  if (type === 'int32') return new ort.Tensor('int32', Int32Array.from(values), dims);
-  if (type === 'float32' || type === 'float16') return floatTensor(session, name, Float32Array.from(values), dims);
-  return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
-}
-
-/** An output as float32, whatever the export computes in. */
-function floats(tensor: ort.Tensor): Float32Array {
-  const data = tensor.data;
-  if (data instanceof Float32Array) return data;
-  if (data instanceof Uint16Array) return fromFloat16(data);
-  if (typeof data === 'object' && data !== null && 'length' in data && typeof data[0] === 'number') return Float32Array.from(data as ArrayLike<number>);
-  throw new Error(`Expected floating-point model output, got ${tensor.type}`);
-}
-
 export interface TextEmbedding {
   data: Float32Array;
   /** [1,77,hidden] */
@@ -81,18 +55,18 @@ export function sdTokenIds(model: SdModel, text: string): number[] {
 
 export async function encodeText(model: SdModel, text: string): Promise<TextEmbedding & { modelMs: number }> {
   const session = model.sessions.textEncoder;
-  const ids = integerTensor(session, 'input_ids', sdTokenIds(model, text), [1, SD_MAX_TOKENS]);
+  const ids = integerFeed(session, 'input_ids', sdTokenIds(model, text), [1, SD_MAX_TOKENS]);
   const { outputs, ms } = await timedRun(session, declaredFeeds(session, { input_ids: ids }));
   const hidden = outputTensor(outputs, 'last_hidden_state');
   const width = hidden.dims[2] ?? 0;
-  return { data: floats(hidden), dims: [1, SD_MAX_TOKENS, width], modelMs: ms };
+  return { data: floatData(hidden), dims: [1, SD_MAX_TOKENS, width], modelMs: ms };
 }
 
 /** [3,H,W] in [-1,1] → scaled latents [4,H/8,W/8] (× VAE_SCALE). */
 export async function vaeEncode(model: SdModel, planar: Float32Array, width: number, height: number): Promise<{ latents: Float32Array; modelMs: number }> {
   const session = model.sessions.vaeEncoder;
-  const { outputs, ms } = await timedRun(session, declaredFeeds(session, { sample: floatTensor(session, 'sample', planar, [1, 3, height, width]) }));
-  const latent = floats(outputTensor(outputs, 'latent_sample'));
+  const { outputs, ms } = await timedRun(session, declaredFeeds(session, { sample: floatFeed(session, 'sample', planar, [1, 3, height, width]) }));
+  const latent = floatData(outputTensor(outputs, 'latent_sample'));
   const expected = 4 * (width / LATENT_FACTOR) * (height / LATENT_FACTOR);
   if (latent.length !== expected) throw new Error(`The VAE encoder returned ${latent.length} values, expected ${expected}`);
   return { latents: scaled(latent, VAE_SCALE), modelMs: ms };
@@ -102,9 +76,9 @@ export async function vaeEncode(model: SdModel, planar: Float32Array, width: num
 export async function vaeDecode(model: SdModel, latents: Float32Array, latentWidth: number, latentHeight: number): Promise<{ planar: Float32Array; modelMs: number }> {
   const session = model.sessions.vaeDecoder;
   const unscaled = scaled(latents, 1 / VAE_SCALE);
-  const feeds = declaredFeeds(session, { latent_sample: floatTensor(session, 'latent_sample', unscaled, [1, 4, latentHeight, latentWidth]) });
+  const feeds = declaredFeeds(session, { latent_sample: floatFeed(session, 'latent_sample', unscaled, [1, 4, latentHeight, latentWidth]) });
   const { outputs, ms } = await timedRun(session, feeds);
-  return { planar: floats(outputTensor(outputs, 'sample')), modelMs: ms };
+  return { planar: floatData(outputTensor(outputs, 'sample')), modelMs: ms };
 }
 
 /**
@@ -122,12 +96,12 @@ export async function unetStep(
   const session = model.sessions.unet;
   const { batch, channels, width, height } = shape;
   const feeds = declaredFeeds(session, {
-    sample: floatTensor(session, 'sample', sample, [batch, channels, height, width]),
-    timestep: integerTensor(session, 'timestep', [timestep], [1]),
-    encoder_hidden_states: floatTensor(session, 'encoder_hidden_states', text, [batch, SD_MAX_TOKENS, hidden]),
+    sample: floatFeed(session, 'sample', sample, [batch, channels, height, width]),
+    timestep: integerFeed(session, 'timestep', [timestep], [1]),
+    encoder_hidden_states: floatFeed(session, 'encoder_hidden_states', text, [batch, SD_MAX_TOKENS, hidden]),
   });
   const { outputs, ms } = await timedRun(session, feeds);
-  return { noise: floats(outputTensor(outputs, 'out_sample')), modelMs: ms };
+  return { noise: floatData(outputTensor(outputs, 'out_sample')), modelMs: ms };
 }
 
 /** The UNet's latent channels in: 9 for an inpainting UNet, 4 for a plain one (read from the session when it says). */

@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Ort from 'onnxruntime-web';
 import { padTokens } from '../../models/clip/processor.ts';
-import { fromFloat16, toFloat16 } from '../../models/sd/processor.ts';
+import { fromFloat16, toFloat16 } from '../../utils/float16.ts';
 import { seededRandom } from '../../utils/diffusion/random.ts';
 import { SD_FULL_SIZE_FILES, SD_FULL_SIZE_REPO, generateSdFullSizeModels } from '../models/full-size/generate-sd.ts';
 import { generateFullSizeModels } from '../models/full-size/generate.ts';

@@ -203,10 +203,23 @@ describe('faults', () => {
     expect((await fetch(url('/acme/tiny/resolve/main/config.json'))).status).toBe(200);
   });
 
+  it('substitute: serves another file of the hub with its own size and ETag, once', async () => {
+    hub.setFault({ kind: 'substitute', match: 'model.onnx', file: 'acme/tiny/config.json', times: 1 });
+    const res = await fetch(url(MODEL_PATH));
+    expect(await res.text()).toBe(CONFIG);
+    expect(res.headers.get('etag')).toBe(`"${createHash('sha256').update(CONFIG).digest('hex')}"`);
+    expect(hub.requests[0]).toMatchObject({ path: MODEL_PATH, status: 200, fault: 'substitute' });
+    expect(Buffer.from(await (await fetch(url(MODEL_PATH))).arrayBuffer()).equals(MODEL)).toBe(true);
+    // Nothing outside the root, as for a request.
+    hub.setFault({ kind: 'substitute', file: 'acme/tiny/escape.txt', times: 1 });
+    expect((await fetch(url(MODEL_PATH))).status).toBe(404);
+  });
+
   it('rejects invalid faults', () => {
     expect(() => hub.setFault({ kind: 'slow', bytesPerSecond: 0 })).toThrow();
     expect(() => hub.setFault({ kind: 'status', status: 42 })).toThrow();
     expect(() => hub.setFault({ kind: 'hang', times: 0 })).toThrow();
+    expect(() => hub.setFault({ kind: 'substitute', file: 'config.json' })).toThrow();
   });
 });
 

@@ -66,6 +66,13 @@ export type Fault = FaultCommon &
       }
     | { /** Accepts the request and never answers (until the client gives up or the hub closes). */ kind: 'hang' }
     | {
+        /** Serves another file under the hub's root (`{owner}/{name}/{path}`) in place of the one
+         * asked for, with that file's own size and ETag: a well-formed download of the wrong model
+         * (e.g. an fp16 file whose outputs overflow). */
+        kind: 'substitute';
+        file: string;
+      }
+    | {
         /** The right headers (size, ETag of the real file) and a body of the right size whose
          * first bytes are overwritten with `#` (a damaged file: JSON no longer parses, the hash no
          * longer matches). */
@@ -208,6 +215,7 @@ function validateFault(f: Fault): void {
     (f.kind === 'truncate' && f.bytes >= 0) ||
     (f.kind === 'wrong-size' && (f.contentLength === undefined || f.contentLength >= 0)) ||
     (f.kind === 'corrupt' && (f.bytes === undefined || f.bytes >= 1)) ||
+    (f.kind === 'substitute' && f.file.split('/').length >= 3) ||
     f.kind === 'hang';
   if (!ok) throw new Error(`invalid hub fault: ${JSON.stringify(toWire(f))}`);
   if (f.times !== undefined && !(f.times >= 1)) throw new Error('hub fault `times` must be >= 1');
@@ -389,7 +397,8 @@ export async function startHub({ root, host = '127.0.0.1', port = 0, cacheContro
     }
     if (parsed === 'bad') return send(400, 'bad path');
     if (!parsed) return send(404, 'Not Found: the hub serves /{owner}/{name}/resolve/{revision}/{path}');
-    const found = await locate(parsed);
+    const substitute = fault?.fault.kind === 'substitute' ? fault.fault.file.split('/') : undefined;
+    const found = await locate(substitute ? { repo: substitute.slice(0, 2), file: substitute.slice(2) } : parsed);
     if (!found) return send(404, 'Entry not found', { 'X-Error-Code': 'EntryNotFound' });
 
     const { file, size, mtimeMs } = found;

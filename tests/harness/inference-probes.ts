@@ -22,14 +22,15 @@ export function serveProbes(inference: Inference, accept: ProbeAccept): void {
   const handlers: ProbeHandlers = {
     'clip.score': async ({ image, texts }) => {
       const start = performance.now();
-      const [model, pixels] = await Promise.all([inference.model('clip'), loadImage(image)]);
-      const result = await clipScores(model, pixels, texts);
+      const [pixels] = await Promise.all([loadImage(image), inference.model('clip')]);
+      const result = await inference.run('clip', (model) => clipScores(model, pixels, texts));
       return { ...result, totalMs: performance.now() - start };
     },
     'fill.run': async ({ image, mask }) => {
       const start = performance.now();
-      const [model, pixels] = await Promise.all([inference.model('migan'), loadImage(image)]);
-      const result = await miganFill(model, pixels, await loadMask(mask, pixels.width, pixels.height));
+      const [pixels] = await Promise.all([loadImage(image), inference.model('migan')]);
+      const maskPixels = await loadMask(mask, pixels.width, pixels.height);
+      const result = await inference.run('migan', (model) => miganFill(model, pixels, maskPixels));
       const key = await storeImage(result.image);
       return { result: key, width: pixels.width, height: pixels.height, modelMs: result.modelMs, totalMs: performance.now() - start };
     },
@@ -37,9 +38,9 @@ export function serveProbes(inference: Inference, accept: ProbeAccept): void {
       const start = performance.now();
       const release = inference.hold();
       try {
-        const [model, pixels] = await Promise.all([inference.model('clip'), loadImage(image)]);
+        const [pixels] = await Promise.all([loadImage(image), inference.model('clip')]);
         const maskPixels = mask ? await loadMask(mask, pixels.width, pixels.height) : undefined;
-        const scorer = await createScorer(model, fullPrompt, { ...(maskPixels ? { mask: maskPixels } : {}), ...(regionPrompt ? { regionPrompt } : {}) });
+        const scorer = await createScorer((work) => inference.run('clip', work), fullPrompt, { ...(maskPixels ? { mask: maskPixels } : {}), ...(regionPrompt ? { regionPrompt } : {}) });
         const scores = await scorer.score(pixels);
         return { scores, modelMs: scorer.modelMs, totalMs: performance.now() - start };
       } finally {

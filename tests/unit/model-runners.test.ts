@@ -209,7 +209,7 @@ describe('runners on the semantic test models', () => {
         if (inHole) mask.data[p] = 255;
       }
     }
-    const fill = localBackend('migan', { migan: async () => migan, lama: async () => lama });
+    const fill = localBackend('migan', { migan: (work) => work(migan), lama: (work) => work(lama) });
     const output = await fill({ image, mask, prompt: '', n: 1 }, { signal: new AbortController().signal, onProgress: () => undefined });
     const result = pasteThroughMask(image, output.outputs[0]!.image, output.rect, feather(mask, 4, 'outside'));
     const beyond = dilate(mask, 5).data;

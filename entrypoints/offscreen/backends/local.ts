@@ -9,27 +9,27 @@ import { lamaFill } from '@/models/lama/runner';
 import { LAMA_SIZE } from '@/models/lama/processor';
 import { MIGAN_CONTEXT } from '@/models/migan/processor';
 import { miganGenerate } from '@/models/migan/runner';
+import type { RunOn } from '@/models/fallback';
 import type { LoadedModel } from '@/models/hub';
 import { cropAroundMask, cropImage, cropMaskTo, resizeImage } from '@/utils/inpaint/crop';
 import type { LocalFillModel } from '@/utils/protocol';
 import type { FillBackend } from './types';
 
-export type FillModels = { migan: () => Promise<LoadedModel<'migan'>>; lama: () => Promise<LoadedModel<'lama'>> };
+/** Each fill model's runner, with the run-time fallback (Inference.run). */
+export type FillModels = { migan: RunOn<LoadedModel<'migan'>>; lama: RunOn<LoadedModel<'lama'>> };
 
 export function localBackend(which: LocalFillModel, models: FillModels): FillBackend {
   return async ({ image, mask }, { onProgress }) => {
     const rect = cropAroundMask(mask, which === 'lama' ? { aspect: 1 } : MIGAN_CONTEXT);
     if (!rect) throw new Error('The mask is empty: mark the region to fill first');
     if (which === 'lama') {
-      const model = await models.lama();
       onProgress(0.1);
       const input = resizeImage(cropImage(image, rect), LAMA_SIZE, LAMA_SIZE);
-      const { image: filled, modelMs } = await lamaFill(model, input, cropMaskTo(mask, rect, LAMA_SIZE, LAMA_SIZE));
+      const { image: filled, modelMs } = await models.lama((model) => lamaFill(model, input, cropMaskTo(mask, rect, LAMA_SIZE, LAMA_SIZE)));
       return { rect, outputs: [{ image: filled }], model: 'lama', modelMs };
     }
-    const model = await models.migan();
     onProgress(0.1);
-    const { image: filled, modelMs } = await miganGenerate(model, cropImage(image, rect), cropMaskTo(mask, rect, rect.width, rect.height));
+    const { image: filled, modelMs } = await models.migan((model) => miganGenerate(model, cropImage(image, rect), cropMaskTo(mask, rect, rect.width, rect.height)));
     return { rect, outputs: [{ image: filled }], model: 'migan', modelMs };
   };
 }

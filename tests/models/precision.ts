@@ -1,0 +1,93 @@
+/**
+ * fp16 variants of generated test models, made the way real exports are: every float32
+ * initializer stored as float16 (half the bytes) and cast back to float32 where the graph reads
+ * it, and, for exports with float16 I/O (the Stable Diffusion ORT-web exports), float16 graph
+ * inputs and outputs. Xenova's SAM and CLIP fp16 files keep float32 I/O (`io: 'float32'`).
+ *
+ * The graph itself still computes in float32 (ONNX Runtime folds the weight casts at load), so a
+ * model keeps its meaning within float16's rounding of its weights; a weight past 65504 becomes
+ * infinity, which is how `overflowingFp16` makes a file whose outputs overflow.
+ */
+import { createRequire } from 'node:module';
+import { toFloat16 } from '../../utils/float16.ts';
+
+type OnnxModule = typeof import('onnx-proto');
+type Onnx = typeof import('onnx-proto').onnx;
+const require = createRequire(import.meta.url);
+const { onnx } = require('onnx-proto') as OnnxModule;
+
+const FLOAT = 1;
+const FLOAT16 = 10;
+
+export interface Fp16Options {
+  /** float32: casts inside (Xenova's SAM/CLIP); float16: float16 graph inputs and outputs (SD exports). */
+  io: 'float32' | 'float16';
+  /** Multiplies the initializer of this name before conversion (a test model that overflows in fp16). */
+  scale?: { initializer: string; by: number };
+}
+
+function cast(input: string, output: string, to: number): import('onnx-proto').onnx.INodeProto {
+  return { opType: 'Cast', input: [input], output: [output], name: `Cast_${output}`, attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: to }] };
+}
+
+function floatsOf(raw: Uint8Array): Float32Array {
+  const copy = new Uint8Array(raw);
+  return new Float32Array(copy.buffer, 0, copy.length / 4);
+}
+
+/** The fp16 variant of an fp32 model's bytes. */
+export function toFp16Model(bytes: Uint8Array, options: Fp16Options): Uint8Array {
+  const model = (onnx as Onnx).ModelProto.decode(bytes);
+  const graph = model.graph;
+  if (!graph) throw new Error('model without graph');
+  const casts: import('onnx-proto').onnx.INodeProto[] = [];
+  const renames = new Map<string, string>();
+
+  for (const init of graph.initializer) {
+    if (init.dataType !== FLOAT) continue;
+    if (!init.rawData || init.rawData.length === 0) throw new Error(`initializer ${init.name}: only rawData float32 weights are converted`);
+    let values = floatsOf(init.rawData);
+    if (options.scale?.initializer === init.name) values = values.map((v) => v * options.scale!.by);
+    const half = toFloat16(values);
+    const name = init.name ?? '';
+    init.name = `${name}__fp16`;
+    init.dataType = FLOAT16;
+    init.rawData = new Uint8Array(half.buffer);
+    casts.push(cast(init.name, name, FLOAT));
+  }
+  if (options.scale && !graph.initializer.some((i) => i.name === `${options.scale!.initializer}__fp16`)) {
+    throw new Error(`no float initializer named ${options.scale.initializer}`);
+  }
+
+  if (options.io === 'float16') {
+    for (const input of graph.input) {
+      const tensor = input.type?.tensorType;
+      if (tensor?.elemType !== FLOAT) continue;
+      tensor.elemType = FLOAT16;
+      const inner = `${input.name}__fp32`;
+      renames.set(input.name ?? '', inner);
+      casts.push(cast(input.name ?? '', inner, FLOAT));
+    }
+    for (const node of graph.node) node.input = node.input.map((i) => renames.get(i) ?? i);
+    for (const output of graph.output) {
+      const tensor = output.type?.tensorType;
+      if (tensor?.elemType !== FLOAT) continue;
+      tensor.elemType = FLOAT16;
+      const name = output.name ?? '';
+      const inner = `${name}__fp32`;
+      for (const node of graph.node) {
+        node.output = node.output.map((o) => (o === name ? inner : o));
+        node.input = node.input.map((i) => (i === name ? inner : i));
+      }
+      graph.node.push(cast(inner, name, FLOAT16));
+    }
+  }
+  graph.node.unshift(...casts);
+  return (onnx as Onnx).ModelProto.encode(model).finish();
+}
+
+/** Names of a model's float initializers (for picking one to scale). */
+export function floatInitializers(bytes: Uint8Array): { name: string; size: number }[] {
+  const graph = (onnx as Onnx).ModelProto.decode(bytes).graph;
+  return (graph?.initializer ?? []).filter((i) => i.dataType === FLOAT).map((i) => ({ name: i.name ?? '', size: (i.rawData?.length ?? 0) / 4 }));
+}
