@@ -5,7 +5,7 @@ import type { ModelName } from '@/models/registry';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 
-export class PanelState {
+export class RuntimeState {
   runtime = $state<RuntimeInfo | undefined>();
   runtimeError = $state<string | undefined>();
   /** Per model; absent means not asked for yet. */
