@@ -90,12 +90,13 @@ describe('run-time fallback', { timeout: 30_000 }, () => {
 
     // WASM has no next candidate: the host below plays the WebGPU one (fp16 → fp32 on the same device).
     const reasons: string[] = [];
-    const placed = { ...half, backend: 'webgpu' as const };
+    const placed: LoadedModel<'sam'> = { ...half, backend: 'webgpu' };
     const { embedding } = await runWithFallback(placed, (model) => samEncode(model, image), {
       reload: async (candidate) => {
         expect(candidate).toEqual({ backend: 'webgpu', dtypes: ['fp32', 'q8'] });
         await releaseModel(half);
-        return { ...(await load('sam', 'fp32')), backend: 'webgpu' } as LoadedModel<'sam'>;
+        const sam32: LoadedModel<'sam'> = { ...(await load('sam', 'fp32')), backend: 'webgpu' };
+        return sam32;
       },
       onFallback: (_model, reason) => reasons.push(reason),
     });
