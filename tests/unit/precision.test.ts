@@ -4,6 +4,7 @@
  * fp16 steps down to fp32 (models/fallback.ts) and still gives the right mask.
  */
 import { createRequire } from 'node:module';
+import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { clipScores } from '../../models/clip/runner';
 import { runWithFallback } from '../../models/fallback';
@@ -11,10 +12,13 @@ import { loadModel, releaseModel, type LoadedModel } from '../../models/hub';
 import { memoryCache } from '../../models/loader';
 import { registry, type Dtype, type ModelName } from '../../models/registry';
 import { samDecode, samEncode } from '../../models/sam/runner';
+import { unetStep, vaeDecode, vaeEncode, type SdModel } from '../../models/sd/runner';
 import { NonFiniteOutputError } from '../../models/tensors';
 import { iou, renderScene, SCENES, shapeMask, shapePoint } from '../harness/scenes';
 import { serveTestModels } from '../harness/test-model-hub';
-import { SAM_OVERFLOWING_FP16_ENCODER } from '../models/semantics';
+import { toFp16Model } from '../models/precision';
+import { SD_INPAINT_HIDDEN, SAM_OVERFLOWING_FP16_ENCODER } from '../models/semantics';
+import { buildSdUnet, buildSdVaeDecoder, buildSdVaeEncoder } from '../models/sd';
 
 const models = serveTestModels();
 const { onnx } = createRequire(import.meta.url)('onnx-proto') as typeof import('onnx-proto');
@@ -105,5 +109,45 @@ describe('run-time fallback', { timeout: 30_000 }, () => {
     const { mask } = await samDecode(sam32, embedding, [{ ...shapePoint(scene, 'green-disc'), label: 1 }]);
     expect(iou(mask.data, shapeMask(scene, 'green-disc'))).toBeGreaterThanOrEqual(0.9);
     await releaseModel(sam32);
+  });
+});
+
+describe('float16 inputs and outputs (the Stable Diffusion ORT-web exports)', { timeout: 30_000 }, () => {
+  /** An SD model of the given components' bytes: only the sessions the runners below touch. */
+  async function sdModel(io: 'float32' | 'float16'): Promise<SdModel> {
+    const convert = (bytes: Uint8Array) => (io === 'float16' ? toFp16Model(bytes, { io }) : bytes);
+    const create = (bytes: Uint8Array) => ort.InferenceSession.create(convert(bytes), { executionProviders: ['wasm'] });
+    const [vaeEncoder, vaeDecoder, unet] = await Promise.all([create(buildSdVaeEncoder()), create(buildSdVaeDecoder()), create(buildSdUnet(true, SD_INPAINT_HIDDEN))]);
+    // The text encoder is not run here (it needs the tokenizer files): its slot holds the UNet.
+    const model: SdModel = { name: 'sdInpaint', backend: 'wasm', precision: io === 'float16' ? 'fp16' : 'fp32', sessions: { textEncoder: unet, vaeEncoder, vaeDecoder, unet }, configs: {}, files: [] };
+    return model;
+  }
+
+  it('the runners feed float16 where the session declares it and read float16 outputs back as float32, within half precision of fp32', async () => {
+    const [half, full] = await Promise.all([sdModel('float16'), sdModel('float32')]);
+    expect(half.sessions.unet.inputMetadata.find((m) => m.name === 'sample')).toMatchObject({ type: 'float16' });
+    const size = 32;
+    const planar = Float32Array.from({ length: 3 * size * size }, (_, i) => Math.sin(i / 7) * 0.8);
+    const close = (a: Float32Array, b: Float32Array) => {
+      expect(a.length).toBe(b.length);
+      let range = 0;
+      let diff = 0;
+      for (let i = 0; i < b.length; i++) {
+        range = Math.max(range, Math.abs(b[i]!));
+        diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+      }
+      expect(a).toBeInstanceOf(Float32Array);
+      expect(diff).toBeLessThanOrEqual(2e-3 * Math.max(range, 1));
+    };
+    const [ea, eb] = [await vaeEncode(half, planar, size, size), await vaeEncode(full, planar, size, size)];
+    close(ea.latents, eb.latents);
+    const latent = size / 8;
+    const [da, db] = [await vaeDecode(half, eb.latents, latent, latent), await vaeDecode(full, eb.latents, latent, latent)];
+    close(da.planar, db.planar);
+    const sample = Float32Array.from({ length: 9 * latent * latent }, (_, i) => Math.cos(i / 5));
+    const text = Float32Array.from({ length: 77 * SD_INPAINT_HIDDEN }, (_, i) => ((i % 13) - 6) / 10);
+    const shape = { batch: 1, channels: 9, width: latent, height: latent };
+    const [ua, ub] = [await unetStep(half, sample, shape, 981, text, SD_INPAINT_HIDDEN), await unetStep(full, sample, shape, 981, text, SD_INPAINT_HIDDEN)];
+    close(ua.noise, ub.noise);
   });
 });
