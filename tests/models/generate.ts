@@ -14,8 +14,10 @@ import { buildLamaModel } from './lama.ts';
 import { buildLlmModel, buildLlmTokenizer, llmConfigFiles } from './llm.ts';
 import { buildMiganPipeline } from './migan.ts';
 import { buildOwlVitModel, owlVitConfigFiles } from './owlvit.ts';
+import { toFp16Model } from './precision.ts';
 import { buildSamMaskDecoder, buildSamVisionEncoder, samConfigFiles } from './sam.ts';
 import { buildSdTextEncoder, buildSdUnet, buildSdVaeDecoder, buildSdVaeEncoder, sdSchedulerConfig, sdTokenizerFiles } from './sd.ts';
+import { SAM_IMAGE_STD, SAM_OVERFLOWING_FP16_ENCODER } from './semantics.ts';
 import { CLIP_REPO, CLIP_SPECIAL_TOKENS, LAMA_FILE, LAMA_REPO, MIGAN_FILE, MIGAN_REPO, ONNX_VARIANT_SUFFIXES, OWLVIT_REPO, LLM_REPO, LLM_VARIANT_SUFFIXES, SAM_REPO, SD_INPAINT_HIDDEN, SD_INPAINT_REPO, SD_TURBO_HIDDEN, SD_TURBO_REPO } from './semantics.ts';
 
 /** Every generated file: repo-relative path → bytes. */
@@ -27,11 +29,16 @@ export function buildTestModelFiles(): Map<string, Uint8Array> {
     }
   };
   const onnxVariants = (repo: string, base: string, bytes: Uint8Array): void => {
-    for (const suffix of ONNX_VARIANT_SUFFIXES) files.set(`${repo}/onnx/${base}${suffix}.onnx`, bytes);
+    // Xenova's fp16 exports keep float32 inputs and outputs.
+    for (const suffix of ONNX_VARIANT_SUFFIXES) files.set(`${repo}/onnx/${base}${suffix}.onnx`, suffix === '_fp16' ? toFp16Model(bytes, { io: 'float32' }) : bytes);
   };
 
   json(SAM_REPO, samConfigFiles());
-  onnxVariants(SAM_REPO, 'vision_encoder', buildSamVisionEncoder());
+  const samEncoder = buildSamVisionEncoder();
+  onnxVariants(SAM_REPO, 'vision_encoder', samEncoder);
+  // Its ImageNet std past 65504: every image embedding becomes infinite (or NaN) in fp16.
+  const isStd = (w: Float32Array) => w.length === 3 && w.every((v, i) => v === Math.fround(SAM_IMAGE_STD[i]!));
+  files.set(`${SAM_REPO}/${SAM_OVERFLOWING_FP16_ENCODER}`, toFp16Model(samEncoder, { io: 'float32', overflow: isStd }));
   onnxVariants(SAM_REPO, 'prompt_encoder_mask_decoder', buildSamMaskDecoder());
 
   const tok = buildClipTokenizer();

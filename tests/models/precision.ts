@@ -22,11 +22,13 @@ const FLOAT16 = 10;
 export interface Fp16Options {
   /** float32: casts inside (Xenova's SAM/CLIP); float16: float16 graph inputs and outputs (SD exports). */
   io: 'float32' | 'float16';
-  /** Multiplies the initializer of this name before conversion (a test model that overflows in fp16). */
-  scale?: { initializer: string; by: number };
+  /** Weights this picks are multiplied by 1e6 first, past float16's range: a file whose outputs overflow. */
+  overflow?: (weights: Float32Array) => boolean;
 }
 
-function cast(input: string, output: string, to: number): import('onnx-proto').onnx.INodeProto {
+type Node = import('onnx-proto').onnx.INodeProto;
+
+function cast(input: string, output: string, to: number): Node {
   return { opType: 'Cast', input: [input], output: [output], name: `Cast_${output}`, attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: to }] };
 }
 
@@ -40,54 +42,50 @@ export function toFp16Model(bytes: Uint8Array, options: Fp16Options): Uint8Array
   const model = (onnx as Onnx).ModelProto.decode(bytes);
   const graph = model.graph;
   if (!graph) throw new Error('model without graph');
-  const casts: import('onnx-proto').onnx.INodeProto[] = [];
-  const renames = new Map<string, string>();
+  const nodes: Node[] = graph.node ?? [];
+  const casts: Node[] = [];
+  let overflowed = 0;
 
-  for (const init of graph.initializer) {
+  for (const init of graph.initializer ?? []) {
     if (init.dataType !== FLOAT) continue;
     if (!init.rawData || init.rawData.length === 0) throw new Error(`initializer ${init.name}: only rawData float32 weights are converted`);
     let values = floatsOf(init.rawData);
-    if (options.scale?.initializer === init.name) values = values.map((v) => v * options.scale!.by);
-    const half = toFloat16(values);
+    if (options.overflow?.(values)) {
+      values = values.map((v) => v * 1e6);
+      overflowed++;
+    }
     const name = init.name ?? '';
     init.name = `${name}__fp16`;
     init.dataType = FLOAT16;
-    init.rawData = new Uint8Array(half.buffer);
+    init.rawData = new Uint8Array(toFloat16(values).buffer);
     casts.push(cast(init.name, name, FLOAT));
   }
-  if (options.scale && !graph.initializer.some((i) => i.name === `${options.scale!.initializer}__fp16`)) {
-    throw new Error(`no float initializer named ${options.scale.initializer}`);
-  }
+  if (options.overflow && overflowed === 0) throw new Error('no weight matched `overflow`');
 
   if (options.io === 'float16') {
-    for (const input of graph.input) {
+    const renames = new Map<string, string>();
+    for (const input of graph.input ?? []) {
       const tensor = input.type?.tensorType;
       if (tensor?.elemType !== FLOAT) continue;
       tensor.elemType = FLOAT16;
-      const inner = `${input.name}__fp32`;
-      renames.set(input.name ?? '', inner);
-      casts.push(cast(input.name ?? '', inner, FLOAT));
+      const name = input.name ?? '';
+      renames.set(name, `${name}__fp32`);
+      casts.push(cast(name, `${name}__fp32`, FLOAT));
     }
-    for (const node of graph.node) node.input = node.input.map((i) => renames.get(i) ?? i);
-    for (const output of graph.output) {
+    for (const node of nodes) node.input = (node.input ?? []).map((i) => renames.get(i) ?? i);
+    for (const output of graph.output ?? []) {
       const tensor = output.type?.tensorType;
       if (tensor?.elemType !== FLOAT) continue;
       tensor.elemType = FLOAT16;
       const name = output.name ?? '';
       const inner = `${name}__fp32`;
-      for (const node of graph.node) {
-        node.output = node.output.map((o) => (o === name ? inner : o));
-        node.input = node.input.map((i) => (i === name ? inner : i));
+      for (const node of nodes) {
+        node.output = (node.output ?? []).map((o) => (o === name ? inner : o));
+        node.input = (node.input ?? []).map((i) => (i === name ? inner : i));
       }
-      graph.node.push(cast(inner, name, FLOAT16));
+      nodes.push(cast(inner, name, FLOAT16));
     }
   }
-  graph.node.unshift(...casts);
+  graph.node = [...casts, ...nodes];
   return (onnx as Onnx).ModelProto.encode(model).finish();
-}
-
-/** Names of a model's float initializers (for picking one to scale). */
-export function floatInitializers(bytes: Uint8Array): { name: string; size: number }[] {
-  const graph = (onnx as Onnx).ModelProto.decode(bytes).graph;
-  return (graph?.initializer ?? []).filter((i) => i.dataType === FLOAT).map((i) => ({ name: i.name ?? '', size: (i.rawData?.length ?? 0) / 4 }));
 }

@@ -32,7 +32,10 @@ export const LLM_REPO = 'onnx-community/Qwen2.5-0.5B-Instruct';
 /** The LLM's dtypes as transformers.js names their files (fp32, q4f16 on WebGPU, q4, q8 on WASM). */
 export const LLM_VARIANT_SUFFIXES = ['', '_q4f16', '_q4', '_quantized'] as const;
 
-/** dtype suffixes for which identical copies of each transformers.js-style ONNX file exist. */
+/**
+ * dtype suffixes of each transformers.js-style ONNX file: `_fp16` is the real fp16 variant
+ * (float16 weights, float32 I/O, tests/models/precision.ts); `_quantized` a copy of fp32.
+ */
 export const ONNX_VARIANT_SUFFIXES = ['', '_quantized', '_fp16'] as const;
 
 /** The autopilot's text-prompted detector (tests/models/owlvit.ts). */
@@ -46,12 +49,16 @@ export const OWLVIT_FILES = [
   ...ONNX_VARIANT_SUFFIXES.map((s) => `onnx/model${s}.onnx`),
 ] as const;
 
+/** Not a Hub file: a SAM fp16 encoder whose outputs overflow to infinity, for the hub's `substitute` fault. */
+export const SAM_OVERFLOWING_FP16_ENCODER = 'onnx/vision_encoder_fp16_overflows.onnx';
+
 export const MODEL_FILES: Readonly<Record<string, readonly string[]>> = {
   [SAM_REPO]: [
     'config.json',
     'preprocessor_config.json',
     ...ONNX_VARIANT_SUFFIXES.map((s) => `onnx/vision_encoder${s}.onnx`),
     ...ONNX_VARIANT_SUFFIXES.map((s) => `onnx/prompt_encoder_mask_decoder${s}.onnx`),
+    SAM_OVERFLOWING_FP16_ENCODER,
   ],
   [CLIP_REPO]: [
     'config.json',
