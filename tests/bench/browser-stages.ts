@@ -417,9 +417,9 @@ export async function benchClickDuringJob(ext: ExtensionHarness, panel: Page, si
   await panel.evaluate(
     ([img, msk]) => {
       const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
-      const job = { running: true, fills: 0, modelMs: 0, error: '' };
+      const job = { running: true, fills: 0, modelMs: 0, error: '', done: Promise.resolve() };
       Object.assign(globalThis, { benchJob: job });
-      void (async () => {
+      job.done = (async () => {
         while (job.running) {
           const reply = (await chrome.runtime.sendMessage({ to: 'offscreen', type: 'fill.run', payload: { image: img, mask: msk } })) as Reply<{ modelMs: number }>;
           if (!reply.ok) {
@@ -437,8 +437,11 @@ export async function benchClickDuringJob(ext: ExtensionHarness, panel: Page, si
   try {
     duringJob = await clickSeries();
   } finally {
-    await panel.evaluate(() => {
-      (globalThis as unknown as { benchJob: { running: boolean } }).benchJob.running = false;
+    // The fill in flight when the clicks end overlapped them: wait for it (a full-size fill can outlast a short click series).
+    await panel.evaluate(async () => {
+      const job = (globalThis as unknown as { benchJob: { running: boolean; done: Promise<void> } }).benchJob;
+      job.running = false;
+      await job.done;
     });
   }
   const job = await panel.evaluate(() => (globalThis as unknown as { benchJob: { fills: number; modelMs: number; error: string } }).benchJob);

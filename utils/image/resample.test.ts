@@ -53,3 +53,20 @@ describe('resampleToPlanar', () => {
     expect(out[12]).toBeCloseTo(51 / 255 / 0.5 - 1, 6);
   });
 });
+
+describe('resampleToPlanar at the same size', () => {
+  it('writes what the resampling path writes (the direct copy is only faster)', () => {
+    const src = image(5, 3, (x, y) => [x * 50, y * 100, (x * y * 37) % 256]);
+    const mean = [0.485, 0.456, 0.406] as const;
+    const std = [0.229, 0.224, 0.225] as const;
+    const direct = new Float32Array(3 * 6 * 4);
+    resampleToPlanar(src, { x: 0, y: 0, width: 5, height: 3 }, 5, 3, direct, 6, 4, mean, std);
+    // The same pixels as a sub-rectangle go through resampleRGB's copy path.
+    const viaCallback = new Float32Array(3 * 6 * 4);
+    const wider = image(6, 3, (x, y) => (x < 5 ? [x * 50, y * 100, (x * y * 37) % 256] : [9, 9, 9]));
+    resampleToPlanar(wider, { x: 0, y: 0, width: 5, height: 3 }, 5, 3, viaCallback, 6, 4, mean, std);
+    expect(Array.from(direct)).toEqual(Array.from(viaCallback));
+    expect(direct[5]).toBe(0); // padding column untouched
+    expect(direct[6 * 4 + 1]).toBeCloseTo(0 / 255 / 0.224 - 0.456 / 0.224, 6);
+  });
+});

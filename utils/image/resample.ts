@@ -96,12 +96,25 @@ export function resampleToPlanar(
   std: readonly [number, number, number],
 ): void {
   const plane = planeWidth * planeHeight;
-  const scale = [1 / (255 * std[0]), 1 / (255 * std[1]), 1 / (255 * std[2])] as const;
-  const shift = [mean[0] / std[0], mean[1] / std[1], mean[2] / std[2]] as const;
+  const [s0, s1, s2] = [1 / (255 * std[0]), 1 / (255 * std[1]), 1 / (255 * std[2])];
+  const [h0, h1, h2] = [mean[0] / std[0], mean[1] / std[1], mean[2] / std[2]];
+  const { width: w, data } = src;
+  if (rect.x === 0 && rect.y === 0 && rect.width === w && rect.height === src.height && dstWidth === w && dstHeight === src.height) {
+    // The whole image at its own size (SAM's input for an image whose longest side is 1024): bytes
+    // straight into the planes, half the time of going through resampleRGB's per-pixel callback.
+    for (let y = 0; y < dstHeight; y++) {
+      for (let x = 0, i = y * w * 4, p = y * planeWidth; x < dstWidth; x++, i += 4, p++) {
+        out[p] = data[i]! * s0 - h0;
+        out[plane + p] = data[i + 1]! * s1 - h1;
+        out[2 * plane + p] = data[i + 2]! * s2 - h2;
+      }
+    }
+    return;
+  }
   resampleRGB(src, rect, dstWidth, dstHeight, (_index, r, g, b, x, y) => {
     const p = y * planeWidth + x;
-    out[p] = r * scale[0] - shift[0];
-    out[plane + p] = g * scale[1] - shift[1];
-    out[2 * plane + p] = b * scale[2] - shift[2];
+    out[p] = r * s0 - h0;
+    out[plane + p] = g * s1 - h1;
+    out[2 * plane + p] = b * s2 - h2;
   });
 }

@@ -8,15 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../../models/registry.ts';
 import { buildClipTokenizer } from '../clip.ts';
 import { buildClipTextFullSize, buildClipVisionFullSize, CLIP_FULL_SIZE } from './clip.ts';
+import { wasmSessions } from './wasm-sessions.ts';
 
-ort.env.wasm.numThreads = 1;
-
-const sessions: ort.InferenceSession[] = [];
-async function create(bytes: Uint8Array): Promise<ort.InferenceSession> {
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  sessions.push(session);
-  return session;
-}
+const { create, releaseAll } = wasmSessions();
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -47,9 +41,7 @@ describe('full-size CLIP stand-ins', { timeout: 60_000 }, () => {
     built.visionQ8 = buildClipVisionFullSize('q8');
     built.textQ8 = buildClipTextFullSize('q8');
   }, 60_000);
-  afterAll(async () => {
-    await Promise.all(sessions.map((s) => s.release()));
-  });
+  afterAll(releaseAll);
 
   it('have a tokenizer of CLIP\'s real size: 49,408 tokens, 48,894 merges, BOS 49406, EOS 49407 the highest id', () => {
     const tokenizer = buildClipTokenizer(CLIP_FULL_SIZE.text.vocab);

@@ -10,15 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { registry } from '../../../models/registry.ts';
 import { buildSamVisionEncoder, SAM_SEMANTIC_CHANNELS } from '../sam.ts';
 import { buildSamVisionEncoderFullSize, SAM_FULL_SIZE, SAM_FULL_SIZE_TOLERANCE, samEncoderBytesEstimate, samEncoderParameters } from './sam.ts';
+import { wasmSessions } from './wasm-sessions.ts';
 
-ort.env.wasm.numThreads = 1;
-
-const sessions: ort.InferenceSession[] = [];
-async function create(bytes: Uint8Array): Promise<ort.InferenceSession> {
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  sessions.push(session);
-  return session;
-}
+const { create, releaseAll } = wasmSessions();
 
 /** How many of a's values differ from b's (deep equality on millions of values is slow). */
 function mismatches(a: Float32Array, b: Float32Array): number {
@@ -28,9 +22,7 @@ function mismatches(a: Float32Array, b: Float32Array): number {
 }
 
 describe('full-size SlimSAM encoder stand-in', { timeout: 30_000 }, () => {
-  afterAll(async () => {
-    await Promise.all(sessions.map((s) => s.release()));
-  });
+  afterAll(releaseAll);
 
   it('has SlimSAM-77\'s parameter count and the Hub files\' sizes within the stated tolerance', () => {
     // 168 wide, MLP 696 (config.json), SamVisionConfig defaults for the rest.
