@@ -10,6 +10,8 @@ import { memoryCache } from '../../models/loader';
 import { diffusionInpaint } from '../../models/sd/pipeline';
 import { sdTokenIds } from '../../models/sd/runner';
 import type { Mask, RGBAImage } from '../../utils/image/types';
+import { cropAroundBox } from '../../utils/inpaint/crop';
+import { maskBoundingBox } from '../../utils/mask/resample';
 import { serveTestModels } from '../harness/test-model-hub';
 import { renderScene, SCENES, shapeMask } from '../harness/scenes';
 import { CLIP_COLOURS } from '../models/semantics';
@@ -57,7 +59,7 @@ function farDifferences(image: RGBAImage, far: (i: number) => boolean, original:
 }
 const distance = (a: readonly number[], b: readonly number[]) => Math.hypot(...a.map((v, i) => v - b[i]!));
 
-async function fill(model: 'sd-inpaint' | 'sd-turbo', seed: number, n = 1, extra: Partial<{ steps: number; guidance: number; negativePrompt: string }> = {}) {
+async function fill(model: 'sd-inpaint' | 'sd-turbo', seed: number, n = 1, extra: Partial<{ steps: number; guidance: number; negativePrompt: string; padding: number }> = {}) {
   const defaults = model === 'sd-inpaint' ? { steps: 20, guidance: 7.5 } : { steps: 2, guidance: 0 };
   const { negativePrompt = '', ...knobs } = extra;
   const backend = diffusionBackend({ model, seed, strength: 1, ...defaults, ...knobs }, async () => (model === 'sd-inpaint' ? inpaint : turbo));
@@ -110,6 +112,15 @@ describe('diffusion inpainting (9-channel UNet, DDIM, guidance 7.5)', () => {
     expect(out.outputs[0]!.seed).toBe(7);
     expect(out.progress.at(-1)).toBe(1);
     expect(out.model).toMatch(/20 steps/);
+  });
+
+  it('crops the mask\'s box plus the padding setting ("inpaint only masked"), auto without it', async () => {
+    const box = maskBoundingBox(riverMask, 128)!;
+    const padded = await fill('sd-inpaint', 3, 1, { steps: 2, padding: 8 });
+    expect(padded.rect).toEqual(cropAroundBox(box, riverMask, { margin: 0, minMargin: 8 }));
+    const auto = await fill('sd-inpaint', 3, 1, { steps: 2 });
+    expect(auto.rect).toEqual(cropAroundBox(box, riverMask, { margin: 0.25, minMargin: 32 }));
+    expect(auto.rect.width * auto.rect.height).toBeGreaterThan(padded.rect.width * padded.rect.height);
   });
 
   it('repeats a result for the same seed, and candidate i uses seed + i', async () => {

@@ -1,6 +1,6 @@
 /**
  * Local prompt-following inpainting with a diffusion model (SD 1.5 inpainting, or SD-Turbo with
- * latent blending) on WebGPU or WASM: the mask's box plus context is cropped, diffused at a working
+ * latent blending) on WebGPU or WASM: the mask's box plus context (the padding setting) is cropped, diffused at a working
  * size (multiples of 8, capped per device), one candidate per seed (seed + i), with progress and a
  * latent preview per step and cancel between steps. The job pastes each through the feathered mask.
  */
@@ -9,17 +9,14 @@ import { workingSize } from '@/models/sd/processor';
 import type { SdModel } from '@/models/sd/runner';
 import { DIFFUSION_VARIANTS } from '@/models/sd/variants';
 import { latentsToPreview } from '@/utils/diffusion/preview';
-import { cropAroundMask, cropImage, cropMaskTo, resizeImage } from '@/utils/inpaint/crop';
+import { cropAroundMask, cropImage, cropMaskTo, onlyMaskedPadding, resizeImage } from '@/utils/inpaint/crop';
 import type { DiffusionParams } from '@/utils/protocol';
 import type { FillBackend } from './types';
-
-/** Context around the mask's box: a quarter of its longer side, at least 32 px (the model sees what surrounds the region). */
-export const DIFFUSION_CONTEXT = { margin: 0.25, minMargin: 32 } as const;
 
 export function diffusionBackend(params: DiffusionParams, loadModel: () => Promise<SdModel>): FillBackend {
   const variant = DIFFUSION_VARIANTS[params.model];
   return async ({ image, mask, prompt, negativePrompt, n }, { signal, onProgress, onPreview }) => {
-    const rect = cropAroundMask(mask, DIFFUSION_CONTEXT);
+    const rect = cropAroundMask(mask, onlyMaskedPadding(params.padding));
     if (!rect) throw new Error('The mask is empty: mark the region to repaint first');
     const model = await loadModel();
     const size = workingSize(rect.width, rect.height, variant.maxSide[model.backend]);
