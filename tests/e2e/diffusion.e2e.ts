@@ -202,7 +202,8 @@ describe(`local diffusion inpainting (${backend})`, () => {
       await panel.getByTestId('diffusion-model').selectOption('sd-turbo');
       await panel.getByTestId('inpaint').click();
       await expect.poll(() => panel.getByTestId('job-progress').getAttribute('data-state'), { timeout: 60_000 }).toBe('failed');
-      expect(await panel.getByTestId('job-progress').innerText()).toMatch(/500/);
+      // The user is told why: the host's answer, for the file it could not get.
+      expect(await panel.getByTestId('inpaint-error').innerText()).toMatch(/answered 500.*model\.onnx/);
     } finally {
       await removeFault();
     }
