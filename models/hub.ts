@@ -149,7 +149,8 @@ export async function loadEntry<N extends ModelName>(name: N, entry: RegistryEnt
 }
 
 export async function releaseModel(model: LoadedModel): Promise<void> {
-  for (const session of Object.values<ort.InferenceSession>(model.sessions)) await session.release();
+  // A session released before (a diffusion job's encoders) refuses a second release: nothing to free.
+  for (const session of Object.values<ort.InferenceSession>(model.sessions)) await session.release().catch(() => undefined);
 }
 
 /** Sessions made from float16 files: their outputs are checked for NaN and infinities. */

@@ -78,6 +78,8 @@ export const DiffusionSettings = v.object({
   guidance: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(20)),
   /** Denoising strength: 1 repaints from noise, less keeps some of the original. */
   strength: v.pipe(v.number(), v.finite(), v.minValue(0.05), v.maxValue(1)),
+  /** "Inpaint only masked" padding: px of context around the mask's box; omitted: a quarter of the box's longer side, at least 32 px. */
+  padding: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(512))),
 });
 export type DiffusionSettings = v.InferOutput<typeof DiffusionSettings>;
 /** One diffusion job's parameters: the settings plus the seed (candidate i uses seed + i). */

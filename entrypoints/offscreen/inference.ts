@@ -127,6 +127,14 @@ export class Inference {
     }
   }
 
+  /** Forgets one model and releases what is left of it (a diffusion job that released its encoders): the next use loads it again, from the cache. */
+  async discard(name: ModelName): Promise<void> {
+    const loading = this.models.get(name);
+    this.models.delete(name);
+    const model = await loading?.catch(() => undefined);
+    if (model) await releaseModel(model);
+  }
+
   /** Keeps the models loaded until the returned function is called (a job's whole run). */
   hold(): () => void {
     this.holds++;

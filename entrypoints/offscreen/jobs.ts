@@ -262,7 +262,9 @@ export class JobQueue {
     }
     if (request.backend === 'diffusion') {
       const params = request.diffusion ?? { ...settings.diffusion, seed: crypto.getRandomValues(new Uint32Array(1))[0]! };
-      return diffusionBackend(params, () => this.inference.model(DIFFUSION_VARIANTS[params.model].registry));
+      const name = DIFFUSION_VARIANTS[params.model].registry;
+      const deviceMemoryGb = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+      return diffusionBackend(params, () => this.inference.model(name), { ...(deviceMemoryGb !== undefined ? { deviceMemoryGb } : {}), discard: () => this.inference.discard(name) });
     }
     const baseUrl = request.backend === 'openai' ? settings.openai.baseUrl : settings.a1111.baseUrl;
     if (!baseUrl) throw new InpaintError('not-configured', `No ${request.backend === 'openai' ? 'OpenAI' : 'A1111'} server is set: enter one in the options.`);

@@ -1,6 +1,7 @@
 /**
  * Diffusion inpainting, top to bottom: encode the prompt and the negative prompt → encode the
- * image, the masked image and the mask → for each timestep: UNet (both prompts as a batch of 2
+ * image, the masked image and the mask (once per job: prepareInpaint) → per candidate
+ * (denoiseInpaint), for each timestep: UNet (both prompts as a batch of 2
  * for classifier-free guidance), guidance, scheduler step, for a 4-channel model the kept latents
  * re-noised to the next timestep, non-finite check, progress, cancel → decode.
  * Seeded: the same seed gives the same pixels on the same backend.
@@ -41,30 +42,51 @@ export class NonFiniteError extends Error {
   }
 }
 
-/** Inpaints `image` where `mask` (255 = repaint) says; both at the working size (multiples of 8). */
-export async function diffusionInpaint(model: SdModel, image: RGBAImage, mask: Mask, params: DiffusionParams, hooks: DiffusionHooks = {}): Promise<{ image: RGBAImage; modelMs: number }> {
-  const { signal, onStep } = hooks;
-  const checkCancelled = () => signal?.throwIfAborted();
+/** What every candidate of a job shares: the prompts and the image, encoded once. */
+export interface PreparedInpaint {
+  /** [uncond, cond] (guided) or [cond]: [B,77,hidden]. */
+  text: Float32Array;
+  hidden: number;
+  /** The image's latents [4,h,w] (× VAE scale). */
+  original: Float32Array;
+  /** The mask at latent size, 1 = repaint. */
+  repaint: Float32Array;
+  /** 9-channel UNets: mask ‖ masked-image latents; empty otherwise. */
+  conditioning: Float32Array;
+  latentWidth: number;
+  latentHeight: number;
+  channels: number;
+  guided: boolean;
+}
+
+/**
+ * The text encoder and the VAE encoder's part: the prompt (and the negative prompt when guided),
+ * the image, and for an inpainting UNet the masked image and the mask. After this the job needs
+ * only the UNet and the VAE decoder, so a caller short of memory may release the encoders.
+ */
+export async function prepareInpaint(
+  model: SdModel,
+  image: RGBAImage,
+  mask: Mask,
+  params: Pick<DiffusionParams, 'prompt' | 'negativePrompt' | 'guidance'>,
+  signal?: AbortSignal,
+): Promise<{ prepared: PreparedInpaint; modelMs: number }> {
   let modelMs = 0;
   const lw = image.width / LATENT_FACTOR;
   const lh = image.height / LATENT_FACTOR;
-  const plane = lw * lh;
-  const scheduler = createScheduler(params.scheduler, schedulerConfigFromJson(model.configs['scheduler/scheduler_config.json']));
-  const timesteps = scheduler.setTimesteps(params.steps, params.strength);
   const channels = unetChannels(model);
   const guided = params.guidance > 1;
 
   // Prompts: [uncond, cond] as one batch when guided.
   const cond = await encodeText(model, params.prompt);
   modelMs += cond.modelMs;
-  const hidden = cond.dims[2];
   let text = cond.data;
   if (guided) {
     const uncond = await encodeText(model, params.negativePrompt);
     modelMs += uncond.modelMs;
     text = concat([uncond.data, cond.data]);
   }
-  checkCancelled();
+  signal?.throwIfAborted();
 
   // Image, masked image and mask in latent space.
   const original = await vaeEncode(model, imageToPlanar(image), image.width, image.height);
@@ -76,13 +98,23 @@ export async function diffusionInpaint(model: SdModel, image: RGBAImage, mask: M
     modelMs += masked.modelMs;
     conditioning = concat([repaint, masked.latents]);
   }
-  checkCancelled();
+  signal?.throwIfAborted();
+  return { prepared: { text, hidden: cond.dims[2], original: original.latents, repaint, conditioning, latentWidth: lw, latentHeight: lh, channels, guided }, modelMs };
+}
 
+/** One candidate from prepared inputs: seeded noise → the denoising loop → the VAE decoder. */
+export async function denoiseInpaint(model: SdModel, prepared: PreparedInpaint, params: DiffusionParams, hooks: DiffusionHooks = {}): Promise<{ image: RGBAImage; modelMs: number }> {
+  const { signal, onStep } = hooks;
+  const { text, hidden, original, repaint, conditioning, latentWidth: lw, latentHeight: lh, channels, guided } = prepared;
+  let modelMs = 0;
+  const plane = lw * lh;
+  const scheduler = createScheduler(params.scheduler, schedulerConfigFromJson(model.configs['scheduler/scheduler_config.json']));
+  const timesteps = scheduler.setTimesteps(params.steps, params.strength);
   const random = seededRandom(params.seed);
   const noise = random.normals(4 * plane);
   const first = timesteps[0];
   if (first === undefined) throw new Error('No denoising steps: raise the steps or the strength');
-  let latents = params.strength < 1 ? scheduler.addNoise(original.latents, noise, first) : scaled(noise, scheduler.initNoiseSigma);
+  let latents = params.strength < 1 ? scheduler.addNoise(original, noise, first) : scaled(noise, scheduler.initNoiseSigma);
 
   for (const [i, t] of timesteps.entries()) {
     const input = scheduler.scaleModelInput(latents, t);
@@ -95,17 +127,24 @@ export async function diffusionInpaint(model: SdModel, image: RGBAImage, mask: M
     if (channels === 4) {
       // A plain UNet knows nothing of the mask: outside it, the original re-noised to where the next step starts.
       const next = timesteps[i + 1];
-      latents = blendLatents(latents, next === undefined ? original.latents : scheduler.addNoise(original.latents, noise, next), repaint);
+      latents = blendLatents(latents, next === undefined ? original : scheduler.addNoise(original, noise, next), repaint);
     }
     if (firstNonFinite(latents) >= 0) throw new NonFiniteError(i + 1);
     onStep?.(i + 1, timesteps.length, latents, lw, lh);
     await betweenSteps();
-    checkCancelled();
+    signal?.throwIfAborted();
   }
 
   const decoded = await vaeDecode(model, latents, lw, lh);
   modelMs += decoded.modelMs;
-  return { image: planarToImage(decoded.planar, image.width, image.height), modelMs };
+  return { image: planarToImage(decoded.planar, lw * LATENT_FACTOR, lh * LATENT_FACTOR), modelMs };
+}
+
+/** Inpaints `image` where `mask` (255 = repaint) says; both at the working size (multiples of 8). */
+export async function diffusionInpaint(model: SdModel, image: RGBAImage, mask: Mask, params: DiffusionParams, hooks: DiffusionHooks = {}): Promise<{ image: RGBAImage; modelMs: number }> {
+  const { prepared, modelMs } = await prepareInpaint(model, image, mask, params, hooks.signal);
+  const result = await denoiseInpaint(model, prepared, params, hooks);
+  return { image: result.image, modelMs: modelMs + result.modelMs };
 }
 
 /**

@@ -111,3 +111,9 @@ export function unetChannels(model: SdModel): number {
   if (typeof channels === 'number') return channels;
   return model.name === 'sdInpaint' ? 9 : 4;
 }
+
+/** Releases the text encoder and the VAE encoder (a job short of memory, once they are done); the model is then only good for denoising and decoding. */
+export async function releaseEncoders(model: SdModel): Promise<void> {
+  await model.sessions.textEncoder.release();
+  await model.sessions.vaeEncoder.release();
+}

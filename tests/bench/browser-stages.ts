@@ -380,17 +380,21 @@ export async function benchOverlay(ext: ExtensionHarness, panel: Page, siteUrl: 
 export interface ClickDuringJobResult {
   /** Per click with nothing else running: the overlay's data-ours-ms / data-model-ms. */
   idle: Sample[];
-  /** The same clicks while the side panel keeps MI-GAN fills running back to back. */
+  /** The same clicks while a diffusion job runs its denoising loop. */
   duringJob: Sample[];
-  /** Fills that finished while the clicks ran, and their mean model time. */
-  fills: number;
-  fillModelMs: number;
+  /** Denoising steps the job finished while the clicks ran, and the wall time per step. */
+  steps: number;
+  msPerStep: number;
 }
+
+/** Steps of the diffusion job done so far, from its progress message ("Candidate i of n: step s of t"). */
+const STEPS_DONE = String.raw`Candidate (\d+) of \d+: step (\d+) of (\d+)`;
 
 /**
  * Overlay clicks on the 1024² shapes image (shown at 512²) alone, then while a job keeps the
- * inference busy: the side panel runs `fill.run` (MI-GAN on the 512² river) back to back until the
- * clicks are done. The first click of each series is a warm-up and is left out.
+ * inference busy: real diffusion jobs (SD 1.5 inpainting, the river masked, 4 candidates × 50
+ * steps) started from the side panel with `inpaint.start` back to back, the first one's denoising
+ * loop already running when the clicks start, the last cancelled after them. The first click of each series is a warm-up and is left out.
  */
 export async function benchClickDuringJob(ext: ExtensionHarness, panel: Page, siteUrl: string, runs: number): Promise<ClickDuringJobResult> {
   const scene = SCENES.shapes;
@@ -413,42 +417,71 @@ export async function benchClickDuringJob(ext: ExtensionHarness, panel: Page, si
   const river = SCENES.river;
   const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
   const mask = await storeMask(panel, shapeMask(river, 'river'), river.width, river.height);
-  await call(panel, 'fill.run', { image, mask }); // the model loaded before the clicks
-  await panel.evaluate(
-    ([img, msk]) => {
-      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
-      const job = { running: true, fills: 0, modelMs: 0, error: '', done: Promise.resolve() };
-      Object.assign(globalThis, { benchJob: job });
-      job.done = (async () => {
-        while (job.running) {
-          const reply = (await chrome.runtime.sendMessage({ to: 'offscreen', type: 'fill.run', payload: { image: img, mask: msk } })) as Reply<{ modelMs: number }>;
-          if (!reply.ok) {
-            job.error = reply.error?.message ?? 'fill failed';
-            return;
-          }
-          job.fills++;
-          job.modelMs += reply.value!.modelMs;
+  const request = {
+    image,
+    mask,
+    n: 4,
+    backend: 'diffusion',
+    prompt: 'a brown chocolate river',
+    negativePrompt: '',
+    diffusion: { model: 'sd-inpaint', steps: 50, guidance: 7.5, strength: 1, seed: 1 },
+  };
+  const stepsOf = (jobId: string) =>
+    panel.evaluate(
+      async ([id, pattern]) => {
+        const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+        const reply = (await chrome.runtime.sendMessage({ to: 'offscreen', type: 'jobs.list', payload: {} })) as Reply<{ jobs: { jobId: string; state: string; message?: string; error?: { message: string } }[] }>;
+        const job = reply.value?.jobs.find((j) => j.jobId === id);
+        if (!job) return { state: 'gone', steps: 0, error: '' };
+        const m = new RegExp(pattern).exec(job.message ?? '');
+        const steps = m ? (Number(m[1]) - 1) * Number(m[3]) + Number(m[2]) : 0;
+        return { state: job.state, steps, error: job.error?.message ?? '' };
+      },
+      [jobId, STEPS_DONE] as const,
+    );
+  // Jobs back to back (the test models denoise fast), until the clicks are done; polled every 200 ms.
+  const perJob = request.n * request.diffusion.steps;
+  const job = { running: true, finishedSteps: 0, partial: 0, current: '', error: '' };
+  const runner = (async () => {
+    while (job.running) {
+      job.current = (await call<{ jobId: string }>(panel, 'inpaint.start', request)).jobId;
+      for (;;) {
+        const now = await stepsOf(job.current);
+        if (now.state === 'failed') return void (job.error = now.error || 'failed');
+        if (now.state === 'done') {
+          job.finishedSteps += perJob;
+          job.partial = 0;
+          break;
         }
-      })();
-    },
-    [image, mask] as const,
-  );
+        if (now.state === 'cancelled' || now.state === 'gone') return;
+        job.partial = now.steps;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  })();
+  const done = () => job.finishedSteps + job.partial;
+  // The clicks start once the denoising loop runs (models loaded, prompts and image encoded).
+  for (let waited = 0; done() < 1; waited += 100) {
+    if (job.error) throw new Error(`the diffusion job failed: ${job.error}`);
+    if (waited > 120_000) throw new Error('the diffusion job never reached its first step');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const before = done();
+  const start = performance.now();
   let duringJob: Sample[];
   try {
     duringJob = await clickSeries();
   } finally {
-    // The fill in flight when the clicks end overlapped them: wait for it (a full-size fill can outlast a short click series).
-    await panel.evaluate(async () => {
-      const job = (globalThis as unknown as { benchJob: { running: boolean; done: Promise<void> } }).benchJob;
-      job.running = false;
-      await job.done;
-    });
+    job.running = false;
   }
-  const job = await panel.evaluate(() => (globalThis as unknown as { benchJob: { fills: number; modelMs: number; error: string } }).benchJob);
-  if (job.error) throw new Error(`the concurrent fills failed: ${job.error}`);
-  if (job.fills < 1) throw new Error('no fill finished while the clicks ran: the job did not overlap them');
+  const wall = performance.now() - start;
+  const steps = done() - before;
+  await call(panel, 'inpaint.cancel', { jobId: job.current });
+  await runner;
+  if (job.error) throw new Error(`the diffusion job failed: ${job.error}`);
+  if (steps < 1) throw new Error('no denoising step finished while the clicks ran: the job did not overlap them');
   await closePage(page);
-  return { idle, duringJob, fills: job.fills, fillModelMs: job.modelMs / job.fills };
+  return { idle, duringJob, steps, msPerStep: wall / steps };
 }
 
 /** `session.save-mask` round trips from the side panel (RLE of a 1024² mask → background → IndexedDB). */

@@ -4,13 +4,15 @@
  * pick the diffusion backend, set a seed, Inpaint. The tiny SD test models turn the region to the
  * prompt's colour, so the test asserts the outcome: the masked river is brown, every pixel past the
  * feather is the original's, the region CLIP score rises, the same seed repeats the pixels, a
- * cancelled job leaves no candidate, and a job finishes into its session with the panel closed.
+ * cancelled job leaves no candidate, a job finishes into its session with the panel closed, and a
+ * failed (the model host fails) or cancelled job loses no earlier result of the session.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { dilate } from '../../utils/mask/morphology';
 import type { EditSession } from '../../utils/session-store';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
+import { connectHub } from '../harness/hub';
 import { renderScene, SCENES, shapeMask, shapePoint } from '../harness/scenes';
 import { CLIP_COLOURS } from '../models/semantics';
 import { openOverlay, overlayFrame, readSession, readStored, step } from './support';
@@ -175,5 +177,55 @@ describe(`local diffusion inpainting (${backend})`, () => {
     expect(ext.consoleErrors).toEqual([]);
     await page.close();
     await panel.close();
+  });
+
+  it('loses no earlier result when a later job fails (the model host answers 500) or is cancelled', async () => {
+    const hub = connectHub(hubUrl);
+    const panel = await openPanel();
+    const page = await ext.openPage(`${siteUrl}/gallery.html?test=diffusion-keep`);
+    const session = await sessionOf(panel, await maskTheRiver(page));
+    await panel.bringToFront();
+    await panel.getByLabel('Region prompt').fill('a brown chocolate river');
+    await chooseDiffusion(panel, 99, 4, 1);
+    const first = await step('a first result', () => inpaintAndWait(panel, session.id, 0), 200_000);
+    const kept = await readStored(panel, first.candidates[0]!.image);
+    const keptResults = async () => {
+      const now = await results(panel, session.id);
+      expect(now.map((r) => r.jobId)).toEqual([first.jobId]);
+      expect(Buffer.compare(Buffer.from((await readStored(panel, now[0]!.candidates[0]!.image)).data), Buffer.from(kept.data))).toBe(0);
+      expect(await panel.getByTestId('candidate').count()).toBe(1);
+    };
+
+    // SD-Turbo, never loaded in this profile: its UNet download fails.
+    const removeFault = await hub.setFault({ kind: 'status', status: 500, match: /sd-turbo-ort-web\/.*unet/ });
+    try {
+      await panel.getByTestId('diffusion-model').selectOption('sd-turbo');
+      await panel.getByTestId('inpaint').click();
+      await expect.poll(() => panel.getByTestId('job-progress').getAttribute('data-state'), { timeout: 60_000 }).toBe('failed');
+      // The user is told why: the host's answer, for the file it could not get.
+      expect(await panel.getByTestId('inpaint-error').innerText()).toMatch(/answered 500.*model\.onnx/);
+    } finally {
+      await removeFault();
+    }
+    await keptResults();
+
+    // Cancelled mid-loop: nothing of it lands, the first result stays.
+    await panel.getByTestId('diffusion-model').selectOption('sd-inpaint');
+    await chooseDiffusion(panel, 100, 50, 4);
+    await panel.getByTestId('inpaint').click();
+    await expect.poll(() => panel.getByTestId('job-progress').innerText(), { timeout: 120_000, interval: 20 }).toMatch(/Candidate [123] of 4: step \d+ of 50/);
+    await panel.getByTestId('inpaint-cancel').click();
+    await expect.poll(() => panel.getByTestId('job-progress').getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
+    await keptResults();
+
+    // And after closing and reopening the panel.
+    await panel.close();
+    const reopened = await openPanel();
+    await expect.poll(() => reopened.getByTestId('candidate').count(), { timeout: 30_000 }).toBe(1);
+    expect((await results(reopened, session.id)).map((r) => r.jobId)).toEqual([first.jobId]);
+
+    expect(ext.consoleErrors).toEqual([]);
+    await page.close();
+    await reopened.close();
   });
 });

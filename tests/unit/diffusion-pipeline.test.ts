@@ -8,8 +8,10 @@ import { diffusionBackend } from '../../entrypoints/offscreen/backends/diffusion
 import { loadModel, type LoadedModel } from '../../models/hub';
 import { memoryCache } from '../../models/loader';
 import { diffusionInpaint } from '../../models/sd/pipeline';
-import { sdTokenIds } from '../../models/sd/runner';
+import { encodeText, sdTokenIds } from '../../models/sd/runner';
 import type { Mask, RGBAImage } from '../../utils/image/types';
+import { cropAroundBox } from '../../utils/inpaint/crop';
+import { maskBoundingBox } from '../../utils/mask/resample';
 import { serveTestModels } from '../harness/test-model-hub';
 import { renderScene, SCENES, shapeMask } from '../harness/scenes';
 import { CLIP_COLOURS } from '../models/semantics';
@@ -57,7 +59,7 @@ function farDifferences(image: RGBAImage, far: (i: number) => boolean, original:
 }
 const distance = (a: readonly number[], b: readonly number[]) => Math.hypot(...a.map((v, i) => v - b[i]!));
 
-async function fill(model: 'sd-inpaint' | 'sd-turbo', seed: number, n = 1, extra: Partial<{ steps: number; guidance: number; negativePrompt: string }> = {}) {
+async function fill(model: 'sd-inpaint' | 'sd-turbo', seed: number, n = 1, extra: Partial<{ steps: number; guidance: number; negativePrompt: string; padding: number }> = {}) {
   const defaults = model === 'sd-inpaint' ? { steps: 20, guidance: 7.5 } : { steps: 2, guidance: 0 };
   const { negativePrompt = '', ...knobs } = extra;
   const backend = diffusionBackend({ model, seed, strength: 1, ...defaults, ...knobs }, async () => (model === 'sd-inpaint' ? inpaint : turbo));
@@ -110,6 +112,35 @@ describe('diffusion inpainting (9-channel UNet, DDIM, guidance 7.5)', () => {
     expect(out.outputs[0]!.seed).toBe(7);
     expect(out.progress.at(-1)).toBe(1);
     expect(out.model).toMatch(/20 steps/);
+  });
+
+  it('crops the mask\'s box plus the padding setting ("inpaint only masked"), auto without it', async () => {
+    const box = maskBoundingBox(riverMask, 128)!;
+    const padded = await fill('sd-inpaint', 3, 1, { steps: 2, padding: 8 });
+    expect(padded.rect).toEqual(cropAroundBox(box, riverMask, { margin: 0, minMargin: 8 }));
+    const auto = await fill('sd-inpaint', 3, 1, { steps: 2 });
+    expect(auto.rect).toEqual(cropAroundBox(box, riverMask, { margin: 0.25, minMargin: 32 }));
+    expect(auto.rect.width * auto.rect.height).toBeGreaterThan(padded.rect.width * padded.rect.height);
+  });
+
+  it('releases the encoders before the UNet when memory is short, and still gives every candidate the prompt\'s colour', async () => {
+    // Its own copy of the model: the released sessions must not break the other tests.
+    const own = await loadModel('sdInpaint', { host: models.hub.url, backend: 'wasm', shaderF16: false, cache: memoryCache(), registrySizes: false });
+    let discarded = 0;
+    const backend = diffusionBackend({ model: 'sd-inpaint', seed: 5, strength: 1, steps: 4, guidance: 7.5 }, async () => own, {
+      deviceMemoryGb: 1,
+      discard: async () => void discarded++,
+    });
+    const messages: string[] = [];
+    const out = await backend({ image: river, mask: riverMask, prompt: PROMPT, negativePrompt: '', n: 2 }, { signal: new AbortController().signal, onProgress: (_, m) => void (m && messages.push(m)) });
+    expect(messages[0]).toMatch(/Memory is short \(.*(WASM's 4 GB|1 GB of memory).*\): the text and image encoders are released/);
+    expect(out.outputs.map((o) => o.seed)).toEqual([5, 6]);
+    for (const index of [0, 1]) {
+      const { image, masked } = regions({ ...out, progress: [] }, index);
+      expect(distance(meanColour(image, masked), BROWN)).toBeLessThan(20);
+    }
+    expect(discarded).toBe(1); // the next job loads the model whole again
+    await expect(encodeText(own, PROMPT)).rejects.toThrow(); // released: it computes nothing any more
   });
 
   it('repeats a result for the same seed, and candidate i uses seed + i', async () => {

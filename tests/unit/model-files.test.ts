@@ -81,7 +81,7 @@ describe('model files', () => {
     expect(again.files.every((f) => f.fromCache)).toBe(true);
     expect(hub.requests).toEqual([]);
     await again.sessions.unet.release();
-  });
+  }, 30_000); // the file's first ONNX Runtime session: WASM start-up, seconds on a loaded machine
 
   it('refuses an external data file of the wrong size before caching it', async () => {
     const cache = memoryCache();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Mask, RGBAImage } from '../image/types';
 import { feather } from '../mask/morphology';
-import { cropAroundMask, cropImage, cropMaskTo, pasteThroughMask, resizeImage } from './crop';
+import { cropAroundMask, cropImage, cropMaskTo, onlyMaskedPadding, pasteThroughMask, resizeImage } from './crop';
 
 function rectMask(width: number, height: number, x0: number, y0: number, x1: number, y1: number): Mask {
   const data = new Uint8Array(width * height);
@@ -28,6 +28,15 @@ function solid(width: number, height: number, rgb: [number, number, number]): RG
 }
 
 describe('crop around the mask', () => {
+  it('keeps the "inpaint only masked" padding around the box: the setting in px, or a quarter of the box (≥ 32 px) without it', () => {
+    const mask = rectMask(400, 300, 100, 100, 180, 120); // box 80×20
+    expect(cropAroundMask(mask, onlyMaskedPadding(64))).toEqual({ x: 36, y: 36, width: 208, height: 148 });
+    expect(cropAroundMask(mask, onlyMaskedPadding(0))).toEqual({ x: 100, y: 100, width: 80, height: 20 });
+    expect(cropAroundMask(mask, onlyMaskedPadding())).toEqual({ x: 68, y: 68, width: 144, height: 84 }); // 0.25 · 80 = 20 → 32
+    expect(cropAroundMask(rectMask(400, 300, 100, 100, 300, 140), onlyMaskedPadding())).toEqual({ x: 50, y: 50, width: 300, height: 140 }); // 0.25 · 200 = 50
+    // Clamped to the image, shifted to stay inside it.
+    expect(cropAroundMask(mask, onlyMaskedPadding(512))).toEqual({ x: 0, y: 0, width: 400, height: 300 });
+  });
   it('grows the box by the margin on every side', () => {
     // Box 40×20 at (100, 100): margin 0.25 of 40 = 10 px, raised to 16; box 80×20: 20 px.
     expect(cropAroundMask(rectMask(400, 300, 100, 100, 140, 120))).toEqual({ x: 84, y: 84, width: 72, height: 52 });

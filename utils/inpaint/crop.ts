@@ -23,6 +23,14 @@ export interface CropOptions {
 }
 
 /**
+ * The context a diffusion crop keeps around the mask's box ("inpaint only masked" padding):
+ * `padding` px on every side, or without it a quarter of the box's longer side, at least 32 px.
+ */
+export function onlyMaskedPadding(padding?: number): Pick<CropOptions, 'margin' | 'minMargin'> {
+  return padding === undefined ? { margin: 0.25, minMargin: 32 } : { margin: 0, minMargin: padding };
+}
+
+/**
  * The crop around the mask: its bounding box grown by the margin (and to `minSize`), clamped to the
  * image, then brought to the requested aspect: the short side grows while the image allows, else
  * the long side shrinks, never below the box plus `minMargin`. Shifted (not shrunk) to stay inside

@@ -1,49 +1,65 @@
 /**
  * Local prompt-following inpainting with a diffusion model (SD 1.5 inpainting, or SD-Turbo with
- * latent blending) on WebGPU or WASM: the mask's box plus context is cropped, diffused at a working
+ * latent blending) on WebGPU or WASM: the mask's box plus context (the padding setting) is cropped, diffused at a working
  * size (multiples of 8, capped per device), one candidate per seed (seed + i), with progress and a
  * latent preview per step and cancel between steps. The job pastes each through the feathered mask.
+ * When memory is short (models/sd/memory.ts) the encoders are released before the UNet runs.
  */
-import { diffusionInpaint } from '@/models/sd/pipeline';
+import { downloadBytes } from '@/models/sd/device';
+import { releasePlan } from '@/models/sd/memory';
+import { denoiseInpaint, prepareInpaint } from '@/models/sd/pipeline';
 import { workingSize } from '@/models/sd/processor';
-import type { SdModel } from '@/models/sd/runner';
+import { releaseEncoders, type SdModel } from '@/models/sd/runner';
 import { DIFFUSION_VARIANTS } from '@/models/sd/variants';
 import { latentsToPreview } from '@/utils/diffusion/preview';
-import { cropAroundMask, cropImage, cropMaskTo, resizeImage } from '@/utils/inpaint/crop';
+import { cropAroundMask, cropImage, cropMaskTo, onlyMaskedPadding, resizeImage } from '@/utils/inpaint/crop';
 import type { DiffusionParams } from '@/utils/protocol';
 import type { FillBackend } from './types';
 
-/** Context around the mask's box: a quarter of its longer side, at least 32 px (the model sees what surrounds the region). */
-export const DIFFUSION_CONTEXT = { margin: 0.25, minMargin: 32 } as const;
+/** How a job learns whether memory is short, and forgets a model whose encoders it released. */
+export interface DiffusionMemory {
+  /** `navigator.deviceMemory` where the browser reports it. */
+  deviceMemoryGb?: number;
+  /** Drops the loaded model (releasing what is left of it), so the next job loads it whole again, from the cache. */
+  discard(): Promise<void>;
+}
 
-export function diffusionBackend(params: DiffusionParams, loadModel: () => Promise<SdModel>): FillBackend {
+export function diffusionBackend(params: DiffusionParams, loadModel: () => Promise<SdModel>, memory?: DiffusionMemory): FillBackend {
   const variant = DIFFUSION_VARIANTS[params.model];
   return async ({ image, mask, prompt, negativePrompt, n }, { signal, onProgress, onPreview }) => {
-    const rect = cropAroundMask(mask, DIFFUSION_CONTEXT);
+    const rect = cropAroundMask(mask, onlyMaskedPadding(params.padding));
     if (!rect) throw new Error('The mask is empty: mark the region to repaint first');
     const model = await loadModel();
     const size = workingSize(rect.width, rect.height, variant.maxSide[model.backend]);
     const input = resizeImage(cropImage(image, rect), size.width, size.height);
     const region = cropMaskTo(mask, rect, size.width, size.height);
+    const knobs = { prompt, negativePrompt: negativePrompt ?? '', steps: params.steps, guidance: params.guidance, strength: params.strength, scheduler: variant.scheduler };
+    // The prompts and the image are encoded once for every candidate.
+    const { prepared, modelMs: prepareMs } = await prepareInpaint(model, input, region, knobs, signal);
+    let modelMs = prepareMs;
+    const plan = releasePlan(downloadBytes(variant), { backend: model.backend, ...(memory?.deviceMemoryGb !== undefined ? { deviceMemoryGb: memory.deviceMemoryGb } : {}) });
+    let released = false;
+    if (memory && plan.releaseEncoders) {
+      onProgress(0, `Memory is short (${plan.why}): the text and image encoders are released before the UNet`);
+      await releaseEncoders(model);
+      released = true;
+    }
     const outputs: { image: typeof input; seed: number }[] = [];
-    let modelMs = 0;
-    for (let i = 0; i < n; i++) {
-      const seed = (params.seed + i) >>> 0;
-      const result = await diffusionInpaint(
-        model,
-        input,
-        region,
-        { prompt, negativePrompt: negativePrompt ?? '', seed, steps: params.steps, guidance: params.guidance, strength: params.strength, scheduler: variant.scheduler },
-        {
+    try {
+      for (let i = 0; i < n; i++) {
+        const seed = (params.seed + i) >>> 0;
+        const result = await denoiseInpaint(model, prepared, { ...knobs, seed }, {
           signal,
           onStep: (step, total, latents, width, height) => {
             onProgress((i + step / total) / n, `Candidate ${i + 1} of ${n}: step ${step} of ${total}`);
             onPreview?.(latentsToPreview(latents, width, height));
           },
-        },
-      );
-      modelMs += result.modelMs;
-      outputs.push({ image: result.image, seed });
+        });
+        modelMs += result.modelMs;
+        outputs.push({ image: result.image, seed });
+      }
+    } finally {
+      if (released) await memory?.discard();
     }
     return { rect, outputs, model: `${variant.label}, ${params.steps} steps, ${size.width}×${size.height}`, modelMs };
   };
