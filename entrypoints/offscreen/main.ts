@@ -8,6 +8,7 @@ import { encodeMaskRle } from '@/utils/mask/rle';
 import { Inference } from './inference';
 import { JobQueue } from './jobs';
 import { LocalLlmHost } from './local-llm';
+import { TextDetectorHost } from './text-detector';
 import { createScorer } from './scoring';
 import { loadImage, loadMask, storeImage } from './pixels';
 
@@ -15,6 +16,7 @@ configureOrt();
 const inference = new Inference();
 const jobs = new JobQueue(inference);
 const localLlm = new LocalLlmHost(() => inference.runtimeInfo());
+const detector = new TextDetectorHost(() => inference.runtimeInfo());
 
 /**
  * Only extension contexts may drive inference. Content scripts can address any extension page
@@ -31,7 +33,7 @@ serve('offscreen-doc', {
     const loaded = await inference.model(model);
     return { model, backend: loaded.backend, files: loaded.files, ms: performance.now() - start };
   },
-  'models.release': async () => ({ released: (await inference.release()) + ((await localLlm.release()) ? 1 : 0) }),
+  'models.release': async () => ({ released: (await inference.release()) + ((await localLlm.release()) ? 1 : 0) + ((await detector.release()) ? 1 : 0) }),
   'sam.encode': async ({ image }) => {
     const start = performance.now();
     const [model, pixels] = await Promise.all([inference.model('sam'), loadImage(image)]);
@@ -78,4 +80,5 @@ serve('offscreen-doc', {
   // ---- end inpainting ----
   'llm.local.generate': (request) => localLlm.generate(request),
   'llm.local.cancel': ({ requestId }) => ({ cancelled: localLlm.cancel(requestId) }),
+  'autopilot.detect': (request) => detector.detect(request),
 }, { accept: fromExtension });

@@ -11,6 +11,7 @@ import { decodeMaskRle, encodeMaskRle } from '@/utils/mask/rle';
 import { dilate, erode, feather, invert } from '@/utils/mask/morphology';
 import { strokeLine } from '@/utils/mask/brush';
 import { boxCentre, clipMaskToBox } from '@/utils/autopilot/box-prompt';
+import { targetPhrase } from '@/utils/autopilot/target-phrase';
 
 export type Tool = 'click' | 'box' | 'brush' | 'eraser';
 export interface Point {
@@ -42,6 +43,17 @@ interface Snapshot {
   points: Point[];
   box?: { x0: number; y0: number; x1: number; y1: number };
   candidate?: number;
+}
+
+/** The autopilot's mask, shown until the user accepts, edits or discards it (never in history until then). */
+export interface Proposal {
+  phrase: string;
+  /** The detector's score for the box (0..1). */
+  score: number;
+  box: { x0: number; y0: number; x1: number; y1: number };
+  mask: Uint8Array;
+  /** From the request to the mask: detection plus SAM's decode. */
+  ms: number;
 }
 
 export interface ClickTiming {
@@ -85,7 +97,11 @@ export class OverlayEditor {
   private hoverShown: { point: Point; version: number; scores: number[]; chosen: number } | undefined;
   private hoverRunning = false;
 
+  /** The autopilot's proposal on screen, if any. */
+  proposal = $state<Proposal | undefined>();
+
   private embedding: string | undefined;
+  private imageKey: string | undefined;
   private state: Snapshot = { base: new Uint8Array(0), sam: new Uint8Array(0), paint: new Uint8Array(0), points: [] };
   private undoStack: Snapshot[] = [];
   private redoStack: Snapshot[] = [];
@@ -105,6 +121,7 @@ export class OverlayEditor {
   async start(image: { key: string; width: number; height: number }, source: ImageSource): Promise<void> {
     this.width = image.width;
     this.height = image.height;
+    this.imageKey = image.key;
     const empty = () => new Uint8Array(image.width * image.height);
     this.state = { base: empty(), sam: empty(), paint: empty(), points: [] };
     this.note = source.note;
@@ -310,6 +327,65 @@ export class OverlayEditor {
   grow = (px = 4) => this.bake((m) => dilate({ width: this.width, height: this.height, data: m }, px).data);
   shrink = (px = 4) => this.bake((m) => erode({ width: this.width, height: this.height, data: m }, px).data);
   soften = (px = 4) => this.bake((m) => feather({ width: this.width, height: this.height, data: m }, px).data);
+
+  /**
+   * Autopilot: the thing the intent names ("the river should be chocolate" → "the river") is found
+   * by the text-prompted detector, and its best box, refined by SAM as a box prompt, becomes the
+   * proposal. Nothing changes the mask until the user accepts or edits it.
+   */
+  async propose(intent: string): Promise<void> {
+    const phrase = targetPhrase(intent);
+    if (!phrase) {
+      this.error = 'Say what is wrong and name the thing, e.g. “the river should be chocolate”.';
+      return;
+    }
+    if (!this.embedding || !this.imageKey) return;
+    const startedAt = performance.now();
+    this.error = undefined;
+    this.proposal = undefined;
+    this.busy = true;
+    this.status = `Looking for “${phrase}”…`;
+    try {
+      const { detections } = await sendToOffscreen('autopilot.detect', { image: this.imageKey, phrase });
+      const best = detections[0];
+      if (!best) {
+        this.status = `Nothing here looks like “${phrase}”: mark it with the tools, or name it differently.`;
+        return;
+      }
+      const box = { x0: best.x0, y0: best.y0, x1: best.x1, y1: best.y1 };
+      const result = await sendToOffscreen('sam.decode', { embedding: this.embedding, points: [boxCentre(box)] });
+      const mask = decodeMaskRle(result.rle, this.width * this.height);
+      clipMaskToBox(mask, this.width, box);
+      this.proposal = { phrase, score: best.score, box, mask, ms: performance.now() - startedAt };
+      this.status = `Found “${phrase}” (${Math.round(best.score * 100)} %): accept it, edit it, or discard it.`;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The proposal becomes the mask (one undo step), to be refined with the tools. */
+  editProposal(): void {
+    const proposal = this.proposal;
+    if (!proposal) return;
+    this.proposal = undefined;
+    const size = this.width * this.height;
+    this.commit({ base: proposal.mask, sam: new Uint8Array(size), paint: new Uint8Array(size), points: [], baked: true });
+    this.status = 'Refine the proposal with the tools, then Continue.';
+  }
+
+  /** The proposal becomes the mask and goes to the session, as Continue does. */
+  async acceptProposal(): Promise<string | undefined> {
+    if (!this.proposal) return undefined;
+    this.editProposal();
+    return this.handOff();
+  }
+
+  discardProposal(): void {
+    this.proposal = undefined;
+    this.status = 'Click the wrong region. Alt-click or right-click to exclude.';
+  }
 
   /** Saves the mask into the session and tells the editor (side panel) to show it. */
   async handOff(): Promise<string> {

@@ -1,0 +1,79 @@
+/**
+ * Autopilot on the page, as a user does it: open the overlay on the river, type what is wrong
+ * ("the river should be chocolate"), press Enter; the text-prompted detector (the tiny OWL-ViT)
+ * finds "the river", SAM refines its box, and the proposal is shown without touching the mask.
+ * Discard leaves the mask as it was; Accept makes the proposal the session's mask.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fnv1a } from '../../utils/checksum';
+import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
+import { iou, SCENES, shapeMask } from '../harness/scenes';
+import { openOverlay, overlayFrame, readSession, readStored, step } from './support';
+
+const backend = backendFromEnv();
+const siteUrl = inject('siteUrl');
+const hubUrl = inject('hubUrl');
+const scene = SCENES.river;
+
+let ext: ExtensionHarness;
+
+beforeAll(async () => {
+  ext = await launchExtension({ backend });
+  await ext.setSettings({ modelHost: hubUrl });
+});
+afterAll(async () => {
+  await ext?.close();
+});
+
+describe(`autopilot (${backend})`, () => {
+  // Software WebGPU under load is slow: one long deadline, no retries.
+  it('"the river should be chocolate" proposes the river; Discard keeps the mask, Accept makes it the session\'s mask', { timeout: 240_000 }, async () => {
+    const panel = await ext.openExtensionPage('sidepanel.html');
+    const page = await ext.openPage(`${siteUrl}/gallery.html?test=autopilot`);
+    await page.bringToFront();
+    await page.waitForSelector('body[data-ready]');
+    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}/img/river.png`))).toEqual({ ok: true, value: { opened: true } });
+    const frame = await overlayFrame(page);
+    const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
+    const version = await canvas.getAttribute('data-version');
+
+    const find = async () => {
+      const input = frame.locator('[data-testid="autopilot-intent"]');
+      const box = (await input.boundingBox())!;
+      await page.bringToFront(); // input events to a background tab are never acknowledged
+      await page.mouse.click(box.x + 20, box.y + box.height / 2);
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('the river should be chocolate');
+      await page.keyboard.press('Enter');
+      const proposal = frame.locator('[data-testid="autopilot-proposal"]');
+      try {
+        await proposal.waitFor({ timeout: 180_000 });
+      } catch (error) {
+        throw new Error(`no proposal; the overlay says: ${await frame.locator('[data-testid="overlay-status"]').innerText()}`, { cause: error });
+      }
+      expect(await proposal.getAttribute('data-phrase')).toBe('the river');
+      return proposal;
+    };
+
+    // Discard: the proposal goes, the mask never changed.
+    let proposal = await find();
+    expect(await canvas.getAttribute('data-version')).toBe(version);
+    await frame.locator('[data-action="proposal-discard"]').click();
+    await proposal.waitFor({ state: 'detached' });
+    expect(await canvas.getAttribute('data-version')).toBe(version);
+
+    // Accept: the proposal is the session's mask, and it is the river.
+    proposal = await find();
+    const checksum = await proposal.getAttribute('data-checksum');
+    await frame.locator('[data-action="proposal-accept"]').click();
+    await frame.waitForSelector('[data-action="continue"]:has-text("Sent")', { timeout: 30_000 });
+    const sessionId = await canvas.getAttribute('data-session');
+    const session = await step('read the session', () => readSession(panel, sessionId!));
+    const mask = await step('read the mask', () => readStored(panel, session.mask!));
+    expect(fnv1a(mask.data)).toBe(checksum);
+    expect(iou(mask.data, shapeMask(scene, 'river'))).toBeGreaterThanOrEqual(0.9);
+    await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${checksum}"]`, { state: 'attached', timeout: 30_000 });
+    await ext.screenshot(page, `autopilot-${backend}`);
+    expect(ext.consoleErrors).toEqual([]);
+  });
+});
