@@ -5,13 +5,14 @@
  */
 import { flushSync } from 'svelte';
 import { send, sendToOffscreen } from '@/utils/messaging';
-import type { RuntimeInfo } from '@/utils/protocol';
+import type { RequestOf, RuntimeInfo } from '@/utils/protocol';
 import type { ImageSource } from '@/utils/session-store';
 import { decodeMaskRle, encodeMaskRle } from '@/utils/mask/rle';
 import { dilate, erode, feather, invert } from '@/utils/mask/morphology';
 import { strokeLine } from '@/utils/mask/brush';
 import { boxCentre, clipMaskToBox } from '@/utils/autopilot/box-prompt';
 import { targetPhrase } from '@/utils/autopilot/target-phrase';
+import { proposeMask, type Proposal } from '@/utils/autopilot/propose';
 
 export type Tool = 'click' | 'box' | 'brush' | 'eraser';
 export interface Point {
@@ -43,17 +44,6 @@ interface Snapshot {
   points: Point[];
   box?: { x0: number; y0: number; x1: number; y1: number };
   candidate?: number;
-}
-
-/** The autopilot's mask, shown until the user accepts, edits or discards it (never in history until then). */
-export interface Proposal {
-  phrase: string;
-  /** The detector's score for the box (0..1). */
-  score: number;
-  box: { x0: number; y0: number; x1: number; y1: number };
-  mask: Uint8Array;
-  /** From the request to the mask: detection plus SAM's decode. */
-  ms: number;
 }
 
 export interface ClickTiming {
@@ -340,24 +330,19 @@ export class OverlayEditor {
       return;
     }
     if (!this.embedding || !this.imageKey) return;
-    const startedAt = performance.now();
     this.error = undefined;
     this.proposal = undefined;
     this.busy = true;
     this.status = `Looking for “${phrase}”…`;
     try {
-      const { detections } = await sendToOffscreen('autopilot.detect', { image: this.imageKey, phrase });
-      const best = detections[0];
-      if (!best) {
+      const deps = { detect: (r: RequestOf<'autopilot.detect'>) => sendToOffscreen('autopilot.detect', r), decode: (r: RequestOf<'sam.decode'>) => sendToOffscreen('sam.decode', r) };
+      const proposal = await proposeMask(deps, { image: this.imageKey, embedding: this.embedding, width: this.width, height: this.height, phrase });
+      if (!proposal) {
         this.status = `Nothing here looks like “${phrase}”: mark it with the tools, or name it differently.`;
         return;
       }
-      const box = { x0: best.x0, y0: best.y0, x1: best.x1, y1: best.y1 };
-      const result = await sendToOffscreen('sam.decode', { embedding: this.embedding, points: [boxCentre(box)] });
-      const mask = decodeMaskRle(result.rle, this.width * this.height);
-      clipMaskToBox(mask, this.width, box);
-      this.proposal = { phrase, score: best.score, box, mask, ms: performance.now() - startedAt };
-      this.status = `Found “${phrase}” (${Math.round(best.score * 100)} %): accept it, edit it, or discard it.`;
+      this.proposal = proposal;
+      this.status = `Found “${phrase}” (${Math.round(proposal.score * 100)} %): accept it, edit it, or discard it.`;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     } finally {
