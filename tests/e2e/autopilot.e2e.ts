@@ -86,8 +86,12 @@ describe(`autopilot (${backend})`, () => {
     expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}/img/river.png`))).toEqual({ ok: true, value: { opened: true } });
     const frame = await overlayFrame(page);
     const sessionId = await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session');
+    // Continue with nothing marked: the panel opens the session, to be marked there.
+    await frame.locator('[data-action="continue"]').click();
+    await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
     await panel.bringToFront();
-    await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-autopilot"]`, { timeout: 30_000 });
+    await panel.waitForSelector(`[data-testid="session"][data-session-id="${sessionId}"]`, { timeout: 30_000 });
+    await panel.waitForSelector('[data-testid="panel-autopilot"]');
 
     const find = async () => {
       const input = panel.locator('[data-testid="panel-autopilot-intent"]');
