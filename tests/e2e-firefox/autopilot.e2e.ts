@@ -9,7 +9,7 @@ import { fnv1a } from '../../utils/checksum';
 import { encodeMaskRle } from '../../utils/mask/rle';
 import { inPage, launchFirefox, type FirefoxHarness } from '../harness/firefox';
 import { iou, SCENES, shapeMask } from '../harness/scenes';
-import { call, readSession, readStored, step, storeImageFromUrl, type InPage } from '../e2e/support';
+import { readSession, readStored, step, storeImageFromUrl, type Chrome, type InPage, type Reply } from '../e2e/support';
 
 const siteUrl = inject('siteUrl');
 const scene = SCENES.river;
@@ -28,12 +28,22 @@ afterAll(async () => {
   await fox?.close();
 });
 
+/** A request to the background from the sidebar tab (as the sidebar makes it). */
+async function toBackground<T>(type: string, payload: unknown): Promise<T> {
+  const reply = await panelPage.evaluate(
+    ([t, p]) => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.sendMessage({ to: 'background', type: t, payload: p }) as Promise<Reply<T>>,
+    [type, payload] as const,
+  );
+  if (!reply.ok) throw new Error(`${type} failed: ${reply.error?.code}: ${reply.error?.message}`);
+  return reply.value as T;
+}
+
 describe('Firefox: autopilot', () => {
   it('the sidebar proposes the river for "the river should be chocolate"; Accept makes it the session\'s mask', { timeout: 240_000 }, async () => {
     const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
-    const { sessionId } = await call<{ sessionId: string }>(panel, 'session.create', { image, width: scene.width, height: scene.height, source: { pageUrl: `${siteUrl}/gallery.html` } });
+    const { sessionId } = await toBackground<{ sessionId: string }>('session.create', { image, width: scene.width, height: scene.height, source: { pageUrl: `${siteUrl}/gallery.html` } });
     // What the overlay's Continue does with nothing marked: the sidebar opens the session, to be marked there.
-    await call(panel, 'session.save-mask', { sessionId, width: scene.width, height: scene.height, rle: encodeMaskRle(new Uint8Array(scene.width * scene.height)) });
+    await toBackground('session.save-mask', { sessionId, width: scene.width, height: scene.height, rle: encodeMaskRle(new Uint8Array(scene.width * scene.height)) });
     await panelPage.waitForSelector(`[data-testid="session"][data-session-id="${sessionId}"]`, { timeout: 30_000 });
     await panelPage.waitForSelector('[data-testid="panel-autopilot-intent"]');
 
