@@ -18,7 +18,7 @@ export const BlobKey = v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/));
 export const ModelId = v.picklist(['sam', 'clip', 'migan', 'lama', 'sdInpaint', 'sdTurbo']);
 export type ModelId = v.InferOutput<typeof ModelId>;
 /** What a download belongs to: a registry model, or the local LLM (models/registry.ts LOCAL_LLM). */
-export const DownloadOf = v.picklist([...ModelId.options, 'llm']);
+export const DownloadOf = v.picklist([...ModelId.options, 'llm', 'detector']);
 
 export const Backend = v.picklist(['webgpu', 'wasm']);
 export type Backend = v.InferOutput<typeof Backend>;
@@ -465,6 +465,21 @@ const productMessages = {
   },
   'llm.local.cancel': { to: 'offscreen', request: v.object({ requestId: RequestId }), response: v.object({ cancelled: v.boolean() }) },
   // ---- end LLM messages ----
+  // ---- Autopilot (issue #14) ----
+  /**
+   * The text-prompted detector (models/detector/text-detector.ts) on a stored image: boxes for the
+   * phrase in image pixels, best first (empty when nothing scores above the threshold).
+   */
+  'autopilot.detect': {
+    to: 'offscreen',
+    request: v.object({ image: BlobKey, phrase: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)) }),
+    response: v.object({
+      detections: v.pipe(v.array(v.object({ x0: finite, y0: finite, x1: finite, y1: finite, score: finite })), v.maxLength(100)),
+      backend: Backend,
+      ms: finite,
+    }),
+  },
+  // ---- end autopilot ----
   'content.open-overlay': {
     to: 'content',
     request: v.object({ srcUrl: v.optional(v.string()) }),
@@ -542,7 +557,7 @@ export type EventOf<T extends EventType> = v.InferOutput<(typeof events)[T]>;
 /** Background messages a content script may send; every other one needs an extension page. */
 export const CONTENT_SCRIPT_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.register', 'image.fetch', 'tab.capture']);
 /** What an overlay frame may ask, each with its claimed nonce (any site can embed the frame's page). */
-export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode']);
+export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'autopilot.detect']);
 
 /** What crosses `runtime.sendMessage`: the envelope around a request. */
 export const Envelope = v.object({

@@ -8,11 +8,13 @@ import { JobQueue } from './jobs';
 import { LocalLlmHost } from './local-llm';
 import { loadImage } from './pixels';
 import { serveProbes } from './probes';
+import { TextDetectorHost } from './text-detector';
 
 configureOrt();
 const inference = new Inference();
 const jobs = new JobQueue(inference);
 const localLlm = new LocalLlmHost(() => inference.runtimeInfo());
+const detector = new TextDetectorHost(() => inference.runtimeInfo());
 
 /**
  * Only extension contexts may drive inference. Content scripts can address any extension page
@@ -47,6 +49,7 @@ serve('offscreen-doc', {
   // ---- end inpainting ----
   'llm.local.generate': (request) => localLlm.generate(request),
   'llm.local.cancel': ({ requestId }) => ({ cancelled: localLlm.cancel(requestId) }),
+  'autopilot.detect': (request) => detector.detect(request),
 }, { accept: fromExtension });
 
 serveProbes(inference, fromExtension);

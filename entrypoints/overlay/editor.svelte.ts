@@ -5,12 +5,14 @@
  */
 import { flushSync } from 'svelte';
 import { send, sendToOffscreen } from '@/utils/messaging';
-import type { RuntimeInfo } from '@/utils/protocol';
+import type { RequestOf, RuntimeInfo } from '@/utils/protocol';
 import type { ImageSource } from '@/utils/session-store';
 import { decodeMaskRle, encodeMaskRle } from '@/utils/mask/rle';
 import { dilate, erode, feather, invert } from '@/utils/mask/morphology';
 import { strokeLine } from '@/utils/mask/brush';
 import { boxCentre, clipMaskToBox } from '@/utils/autopilot/box-prompt';
+import { targetPhrase } from '@/utils/autopilot/target-phrase';
+import { proposeMask, type Proposal } from '@/utils/autopilot/propose';
 
 export type Tool = 'click' | 'box' | 'brush' | 'eraser';
 export interface Point {
@@ -85,7 +87,11 @@ export class OverlayEditor {
   private hoverShown: { point: Point; version: number; scores: number[]; chosen: number } | undefined;
   private hoverRunning = false;
 
+  /** The autopilot's proposal on screen, if any. */
+  proposal = $state<Proposal | undefined>();
+
   private embedding: string | undefined;
+  private imageKey: string | undefined;
   private state: Snapshot = { base: new Uint8Array(0), sam: new Uint8Array(0), paint: new Uint8Array(0), points: [] };
   private undoStack: Snapshot[] = [];
   private redoStack: Snapshot[] = [];
@@ -105,6 +111,7 @@ export class OverlayEditor {
   async start(image: { key: string; width: number; height: number }, source: ImageSource): Promise<void> {
     this.width = image.width;
     this.height = image.height;
+    this.imageKey = image.key;
     const empty = () => new Uint8Array(image.width * image.height);
     this.state = { base: empty(), sam: empty(), paint: empty(), points: [] };
     this.note = source.note;
@@ -310,6 +317,60 @@ export class OverlayEditor {
   grow = (px = 4) => this.bake((m) => dilate({ width: this.width, height: this.height, data: m }, px).data);
   shrink = (px = 4) => this.bake((m) => erode({ width: this.width, height: this.height, data: m }, px).data);
   soften = (px = 4) => this.bake((m) => feather({ width: this.width, height: this.height, data: m }, px).data);
+
+  /**
+   * Autopilot: the thing the intent names ("the river should be chocolate" → "the river") is found
+   * by the text-prompted detector, and its best box, refined by SAM as a box prompt, becomes the
+   * proposal. Nothing changes the mask until the user accepts or edits it.
+   */
+  async propose(intent: string): Promise<void> {
+    const phrase = targetPhrase(intent);
+    if (!phrase) {
+      this.error = 'Say what is wrong and name the thing, e.g. “the river should be chocolate”.';
+      return;
+    }
+    if (!this.embedding || !this.imageKey) return;
+    this.error = undefined;
+    this.proposal = undefined;
+    this.busy = true;
+    this.status = `Looking for “${phrase}”…`;
+    try {
+      const deps = { detect: (r: RequestOf<'autopilot.detect'>) => sendToOffscreen('autopilot.detect', r), decode: (r: RequestOf<'sam.decode'>) => sendToOffscreen('sam.decode', r) };
+      const proposal = await proposeMask(deps, { image: this.imageKey, embedding: this.embedding, width: this.width, height: this.height, phrase });
+      if (!proposal) {
+        this.status = `Nothing here looks like “${phrase}”: mark it with the tools, or name it differently.`;
+        return;
+      }
+      this.proposal = proposal;
+      this.status = `Found “${phrase}” (${Math.round(proposal.score * 100)} %): accept it, edit it, or discard it.`;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The proposal becomes the mask (one undo step), to be refined with the tools. */
+  editProposal(): void {
+    const proposal = this.proposal;
+    if (!proposal) return;
+    this.proposal = undefined;
+    const size = this.width * this.height;
+    this.commit({ base: proposal.mask, sam: new Uint8Array(size), paint: new Uint8Array(size), points: [], baked: true });
+    this.status = 'Refine the proposal with the tools, then Continue.';
+  }
+
+  /** The proposal becomes the mask and goes to the session, as Continue does. */
+  async acceptProposal(): Promise<string | undefined> {
+    if (!this.proposal) return undefined;
+    this.editProposal();
+    return this.handOff();
+  }
+
+  discardProposal(): void {
+    this.proposal = undefined;
+    this.status = 'Click the wrong region. Alt-click or right-click to exclude.';
+  }
 
   /** Saves the mask into the session and tells the editor (side panel) to show it. */
   async handOff(): Promise<string> {

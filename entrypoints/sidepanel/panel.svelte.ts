@@ -8,6 +8,7 @@ import { createContext, tick } from 'svelte';
 import { ThemeState } from '@/components/theme.svelte';
 import { onEvent } from '@/utils/messaging';
 import { exportFileName } from '@/utils/export/file-name';
+import { Autopilot } from './autopilot.svelte';
 import { EditorState } from './editor.svelte';
 import { copyToClipboard, download, replaceInPage } from './export';
 import { MaskPainter } from './mask-painter.svelte';
@@ -25,6 +26,7 @@ export class Panel {
   readonly editor = new EditorState();
   readonly sessions = new SessionsState();
   readonly painter = new MaskPainter();
+  readonly autopilot = new Autopilot();
   readonly theme = new ThemeState();
 
   helpOpen = $state(false);
@@ -57,6 +59,7 @@ export class Panel {
     this.editor.start(signal);
     const offOpened = onEvent('session.opened', ({ sessionId }) => {
       this.painter.stop();
+      this.autopilot.discard();
       void this.editor.open(sessionId).then(() => this.sessions.refresh());
     });
     const offDone = onEvent('job.done', ({ sessionId }) => {
@@ -76,6 +79,7 @@ export class Panel {
 
   openSession(id: string): void {
     this.painter.stop();
+    this.autopilot.discard();
     void this.editor.open(id);
   }
 
@@ -95,6 +99,23 @@ export class Panel {
     await this.painter.begin(workingKey, session.width, session.height, this.editor.mask);
     await tick();
     document.getElementById('step-mask')?.scrollIntoView({ block: 'start' });
+  }
+
+  /** The autopilot's proposal, accepted: the session's mask. */
+  async useProposal(key: string): Promise<void> {
+    try {
+      await this.editor.saveMask(key);
+    } catch (error) {
+      this.autopilot.error = messageOf(error);
+    }
+  }
+
+  /** The autopilot's proposal, to be edited with the panel's mask tools. */
+  async editProposal(mask: Uint8Array): Promise<void> {
+    const { session, workingKey } = this.editor;
+    if (!session || !workingKey) return;
+    await this.editor.url(workingKey);
+    await this.painter.begin(workingKey, session.width, session.height, mask);
   }
 
   async useMask(): Promise<void> {
