@@ -13,7 +13,7 @@ import { send } from '@/utils/messaging';
 import { FromFrame, type FrameLayout, type OverlayView, type ToFrame } from '@/utils/overlay-port';
 import { pinHost, showInTopLayer } from './overlay-host';
 import { pageContext } from './page-context'; // original prompt (issue #16)
-import { readPixels } from './pixels';
+import { readPixels, SiteNotAllowed } from './pixels';
 import type { Target } from './targets';
 
 const HOST_TAG = 'inpaint-biases-overlay';
@@ -189,7 +189,7 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
     const source = await withDeadline(pixels, LOAD_DEADLINE_MS, 'Reading the image took too long');
     post({ type: 'image', source, view, layout: forFrame(layout), page: { url: location.href, srcUrl: 'url' in target ? target.url : undefined, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined, context: pageContext(target.element) } });
   } catch (error) {
-    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error), access: error instanceof SiteNotAllowed ? error.access : undefined });
   }
 
   // Keep the frame pinned over the image through scroll, resize, zoom and layout changes.

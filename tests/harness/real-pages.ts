@@ -158,3 +158,15 @@ export const refererHtml = (crossOriginUrl: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CDN</title><style>body { margin: 0; padding: 100px 16px; }</style></head>
 <body><img id="${REFERER.selector.slice(1)}" src="${crossOriginUrl}${REFERER.path}" alt="${SCENES.shapes.alt}" style="width:${REFERER.width}px;height:${REFERER.height}px;display:block">${READY}</body></html>
 `;
+
+/**
+ * `/unlisted.html`: the shapes image (1024²) shown at 320² from a third origin (127.0.0.4) that the
+ * e2e build's host permissions leave out, as production leaves out every site: reading its file
+ * takes the production path (the overlay asks the user for the site).
+ */
+export const UNLISTED = { page: '/unlisted.html', selector: '#unlisted-shapes', path: '/img/shapes.png', scene: 'shapes', width: 320, height: 320 } as const;
+
+export const unlistedHtml = (unlistedOriginUrl: string): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Unlisted site</title><style>body { margin: 0; padding: 100px 16px; }</style></head>
+<body><img id="${UNLISTED.selector.slice(1)}" src="${unlistedOriginUrl}${UNLISTED.path}" alt="${SCENES.shapes.alt}" style="width:${UNLISTED.width}px;height:${UNLISTED.height}px;display:block">${READY}</body></html>
+`;
