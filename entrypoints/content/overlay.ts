@@ -62,6 +62,12 @@ function viewOf(target: Target): { left: number; top: number; view: OverlayView 
   const top = box.top + inset('top');
   const width = box.right - inset('right') - left;
   const height = box.bottom - inset('bottom') - top;
+  if (target.kind === 'canvas' && target.drawn) {
+    // Only the drawn part of the canvas is edited: the surface covers that part of its box.
+    const [sx, sy] = [width / target.element.width, height / target.element.height];
+    const { x, y, width: w, height: h } = target.drawn;
+    return { left: left + x * sx, top: top + y * sy, view: { width: w * sx, height: h * sy, fit: { kind: 'object', fit: 'fill', position: '50% 50%' } } };
+  }
   const fit = fitOf(target, style);
   return { left, top, view: { width, height, fit } };
 }

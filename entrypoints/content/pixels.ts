@@ -7,6 +7,8 @@
  */
 import { send } from '@/utils/messaging';
 import type { PixelOrigin, SiteAccess } from '@/utils/protocol';
+import { drawnRect } from '@/utils/image/drawn-rect';
+import type { Rect, RGBAImage } from '@/utils/image/types';
 import type { Target } from './targets';
 
 /** What the overlay frame receives: the file as a Blob, or a key of one already stored. */
@@ -46,6 +48,34 @@ function canvasBlob(canvas: HTMLCanvasElement | OffscreenCanvas): Promise<Blob |
   }
 }
 
+/** A copy of the canvas's pixels (whatever its context), unless a cross-origin drawing taints it. */
+function canvasPixels(canvas: HTMLCanvasElement): RGBAImage | undefined {
+  if (canvas.width === 0 || canvas.height === 0) return undefined;
+  const copy = new OffscreenCanvas(canvas.width, canvas.height);
+  const context = copy.getContext('2d');
+  if (!context) return undefined;
+  context.drawImage(canvas, 0, 0); // never getContext on the page's canvas: that would pin its context type
+  try {
+    return context.getImageData(0, 0, canvas.width, canvas.height);
+  } catch {
+    return undefined; // tainted
+  }
+}
+
+/** The canvas as a target, with the sub-rectangle its image was drawn into where margins surround it. */
+export function withDrawnRect(target: Target): Target {
+  if (target.kind !== 'canvas') return target;
+  const pixels = canvasPixels(target.element);
+  return { ...target, drawn: pixels ? drawnRect(pixels) : undefined };
+}
+
+/** The drawn sub-rectangle of a canvas as a PNG. */
+function croppedBlob(canvas: HTMLCanvasElement, rect: Rect): Promise<Blob | undefined> {
+  const crop = new OffscreenCanvas(rect.width, rect.height);
+  crop.getContext('2d')?.drawImage(canvas, rect.x, rect.y, rect.width, rect.height, 0, 0, rect.width, rect.height);
+  return canvasBlob(crop);
+}
+
 /** The <img>'s decoded pixels at natural size, unless a cross-origin source taints them. */
 function decodedBlob(img: HTMLImageElement): Promise<Blob | undefined> {
   const canvas = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
@@ -83,8 +113,8 @@ export async function readPixels(target: Target): Promise<PixelSource> {
   let access: SiteAccess | undefined;
   if (target.kind === 'svg') return { kind: 'blob', blob: svgBlob(target.element), note: 'Vector art: rasterised', origin: 'converted' };
   if (target.kind === 'canvas') {
-    const blob = await canvasBlob(target.element);
-    if (blob) return { kind: 'blob', blob, origin: 'canvas' };
+    const blob = await (target.drawn ? croppedBlob(target.element, target.drawn) : canvasBlob(target.element));
+    if (blob) return { kind: 'blob', blob, origin: 'canvas', note: target.drawn ? `The image drawn in this canvas (${target.drawn.width}×${target.drawn.height} px), without its margins` : undefined };
   } else {
     const file = await fetchHere(target.url);
     if (file && 'blob' in file) return { kind: 'blob', blob: file.blob, note: animatedNote(file.blob.type), origin: 'file' };

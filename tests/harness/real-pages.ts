@@ -103,6 +103,8 @@ export const FINDS = {
   svgImage: { selector: '#svg-image', scene: 'wide', scale: 0.5, shape: 'green-disc' },
   /** A 512² canvas with the river drawn in it, `pointer-events: none`. */
   canvas: { selector: '#pe-none-canvas', scene: 'river', scale: 1, shape: 'river' },
+  /** wide.png (800×600) at 400×300 in a *closed* shadow root of `#closed-host` (the host's box is the image's). */
+  closedShadow: { selector: '#closed-host', scene: 'wide', scale: 0.5, shape: 'green-disc' },
 } as const satisfies Record<string, { selector: string; scene: SceneName; scale: number; shape: string }>;
 
 export const FINDS_HTML = `<!doctype html>
@@ -118,14 +120,17 @@ export const FINDS_HTML = `<!doctype html>
 ${sceneSvg(SCENES.shapes, { intrinsicSize: false }).replace('<svg ', '<svg id="inline-svg" style="width:512px;height:512px;display:block" ')}
 <svg width="400" height="300" viewBox="0 0 400 300" style="display:block"><image id="svg-image" href="/img/wide.png" width="400" height="300"/></svg>
 <div><canvas id="pe-none-canvas" width="512" height="512"></canvas></div>
+<chat-image id="closed-host" style="display:block;width:400px;height:300px"></chat-image>
 <script>
+const closed = document.getElementById('closed-host').attachShadow({ mode: 'closed' });
+closed.innerHTML = '<img src="/img/wide.png" alt="" style="display:block;width:400px;height:300px">';
 const source = new Image();
 source.src = '/img/river.png';
 const background = new Image();
 background.src = '/img/shapes.png';
 const wide = new Image();
 wide.src = '/img/wide.png';
-Promise.all([source.decode(), background.decode(), wide.decode()]).then(() => {
+Promise.all([source.decode(), background.decode(), wide.decode(), closed.querySelector('img').decode()]).then(() => {
   document.getElementById('pe-none-canvas').getContext('2d').drawImage(source, 0, 0);
   document.body.dataset.ready = 'true';
 });
