@@ -85,8 +85,9 @@ export default defineConfig({
       ...(browser === 'firefox' ? [] : ['offscreen', 'sidePanel']),
     ],
     // 127.0.0.2 is the test site's second origin (cross-origin images without CORS);
-    // llm.remote.test is a server "on another machine" (tests map the name to loopback).
-    host_permissions: e2e ? ['http://127.0.0.1/*', 'http://127.0.0.2/*', 'http://localhost/*', 'http://llm.remote.test/*'] : [],
+    // llm.remote.test is a server "on another machine" (tests map the name to loopback);
+    // 127.0.0.4 is withheld again by the production-permission e2e (chrome://extensions site access).
+    host_permissions: e2e ? ['http://127.0.0.1/*', 'http://127.0.0.2/*', 'http://localhost/*', 'http://llm.remote.test/*', 'http://127.0.0.4/*'] : [],
     // API servers and image origins are asked for when the user configures or picks them.
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     content_security_policy: {

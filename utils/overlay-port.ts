@@ -3,7 +3,7 @@
  * (structured clone: the image travels as a Blob, never as JSON). The frame validates each one.
  */
 import * as v from 'valibot';
-import { BlobKey, PageContext, PixelOrigin } from './protocol';
+import { BlobKey, PageContext, PixelOrigin, SiteAccess } from './protocol';
 
 const finite = v.pipe(v.number(), v.finite());
 
@@ -21,7 +21,7 @@ export type OverlayView = v.InferOutput<typeof OverlayView>;
 
 const Source = v.variant('kind', [
   v.object({ kind: v.literal('blob'), blob: v.instance(Blob), note: v.optional(v.string()), origin: PixelOrigin }),
-  v.object({ kind: v.literal('stored'), key: BlobKey, width: v.number(), height: v.number(), note: v.optional(v.string()), origin: PixelOrigin }),
+  v.object({ kind: v.literal('stored'), key: BlobKey, width: v.number(), height: v.number(), note: v.optional(v.string()), origin: PixelOrigin, access: v.optional(SiteAccess) }),
 ]);
 
 const FrameBox = v.object({ left: finite, top: finite, width: v.pipe(finite, v.minValue(0)), height: v.pipe(finite, v.minValue(0)) });
@@ -45,7 +45,8 @@ export const ToFrame = v.variant('type', [
     page: v.object({ url: v.string(), srcUrl: v.optional(v.string()), alt: v.optional(v.string()), context: v.optional(PageContext) }),
   }),
   v.object({ type: v.literal('view'), view: OverlayView, layout: FrameLayout }),
-  v.object({ type: v.literal('error'), message: v.string() }),
+  /** The image could not be read; `access`: allowing its site would read the file. */
+  v.object({ type: v.literal('error'), message: v.string(), access: v.optional(SiteAccess) }),
   /** The page replaced the image under the overlay (a placeholder became the final image). */
   v.object({ type: v.literal('changed'), width: v.pipe(finite, v.minValue(0)), height: v.pipe(finite, v.minValue(0)) }),
 ]);

@@ -244,6 +244,10 @@ export const PageText = v.object({ source: PageTextSource, text: v.pipe(v.string
 export type PageText = v.InferOutput<typeof PageText>;
 export const PageContext = v.pipe(v.array(PageText), v.maxLength(8));
 /** How the stored pixels were obtained: only a file ('file') carries the generator's metadata. */
+/** Host access the extension lacks for an image's site: the match pattern to request, and the host to name to the user. */
+export const SiteAccess = v.object({ pattern: v.pipe(v.string(), v.maxLength(300), v.regex(/^https?:\/\/[^/*]+\/\*$/)), host: v.pipe(v.string(), v.maxLength(300)) });
+export type SiteAccess = v.InferOutput<typeof SiteAccess>;
+
 export const PixelOrigin = v.picklist(['file', 'canvas', 'decoded', 'capture', 'converted']);
 export type PixelOrigin = v.InferOutput<typeof PixelOrigin>;
 // ---- end original prompt ----
@@ -386,7 +390,11 @@ const productMessages = {
   'image.fetch': {
     to: 'background',
     request: v.object({ url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:/)), referrer: v.optional(v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:/))) }),
-    response: v.object({ image: BlobKey, width: count, height: count, type: v.string() }),
+    // Not read: the user has not allowed the extension this image's site (`pattern` is what to ask for).
+    response: v.variant('read', [
+      v.object({ read: v.literal(true), image: BlobKey, width: count, height: count, type: v.string() }),
+      v.object({ read: v.literal(false), access: SiteAccess }),
+    ]),
   },
   /** Last resort for unreadable pixels: a crop of the visible tab (device px), stored. */
   'tab.capture': {

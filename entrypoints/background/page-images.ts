@@ -1,8 +1,10 @@
 /**
  * Pixels a content script cannot read itself: cross-origin images without CORS (fetched with the
- * extension's host access) and, as a last resort, a crop of the visible tab.
+ * extension's host access, or answered with what to ask the user for) and, as a last resort, a
+ * crop of the visible tab.
  */
 import { browser, type Browser } from 'wxt/browser';
+import type { ResponseOf, SiteAccess } from '@/utils/protocol';
 import { putImage } from '@/utils/session-store';
 import { withReferer } from './page-referer';
 
@@ -21,7 +23,16 @@ async function size(blob: Blob): Promise<{ width: number; height: number }> {
   }
 }
 
-export async function fetchPageImage(url: string, referrer?: string): Promise<{ image: string; width: number; height: number; type: string }> {
+/** What to ask the user for to read `url`: its host, any port (how sites and the permission dialog name it). */
+function siteAccess(url: string): SiteAccess {
+  const { protocol, hostname, host } = new URL(url);
+  return { pattern: `${protocol}//${hostname}/*`, host };
+}
+
+export async function fetchPageImage(url: string, referrer?: string): Promise<ResponseOf<'image.fetch'>> {
+  const access = siteAccess(url);
+  // Without host access the fetch would fail on CORS: the overlay asks the user instead (its own gesture).
+  if (!(await browser.permissions.contains({ origins: [access.pattern] }).catch(() => false))) return { read: false, access };
   let response: Response;
   try {
     response = await withReferer(url, referrer, () => fetch(url, { credentials: 'omit', cache: 'force-cache' }));
@@ -35,7 +46,7 @@ export async function fetchPageImage(url: string, referrer?: string): Promise<{ 
   if (blob.size > MAX_IMAGE_BYTES) throw new Error('The image file is larger than 64 MB');
   if (!blob.type.startsWith('image/')) throw new Error(`This is not an image (${blob.type || 'unknown type'})`);
   const { width, height } = await size(blob);
-  return { image: await putImage(blob, width, height), width, height, type: blob.type };
+  return { read: true, image: await putImage(blob, width, height), width, height, type: blob.type };
 }
 
 export async function captureTabRegion(

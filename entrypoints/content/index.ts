@@ -6,6 +6,7 @@
 import { serve } from '@/utils/messaging';
 import { openOverlay } from './overlay';
 import { pickImage } from './picker';
+import { withDrawnRect } from './pixels';
 import { findTargetByUrl } from './targets';
 import { rememberTarget, replaceImage } from './replace'; // editor (issue #6)
 
@@ -23,8 +24,9 @@ export default defineContentScript({
     window.__inpaintBiasesContent = true;
     serve('content', {
       'content.open-overlay': async ({ srcUrl }) => {
-        const target = srcUrl ? findTargetByUrl(srcUrl) : await pickImage();
-        if (!target) return { opened: false, reason: srcUrl ? 'The image could not be found on the page' : 'No image was picked' };
+        const { target: found, reason } = srcUrl ? { target: findTargetByUrl(srcUrl), reason: undefined } : await pickImage();
+        if (!found) return { opened: false, reason: reason ?? (srcUrl ? 'The image could not be found on the page' : 'No image was picked') };
+        const target = withDrawnRect(found);
         rememberTarget(target); // editor (issue #6): replace-in-page finds a canvas again by it
         return openOverlay(target);
       },

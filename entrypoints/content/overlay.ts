@@ -13,7 +13,7 @@ import { send } from '@/utils/messaging';
 import { FromFrame, type FrameLayout, type OverlayView, type ToFrame } from '@/utils/overlay-port';
 import { pinHost, showInTopLayer } from './overlay-host';
 import { pageContext } from './page-context'; // original prompt (issue #16)
-import { readPixels } from './pixels';
+import { readPixels, SiteNotAllowed } from './pixels';
 import type { Target } from './targets';
 
 const HOST_TAG = 'inpaint-biases-overlay';
@@ -62,6 +62,12 @@ function viewOf(target: Target): { left: number; top: number; view: OverlayView 
   const top = box.top + inset('top');
   const width = box.right - inset('right') - left;
   const height = box.bottom - inset('bottom') - top;
+  if (target.kind === 'canvas' && target.drawn) {
+    // Only the drawn part of the canvas is edited: the surface covers that part of its box.
+    const [sx, sy] = [width / target.element.width, height / target.element.height];
+    const { x, y, width: w, height: h } = target.drawn;
+    return { left: left + x * sx, top: top + y * sy, view: { width: w * sx, height: h * sy, fit: { kind: 'object', fit: 'fill', position: '50% 50%' } } };
+  }
   const fit = fitOf(target, style);
   return { left, top, view: { width, height, fit } };
 }
@@ -191,7 +197,7 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
     const source = await withDeadline(pixels, LOAD_DEADLINE_MS, 'Reading the image took too long');
     post({ type: 'image', source, view, layout: forFrame(layout), page: { url: location.href, srcUrl: 'url' in target ? target.url : undefined, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined, context: pageContext(target.element) } });
   } catch (error) {
-    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error), access: error instanceof SiteNotAllowed ? error.access : undefined });
   }
 
   // Keep the frame pinned over the image through scroll, resize, zoom and layout changes.

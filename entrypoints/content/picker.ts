@@ -2,9 +2,10 @@
  * Picker mode (toolbar button, shortcut): highlights the pickable image under the pointer; a
  * click picks it, Esc leaves. Page clicks are swallowed while picking so links don't fire.
  */
-import { targetAt, type Target } from './targets';
+import { targetAt, unreachableAt, type Target } from './targets';
 
-export function pickImage(): Promise<Target | undefined> {
+/** The picked image, or why none was (Esc, or one out of the extension's reach). */
+export function pickImage(): Promise<{ target?: Target; reason?: string }> {
   return new Promise((resolve) => {
     const stop = new AbortController();
     const highlight = document.createElement('inpaint-biases-picker');
@@ -13,10 +14,10 @@ export function pickImage(): Promise<Target | undefined> {
       outline: 3px dashed #7c4dff; outline-offset: -3px; background: rgb(124 77 255 / 0.12); }</style>`;
     document.documentElement.append(highlight);
     let hovered: Target | undefined;
-    const finish = (target: Target | undefined) => {
+    const finish = (picked: { target?: Target; reason?: string }) => {
       stop.abort();
       highlight.remove();
-      resolve(target);
+      resolve(picked);
     };
     const options = { signal: stop.signal, capture: true };
     window.addEventListener(
@@ -34,10 +35,11 @@ export function pickImage(): Promise<Target | undefined> {
       (event) => {
         event.preventDefault();
         event.stopPropagation();
-        finish(targetAt(event.clientX, event.clientY) ?? hovered);
+        const target = targetAt(event.clientX, event.clientY) ?? hovered;
+        finish(target ? { target } : { reason: unreachableAt(event.clientX, event.clientY) });
       },
       options,
     );
-    window.addEventListener('keydown', (event) => event.key === 'Escape' && finish(undefined), options);
+    window.addEventListener('keydown', (event) => event.key === 'Escape' && finish({}), options);
   });
 }

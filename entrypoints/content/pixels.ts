@@ -6,16 +6,27 @@
  * so with its resolution. An image that failed to load (404, broken) is reported, never captured.
  */
 import { send } from '@/utils/messaging';
-import type { PixelOrigin } from '@/utils/protocol';
+import type { PixelOrigin, SiteAccess } from '@/utils/protocol';
+import { drawnRect } from '@/utils/image/drawn-rect';
+import type { Rect, RGBAImage } from '@/utils/image/types';
 import type { Target } from './targets';
 
 /** What the overlay frame receives: the file as a Blob, or a key of one already stored. */
 export type PixelSource = ({ kind: 'blob'; blob: Blob; note?: string } | { kind: 'stored'; key: string; width: number; height: number; note?: string }) & {
   /** Whether these are the image file's bytes (which may carry its prompt) or pixels drawn/captured from the page. */
   origin: PixelOrigin;
+  /** A capture made because the extension may not read the image's site: what the overlay offers to ask for. */
+  access?: SiteAccess;
 };
 
 const ANIMATED_NOTE = 'If this image is animated, its first frame is edited';
+
+/** Neither the file nor a capture could be read, and allowing the image's site would read the file. */
+export class SiteNotAllowed extends Error {
+  constructor(readonly access: SiteAccess, cause: unknown) {
+    super(`The extension may not read images from ${access.host} yet, and the screen could not be captured`, { cause });
+  }
+}
 
 /** The file, its HTTP failure, or nothing where this origin may not read it. */
 async function fetchHere(url: string): Promise<{ blob: Blob } | { status: number } | undefined> {
@@ -35,6 +46,34 @@ function canvasBlob(canvas: HTMLCanvasElement | OffscreenCanvas): Promise<Blob |
   } catch {
     return Promise.resolve(undefined); // tainted by a cross-origin drawing
   }
+}
+
+/** A copy of the canvas's pixels (whatever its context), unless a cross-origin drawing taints it. */
+function canvasPixels(canvas: HTMLCanvasElement): RGBAImage | undefined {
+  if (canvas.width === 0 || canvas.height === 0) return undefined;
+  const copy = new OffscreenCanvas(canvas.width, canvas.height);
+  const context = copy.getContext('2d');
+  if (!context) return undefined;
+  context.drawImage(canvas, 0, 0); // never getContext on the page's canvas: that would pin its context type
+  try {
+    return context.getImageData(0, 0, canvas.width, canvas.height);
+  } catch {
+    return undefined; // tainted
+  }
+}
+
+/** The canvas as a target, with the sub-rectangle its image was drawn into where margins surround it. */
+export function withDrawnRect(target: Target): Target {
+  if (target.kind !== 'canvas') return target;
+  const pixels = canvasPixels(target.element);
+  return { ...target, drawn: pixels ? drawnRect(pixels) : undefined };
+}
+
+/** The drawn sub-rectangle of a canvas as a PNG. */
+function croppedBlob(canvas: HTMLCanvasElement, rect: Rect): Promise<Blob | undefined> {
+  const crop = new OffscreenCanvas(rect.width, rect.height);
+  crop.getContext('2d')?.drawImage(canvas, rect.x, rect.y, rect.width, rect.height, 0, 0, rect.width, rect.height);
+  return canvasBlob(crop);
 }
 
 /** The <img>'s decoded pixels at natural size, unless a cross-origin source taints them. */
@@ -71,10 +110,11 @@ function svgBlob(svg: SVGSVGElement): Blob {
 }
 
 export async function readPixels(target: Target): Promise<PixelSource> {
+  let access: SiteAccess | undefined;
   if (target.kind === 'svg') return { kind: 'blob', blob: svgBlob(target.element), note: 'Vector art: rasterised', origin: 'converted' };
   if (target.kind === 'canvas') {
-    const blob = await canvasBlob(target.element);
-    if (blob) return { kind: 'blob', blob, origin: 'canvas' };
+    const blob = await (target.drawn ? croppedBlob(target.element, target.drawn) : canvasBlob(target.element));
+    if (blob) return { kind: 'blob', blob, origin: 'canvas', note: target.drawn ? `The image drawn in this canvas (${target.drawn.width}×${target.drawn.height} px), without its margins` : undefined };
   } else {
     const file = await fetchHere(target.url);
     if (file && 'blob' in file) return { kind: 'blob', blob: file.blob, note: animatedNote(file.blob.type), origin: 'file' };
@@ -86,13 +126,16 @@ export async function readPixels(target: Target): Promise<PixelSource> {
     }
     try {
       const fetched = await send('image.fetch', { url: target.url, referrer: pageReferrer() });
-      return { kind: 'stored', key: fetched.image, width: fetched.width, height: fetched.height, note: animatedNote(fetched.type), origin: 'file' };
+      if (fetched.read) return { kind: 'stored', key: fetched.image, width: fetched.width, height: fetched.height, note: animatedNote(fetched.type), origin: 'file' };
+      access = fetched.access;
     } catch (error) {
-      // The server's own failure is the answer; no host access to its site falls through to a capture.
+      // The server's own failure is the answer; any other falls through to a capture.
       if (error instanceof Error && /server answered/.test(error.message)) throw new Error(`This image failed to load: ${error.message}`, { cause: error });
     }
   }
   const box = target.element.getBoundingClientRect();
-  const captured = await send('tab.capture', { x: box.left, y: box.top, width: box.width, height: box.height, devicePixelRatio: window.devicePixelRatio });
-  return { kind: 'stored', key: captured.image, width: captured.width, height: captured.height, note: `Screen capture at ${captured.width}×${captured.height} px: this site’s image file could not be read, so the editor works at screen resolution`, origin: 'capture' };
+  const captured = await send('tab.capture', { x: box.left, y: box.top, width: box.width, height: box.height, devicePixelRatio: window.devicePixelRatio }).catch((error: unknown) => {
+    throw access ? new SiteNotAllowed(access, error) : error;
+  });
+  return { kind: 'stored', key: captured.image, width: captured.width, height: captured.height, note: `Screen capture at ${captured.width}×${captured.height} px: this site’s image file could not be read, so the editor works at screen resolution`, origin: 'capture', access };
 }

@@ -4,6 +4,7 @@
  * re-hosted here under the page's origin, so the page's own <img>, CSS or canvas can show them.
  */
 import { browser } from 'wxt/browser';
+import type { Rect } from '@/utils/image/types';
 import type { RequestOf, ResponseOf } from '@/utils/protocol';
 import { findTargetByUrl, type Target } from './targets';
 
@@ -44,12 +45,14 @@ async function showInImg(img: HTMLImageElement, url: string): Promise<void> {
   }
 }
 
-async function drawOnCanvas(canvas: HTMLCanvasElement, blob: Blob): Promise<void> {
+/** Draws the corrected image where the original was: the drawn sub-rectangle, else the whole canvas. */
+async function drawOnCanvas(canvas: HTMLCanvasElement, blob: Blob, drawn?: Rect): Promise<void> {
   const context = canvas.getContext('2d');
   if (!context) throw new Error('This canvas is drawn with WebGL: the page would overwrite the corrected image');
   const bitmap = await createImageBitmap(blob);
-  context.clearRect(0, 0, canvas.width, canvas.height);
-  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const { x, y, width, height } = drawn ?? { x: 0, y: 0, width: canvas.width, height: canvas.height };
+  context.clearRect(x, y, width, height);
+  context.drawImage(bitmap, x, y, width, height);
   bitmap.close();
 }
 
@@ -68,7 +71,7 @@ export async function replaceImage({ pageUrl, srcUrl, blobUrl }: RequestOf<'cont
     return { replaced: false, reason: 'Replacing this kind of image in the page is not supported: download it instead' };
   }
   if (target.kind === 'canvas') {
-    await drawOnCanvas(target.element, blob);
+    await drawOnCanvas(target.element, blob, target.drawn);
     return { replaced: true, kind: 'canvas' };
   }
   const key = srcUrl ?? target.url;

@@ -103,6 +103,8 @@ export const FINDS = {
   svgImage: { selector: '#svg-image', scene: 'wide', scale: 0.5, shape: 'green-disc' },
   /** A 512² canvas with the river drawn in it, `pointer-events: none`. */
   canvas: { selector: '#pe-none-canvas', scene: 'river', scale: 1, shape: 'river' },
+  /** wide.png (800×600) at 400×300 in a *closed* shadow root of `#closed-host` (the host's box is the image's). */
+  closedShadow: { selector: '#closed-host', scene: 'wide', scale: 0.5, shape: 'green-disc' },
 } as const satisfies Record<string, { selector: string; scene: SceneName; scale: number; shape: string }>;
 
 export const FINDS_HTML = `<!doctype html>
@@ -118,14 +120,17 @@ export const FINDS_HTML = `<!doctype html>
 ${sceneSvg(SCENES.shapes, { intrinsicSize: false }).replace('<svg ', '<svg id="inline-svg" style="width:512px;height:512px;display:block" ')}
 <svg width="400" height="300" viewBox="0 0 400 300" style="display:block"><image id="svg-image" href="/img/wide.png" width="400" height="300"/></svg>
 <div><canvas id="pe-none-canvas" width="512" height="512"></canvas></div>
+<chat-image id="closed-host" style="display:block;width:400px;height:300px"></chat-image>
 <script>
+const closed = document.getElementById('closed-host').attachShadow({ mode: 'closed' });
+closed.innerHTML = '<img src="/img/wide.png" alt="" style="display:block;width:400px;height:300px">';
 const source = new Image();
 source.src = '/img/river.png';
 const background = new Image();
 background.src = '/img/shapes.png';
 const wide = new Image();
 wide.src = '/img/wide.png';
-Promise.all([source.decode(), background.decode(), wide.decode()]).then(() => {
+Promise.all([source.decode(), background.decode(), wide.decode(), closed.querySelector('img').decode()]).then(() => {
   document.getElementById('pe-none-canvas').getContext('2d').drawImage(source, 0, 0);
   document.body.dataset.ready = 'true';
 });
@@ -157,4 +162,16 @@ export const REFERER = { page: '/referer.html', selector: '#cdn-shapes', path: '
 export const refererHtml = (crossOriginUrl: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CDN</title><style>body { margin: 0; padding: 100px 16px; }</style></head>
 <body><img id="${REFERER.selector.slice(1)}" src="${crossOriginUrl}${REFERER.path}" alt="${SCENES.shapes.alt}" style="width:${REFERER.width}px;height:${REFERER.height}px;display:block">${READY}</body></html>
+`;
+
+/**
+ * `/unlisted.html`: the shapes image (1024²) shown at 320² from a third origin (127.0.0.4) that the
+ * e2e build's host permissions leave out, as production leaves out every site: reading its file
+ * takes the production path (the overlay asks the user for the site).
+ */
+export const UNLISTED = { page: '/unlisted.html', selector: '#unlisted-shapes', path: '/img/shapes.png', scene: 'shapes', width: 320, height: 320 } as const;
+
+export const unlistedHtml = (unlistedOriginUrl: string): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Unlisted site</title><style>body { margin: 0; padding: 100px 16px; }</style></head>
+<body><img id="${UNLISTED.selector.slice(1)}" src="${unlistedOriginUrl}${UNLISTED.path}" alt="${SCENES.shapes.alt}" style="width:${UNLISTED.width}px;height:${UNLISTED.height}px;display:block">${READY}</body></html>
 `;

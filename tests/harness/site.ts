@@ -3,17 +3,18 @@
  * the content script must handle (plain <img>, scaled <img>, CSS background, canvas, open shadow
  * root, cross-origin <img>), once with a normal page and once under a strict CSP.
  *
- * Two origins:
+ * Three origins:
  * - `url` (127.0.0.1): pages, scripts, images. The e2e build's host permissions cover it.
  * - `crossOriginUrl`: the same images WITHOUT any CORS header, on 127.0.0.2 (another loopback
- *   host, so that the e2e build's `http://127.0.0.1/*` / `http://localhost/*` host permissions,
- *   which match every port, do NOT cover it). Where 127.0.0.2 cannot be bound it falls back to
- *   127.0.0.1 on another port (still cross-origin, but then covered by those permissions).
+ *   host: the page may not read them; the e2e build's host permissions cover it, so the extension
+ *   may). Where 127.0.0.2 cannot be bound it falls back to 127.0.0.1 on another port.
+ * - `unlistedOriginUrl`: the same again on 127.0.0.4, which no e2e host permission covers (as in
+ *   production, where the user allows each site); empty where 127.0.0.4 cannot be bound.
  *
  * Routes (both origins): `/img/{scene}.png`. Second origin only: `/cdn/img/{scene}.png`, 403 unless
  * the Referer is the main origin's (an image CDN that refuses hotlinks). Main origin only: `/`, `/gallery.html`,
  * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/metadata.html` (see METADATA),
- * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html`, `/referer.html` (see real-pages.ts), `/gallery.js`,
+ * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html`, `/referer.html`, `/unlisted.html` (see real-pages.ts), `/gallery.js`,
  * `/gallery.css`, `/blank.html`, `/favicon.ico` (204). The gallery sets `<body data-ready="true">` once every image,
  * the canvas and the shadow-root image are drawn: wait for `body[data-ready="true"]`. An inline
  * script sets `body[data-inline-script="ran"]`: present on /gallery.html, absent (blocked, with a
@@ -23,7 +24,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metadataHtml, metadataImage } from './metadata-page.ts';
 import { encodeApng, encodePng } from './png.ts';
-import { chatHtml, FINDS_HTML, HOSTILE_HTML, NARROW_HTML, PIXELS_HTML, refererHtml, SIZES_HTML } from './real-pages.ts';
+import { chatHtml, FINDS_HTML, HOSTILE_HTML, NARROW_HTML, PIXELS_HTML, refererHtml, SIZES_HTML, unlistedHtml } from './real-pages.ts';
 import { PALETTE, SCENES, getScene, renderScene, renderSceneScaled, sceneSvg, type SceneName } from './scenes.ts';
 
 export interface Site {
@@ -31,6 +32,8 @@ export interface Site {
   url: string;
   /** e.g. `http://127.0.0.2:43122`: serves `/img/*` only, no CORS headers. */
   crossOriginUrl: string;
+  /** e.g. `http://127.0.0.4:43122`: the same as `crossOriginUrl`, on a host the e2e build has no host permission for. */
+  unlistedOriginUrl: string;
   close(): Promise<void>;
 }
 
@@ -223,6 +226,7 @@ export async function startSite({
   crossOriginPort = 0,
 }: StartSiteOptions = {}): Promise<Site> {
   let crossOriginUrl = '';
+  let unlistedOriginUrl = '';
 
   const serveImage = (res: http.ServerResponse, pathname: string, headOnly: boolean): boolean => {
     const special = specialImage(pathname);
@@ -284,6 +288,8 @@ export async function startSite({
         return page(chatHtml(), 'text/html');
       case '/referer.html':
         return page(refererHtml(crossOriginUrl), 'text/html');
+      case '/unlisted.html':
+        return page(unlistedHtml(unlistedOriginUrl), 'text/html');
       case '/inputs.js':
         return page(INPUTS_JS, 'text/javascript');
       case '/gallery.js':
@@ -322,11 +328,18 @@ export async function startSite({
   }
   url = `http://${mainAddress.address}:${mainAddress.port}`;
   crossOriginUrl = `http://${crossAddress.address}:${crossAddress.port}`;
+  // The production permission path: a host no e2e host permission covers (where it can be bound).
+  const unlisted = http.createServer((req, res) => {
+    if (!serveImage(res, new URL(req.url ?? '/', 'http://site').pathname, req.method === 'HEAD')) notFound(res);
+  });
+  const unlistedAddress = await listen(unlisted, 0, '127.0.0.4').catch(() => undefined);
+  if (unlistedAddress) unlistedOriginUrl = `http://${unlistedAddress.address}:${unlistedAddress.port}`;
   return {
     url,
     crossOriginUrl,
+    unlistedOriginUrl,
     close: async () => {
-      await Promise.all([closeServer(main), closeServer(cross)]);
+      await Promise.all([closeServer(main), closeServer(cross), unlistedAddress ? closeServer(unlisted) : undefined]);
     },
   };
 }
