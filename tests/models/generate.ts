@@ -14,7 +14,7 @@ import { buildLamaModel } from './lama.ts';
 import { buildLlmModel, buildLlmTokenizer, llmConfigFiles } from './llm.ts';
 import { buildMiganPipeline } from './migan.ts';
 import { buildOwlVitModel, owlVitConfigFiles } from './owlvit.ts';
-import { toFp16Model } from './precision.ts';
+import { toFp16Model, toQ8Model } from './precision.ts';
 import { buildSamMaskDecoder, buildSamVisionEncoder, samConfigFiles } from './sam.ts';
 import { buildSdTextEncoder, buildSdUnet, buildSdVaeDecoder, buildSdVaeEncoder, sdSchedulerConfig, sdTokenizerFiles } from './sd.ts';
 import { SAM_IMAGE_STD, SAM_OVERFLOWING_FP16_ENCODER } from './semantics.ts';
@@ -30,7 +30,8 @@ export function buildTestModelFiles(): Map<string, Uint8Array> {
   };
   const onnxVariants = (repo: string, base: string, bytes: Uint8Array): void => {
     // Xenova's fp16 exports keep float32 inputs and outputs.
-    for (const suffix of ONNX_VARIANT_SUFFIXES) files.set(`${repo}/onnx/${base}${suffix}.onnx`, suffix === '_fp16' ? toFp16Model(bytes, { io: 'float32' }) : bytes);
+    const variants: Record<(typeof ONNX_VARIANT_SUFFIXES)[number], () => Uint8Array> = { '': () => bytes, _fp16: () => toFp16Model(bytes, { io: 'float32' }), _quantized: () => toQ8Model(bytes) };
+    for (const suffix of ONNX_VARIANT_SUFFIXES) files.set(`${repo}/onnx/${base}${suffix}.onnx`, variants[suffix]());
   };
 
   json(SAM_REPO, samConfigFiles());

@@ -18,6 +18,7 @@ const { onnx } = require('onnx-proto') as OnnxModule;
 
 const FLOAT = 1;
 const FLOAT16 = 10;
+const UINT8 = 2;
 
 export interface Fp16Options {
   /** float32: casts inside (Xenova's SAM/CLIP); float16: float16 graph inputs and outputs (SD exports). */
@@ -87,5 +88,44 @@ export function toFp16Model(bytes: Uint8Array, options: Fp16Options): Uint8Array
     }
   }
   graph.node = [...casts, ...nodes];
+  return (onnx as Onnx).ModelProto.encode(model).finish();
+}
+
+/** Weights with at least this many values are quantized (the real quantizer takes MatMul/Gemm/Conv weights, not small constants). */
+export const Q8_MIN_WEIGHTS = 64;
+
+/**
+ * The q8 variant of an fp32 model's bytes, as transformers.js's `_quantized` files store weights:
+ * every float weight of Q8_MIN_WEIGHTS or more values becomes uint8 with a per-tensor scale and
+ * zero point, read through DequantizeLinear; smaller constants (thresholds, means) stay float32.
+ */
+export function toQ8Model(bytes: Uint8Array): Uint8Array {
+  const model = (onnx as Onnx).ModelProto.decode(bytes);
+  const graph = model.graph;
+  if (!graph) throw new Error('model without graph');
+  const dequantize: Node[] = [];
+  const extra: import('onnx-proto').onnx.ITensorProto[] = [];
+  for (const init of graph.initializer ?? []) {
+    if (init.dataType !== FLOAT || !init.rawData || init.rawData.length / 4 < Q8_MIN_WEIGHTS) continue;
+    const values = floatsOf(init.rawData);
+    let lo = 0;
+    let hi = 0;
+    for (const v of values) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const scale = hi > lo ? (hi - lo) / 255 : 1;
+    const zeroPoint = Math.min(255, Math.max(0, Math.round(-lo / scale)));
+    const quantized = Uint8Array.from(values, (v) => Math.min(255, Math.max(0, Math.round(v / scale) + zeroPoint)));
+    const name = init.name ?? '';
+    init.name = `${name}__q8`;
+    init.dataType = UINT8;
+    init.rawData = quantized;
+    extra.push({ name: `${name}__scale`, dims: [], dataType: FLOAT, rawData: new Uint8Array(Float32Array.of(scale).buffer) });
+    extra.push({ name: `${name}__zero`, dims: [], dataType: UINT8, rawData: Uint8Array.of(zeroPoint) });
+    dequantize.push({ opType: 'DequantizeLinear', input: [init.name, `${name}__scale`, `${name}__zero`], output: [name], name: `DequantizeLinear_${name}` });
+  }
+  graph.initializer = [...(graph.initializer ?? []), ...extra];
+  graph.node = [...dequantize, ...(graph.node ?? [])];
   return (onnx as Onnx).ModelProto.encode(model).finish();
 }

@@ -26,16 +26,18 @@ const { onnx } = createRequire(import.meta.url)('onnx-proto') as typeof import('
 const load = <N extends ModelName>(name: N, dtype: Dtype) =>
   loadModel(name, { host: models.hub.url, backend: 'wasm', shaderF16: false, dtypes: [dtype], cache: memoryCache(), registrySizes: false });
 
-/** Element types of a served file's float initializers and graph I/O. */
-async function fileTypes(repo: string, path: string): Promise<{ weights: Set<number>; io: Set<number> }> {
+/** Element types of a served file's initializers and graph I/O, and its op types. */
+async function fileTypes(repo: string, path: string): Promise<{ weights: Set<number>; io: Set<number>; ops: Set<string> }> {
   const bytes = new Uint8Array(await (await fetch(`${models.hub.url}/${repo}/resolve/main/${path}`)).arrayBuffer());
   const graph = onnx.ModelProto.decode(bytes).graph!;
-  const weights = new Set((graph.initializer ?? []).map((i) => i.dataType ?? 0).filter((t) => t === 1 || t === 10));
-  const io = new Set([...(graph.input ?? []), ...(graph.output ?? [])].map((v) => v.type?.tensorType?.elemType ?? 0).filter((t) => t === 1 || t === 10));
-  return { weights, io };
+  const weights = new Set((graph.initializer ?? []).filter((i) => (i.dims ?? []).length > 0).map((i) => i.dataType ?? 0).filter((t) => t !== INT64));
+  const io = new Set([...(graph.input ?? []), ...(graph.output ?? [])].map((v) => v.type?.tensorType?.elemType ?? 0).filter((t) => t === FLOAT || t === FLOAT16));
+  return { weights, io, ops: new Set((graph.node ?? []).map((n) => n.opType ?? '')) };
 }
 
 const FLOAT = 1;
+const UINT8 = 2;
+const INT64 = 7;
 const FLOAT16 = 10;
 
 // The first test pays for ONNX Runtime's WASM start; the machine running the suite may be busy.
@@ -48,6 +50,33 @@ describe('fp16 test models', { timeout: 30_000 }, () => {
         expect(types.io, `${file.base}_fp16.onnx`).toEqual(new Set([FLOAT]));
       }
     }
+  });
+
+  it('q8 files hold uint8 weights read through DequantizeLinear, with float32 inputs and outputs', async () => {
+    for (const name of ['sam', 'clip'] as const) {
+      for (const file of Object.values(registry[name].files)) {
+        const types = await fileTypes(registry[name].repo, `${file.base}_quantized.onnx`);
+        expect(types.weights.has(UINT8), `${file.base}_quantized.onnx`).toBe(true);
+        expect(types.ops.has('DequantizeLinear'), `${file.base}_quantized.onnx`).toBe(true);
+        expect(types.io, `${file.base}_quantized.onnx`).toEqual(new Set([FLOAT]));
+      }
+    }
+  });
+
+  it('SAM and CLIP q8 keep their meaning: the same mask for a click, the colour named still wins', async () => {
+    const [sam8, sam32, clip8, clip32] = await Promise.all([load('sam', 'q8'), load('sam', 'fp32'), load('clip', 'q8'), load('clip', 'fp32')]);
+    const scene = SCENES.shapes;
+    const image = renderScene(scene);
+    const click = [{ ...shapePoint(scene, 'green-disc'), label: 1 as const }];
+    const m8 = await samDecode(sam8, (await samEncode(sam8, image)).embedding, click);
+    const m32 = await samDecode(sam32, (await samEncode(sam32, image)).embedding, click);
+    expect(iou(m8.mask.data, m32.mask.data)).toBeGreaterThanOrEqual(0.95);
+    const river = renderScene(SCENES.river);
+    const texts = ['a green valley', 'a red valley', 'a blue river'];
+    const [a, b] = [await clipScores(clip8, river, texts), await clipScores(clip32, river, texts)];
+    a.cosines.forEach((c, i) => expect(Math.abs(c - b.cosines[i]!)).toBeLessThanOrEqual(0.02));
+    expect(a.scores[0]!).toBeGreaterThan(a.scores[1]! + 10);
+    await Promise.all([sam8, sam32, clip8, clip32].map(releaseModel));
   });
 
   it('SAM fp16 agrees with fp32: embeddings within 1e-3 of their range, the same mask for a click', async () => {
