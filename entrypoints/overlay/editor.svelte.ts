@@ -364,7 +364,9 @@ export class OverlayEditor {
   async acceptProposal(): Promise<string | undefined> {
     if (!this.proposal) return undefined;
     this.editProposal();
-    return this.handOff();
+    const mask = await this.handOff();
+    this.status = 'The proposal is the mask, sent to the editor. Refine it here and Continue again, or go on in the side panel.';
+    return mask;
   }
 
   discardProposal(): void {

@@ -95,6 +95,7 @@ describe(`autopilot (${backend})`, () => {
 
     const find = async () => {
       const input = panel.locator('[data-testid="panel-autopilot-intent"]');
+      await input.scrollIntoViewIfNeeded(); // the mask step sits below the image: page.mouse clicks only what is in view
       const box = (await input.boundingBox())!;
       await panel.mouse.click(box.x + 20, box.y + box.height / 2);
       await panel.keyboard.press('Control+A');
