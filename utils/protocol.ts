@@ -474,7 +474,8 @@ export const messages = {
   'content.ping': { to: 'content', request: Empty, response: v.object({ ok: v.literal(true), url: v.string() }) },
   'content.open-overlay': {
     to: 'content',
-    request: v.object({ srcUrl: v.optional(v.string()) }),
+    // targetElementId: Firefox's id of the element under the menu (menus.getTargetElement).
+    request: v.object({ srcUrl: v.optional(v.string()), targetElementId: v.optional(v.pipe(v.number(), v.integer())) }),
     response: v.object({ opened: v.boolean(), reason: v.optional(v.string()) }),
   },
   // ---- editor (issue #6) ----
