@@ -31,6 +31,9 @@ describe('production manifest', () => {
     expect(manifest.permissions).toContain('activeTab');
     expect(manifest.permissions).not.toContain('<all_urls>');
     expect(manifest.permissions).not.toContain('tabs');
+    // Header rules only where host access is held (the CDN Referer); the plain permission would warn and block anywhere.
+    expect(manifest.permissions).toContain('declarativeNetRequestWithHostAccess');
+    expect(manifest.permissions).not.toContain('declarativeNetRequest');
     expect(manifest.content_scripts ?? []).toEqual([]);
   });
 
