@@ -490,7 +490,8 @@ const productMessages = {
   // ---- end autopilot ----
   'content.open-overlay': {
     to: 'content',
-    request: v.object({ srcUrl: v.optional(v.string()) }),
+    // targetElementId: Firefox's id of the element under the menu (menus.getTargetElement).
+    request: v.object({ srcUrl: v.optional(v.string()), targetElementId: v.optional(v.pipe(v.number(), v.integer())) }),
     response: v.object({ opened: v.boolean(), reason: v.optional(v.string()) }),
   },
   // ---- editor (issue #6) ----

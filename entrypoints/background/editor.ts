@@ -19,11 +19,11 @@ export async function injectContentScript(tabId: number, frameId?: number): Prom
   });
 }
 
-export async function openEditor(tab: Browser.tabs.Tab | undefined, srcUrl?: string, frameId?: number): Promise<void> {
+export async function openEditor(tab: Browser.tabs.Tab | undefined, srcUrl?: string, frameId?: number, targetElementId?: number): Promise<void> {
   if (tab?.id === undefined) return;
   // sidePanel.open must run inside the user gesture: before any await.
   const opening = browser.sidePanel?.open?.({ tabId: tab.id }).catch(() => undefined);
   await injectContentScript(tab.id, frameId);
-  await send('content.open-overlay', { srcUrl }, { tabId: tab.id, frameId });
+  await send('content.open-overlay', { srcUrl, targetElementId }, { tabId: tab.id, frameId });
   await opening;
 }

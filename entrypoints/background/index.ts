@@ -38,7 +38,9 @@ export default defineBackground(() => {
   browser.runtime.onInstalled.addListener(createContextMenu);
 
   browser.contextMenus.onClicked.addListener((info, tab) => {
-    if (info.menuItemId === FIX_IMAGE_MENU_ID) void openEditor(tab, info.srcUrl, info.frameId);
+    // Firefox names the element under the menu; Chromium gives only the URL (the content script matches it).
+    const targetElementId = (info as { targetElementId?: number }).targetElementId;
+    if (info.menuItemId === FIX_IMAGE_MENU_ID) void openEditor(tab, info.srcUrl, info.frameId, targetElementId);
   });
   browser.action.onClicked.addListener((tab) => void openEditor(tab));
   browser.commands.onCommand.addListener((command, tab) => {

@@ -7,7 +7,7 @@ import { serve } from '@/utils/messaging';
 import { openOverlay } from './overlay';
 import { pickImage } from './picker';
 import { withDrawnRect } from './pixels';
-import { findTargetByUrl } from './targets';
+import { menuTarget, watchContextMenu } from './menu-target';
 import { rememberTarget, replaceImage } from './replace'; // editor (issue #6)
 
 declare global {
@@ -22,9 +22,10 @@ export default defineContentScript({
     // executeScript runs this again on every activation: serve once per page.
     if (window.__inpaintBiasesContent) return;
     window.__inpaintBiasesContent = true;
+    watchContextMenu();
     serve('content', {
-      'content.open-overlay': async ({ srcUrl }) => {
-        const { target: found, reason } = srcUrl ? { target: findTargetByUrl(srcUrl), reason: undefined } : await pickImage();
+      'content.open-overlay': async ({ srcUrl, targetElementId }) => {
+        const { target: found, reason } = srcUrl ? { target: menuTarget(srcUrl, targetElementId), reason: undefined } : await pickImage();
         if (!found) return { opened: false, reason: reason ?? (srcUrl ? 'The image could not be found on the page' : 'No image was picked') };
         const target = withDrawnRect(found);
         rememberTarget(target); // editor (issue #6): replace-in-page finds a canvas again by it

@@ -59,6 +59,9 @@ describe.each(BUILDS)('production build (%s)', (build) => {
     expect(permissions).toContain('activeTab');
     expect(permissions).not.toContain('<all_urls>');
     expect(permissions).not.toContain('tabs');
+    // Header rules only where host access is held (the CDN Referer); the plain permission would warn and block anywhere.
+    expect(permissions).toContain('declarativeNetRequestWithHostAccess');
+    expect(permissions).not.toContain('declarativeNetRequest');
     expect(content_scripts ?? []).toEqual([]);
   });
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
-import { CHAT, FINDS, REAL_PAGES, REFERER, UNLISTED } from '../harness/real-pages';
+import { CHAT, FINDS, MENU, REAL_PAGES, REFERER, UNLISTED } from '../harness/real-pages';
 import { iou, renderScene, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
 import { actForNewMask, continueToPanel, overlayFrame, readSession, readStored, step, tabIdFor, type Chrome, type Reply } from './support';
 
@@ -362,7 +362,32 @@ describe(`finding images hit-testing alone misses (${backend})`, () => {
       const scene = SCENES[find.scene];
       const shape = find.shape;
       await clickShape(page, frame, scene, shape, (p) => ({ x: p.x * find.scale, y: p.y * find.scale }));
-      expect(iou(await continueToPanel(frame, panel), shapeMask(scene, shape))).toBeGreaterThanOrEqual(0.9);
+      const mask = await continueToPanel(frame, panel);
+      expect(mask.length).toBe(scene.width * scene.height); // the image itself (a canvas's drawn part, not its margins)
+      expect(iou(mask, shapeMask(scene, shape))).toBeGreaterThanOrEqual(0.9);
+      await page.close();
+    });
+  }
+});
+
+describe(`the image under the context menu (${backend})`, () => {
+  for (const [name, shown] of Object.entries({ 'the same file shown twice': MENU.twice, 'a URL the page changed as the menu opened': MENU.swapped })) {
+    it(`${name}: the overlay opens on the image that was right-clicked`, async () => {
+      const page = await openPage(MENU.page);
+      // The content script is in the page from an earlier activation; then the user right-clicks the image.
+      const tabId = await tabIdFor(ext.serviceWorker, page.url());
+      await ext.serviceWorker.evaluate((id) => (globalThis as unknown as { chrome: Chrome }).chrome.scripting.executeScript({ target: { tabId: id }, files: ['/content-scripts/content.js'] }), tabId);
+      const image = (await page.locator(shown.selector).boundingBox())!;
+      await page.mouse.click(image.x + image.width / 2, image.y + image.height / 2, { button: 'right' });
+      // What the menu hands over: the URL as it was when the menu opened.
+      expect(await openOverlay(page, MENU.page, `${siteUrl}${shown.src}`)).toEqual({ ok: true, value: { opened: true } });
+      const frame = await overlayFrame(page);
+      const canvas = await boxOf(frame, 'canvas[data-testid="mask-canvas"]');
+      for (const side of ['x', 'y', 'width', 'height'] as const) expect(canvas[side]).toBeCloseTo(image[side], 0);
+      const scene = SCENES[shown.scene];
+      const scale = shown.width / scene.width;
+      await clickShape(page, frame, scene, shown.shape, (p) => ({ x: p.x * scale, y: p.y * scale }));
+      expect(iou(await continueToPanel(frame, panel), shapeMask(scene, shown.shape))).toBeGreaterThanOrEqual(0.9);
       await page.close();
     });
   }

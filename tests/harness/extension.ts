@@ -106,11 +106,14 @@ export interface ExtensionHarness {
   close(): Promise<void>;
 }
 
-/** Saves a full-page PNG into tests/.artifacts/ and returns the path. */
+/**
+ * Saves what the viewport shows as a PNG into tests/.artifacts/ and returns the path. Not full-page:
+ * Chromium's full-page capture mis-renders out-of-process frames (the overlay is one).
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = path.join(ARTIFACTS_DIR, `${name.replace(/\.png$/i, '').replace(/[^\w.-]+/g, '-')}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: false });
   return file;
 }
 

@@ -105,6 +105,8 @@ export const FINDS = {
   canvas: { selector: '#pe-none-canvas', scene: 'river', scale: 1, shape: 'river' },
   /** wide.png (800×600) at 400×300 in a *closed* shadow root of `#closed-host` (the host's box is the image's). */
   closedShadow: { selector: '#closed-host', scene: 'wide', scale: 0.5, shape: 'green-disc' },
+  /** A 700×600 canvas with transparent margins and the river (512²) drawn unscaled at (94, 44): only that part is edited. */
+  drawnCanvas: { selector: '#margin-canvas', scene: 'river', scale: 1, shape: 'river' },
 } as const satisfies Record<string, { selector: string; scene: SceneName; scale: number; shape: string }>;
 
 export const FINDS_HTML = `<!doctype html>
@@ -120,6 +122,7 @@ export const FINDS_HTML = `<!doctype html>
 ${sceneSvg(SCENES.shapes, { intrinsicSize: false }).replace('<svg ', '<svg id="inline-svg" style="width:512px;height:512px;display:block" ')}
 <svg width="400" height="300" viewBox="0 0 400 300" style="display:block"><image id="svg-image" href="/img/wide.png" width="400" height="300"/></svg>
 <div><canvas id="pe-none-canvas" width="512" height="512"></canvas></div>
+<canvas id="margin-canvas" width="700" height="600" style="display:block"></canvas>
 <chat-image id="closed-host" style="display:block;width:400px;height:300px"></chat-image>
 <script>
 const closed = document.getElementById('closed-host').attachShadow({ mode: 'closed' });
@@ -132,6 +135,7 @@ const wide = new Image();
 wide.src = '/img/wide.png';
 Promise.all([source.decode(), background.decode(), wide.decode(), closed.querySelector('img').decode()]).then(() => {
   document.getElementById('pe-none-canvas').getContext('2d').drawImage(source, 0, 0);
+  document.getElementById('margin-canvas').getContext('2d').drawImage(source, 94, 44);
   document.body.dataset.ready = 'true';
 });
 </script></body></html>
@@ -174,4 +178,27 @@ export const UNLISTED = { page: '/unlisted.html', selector: '#unlisted-shapes', 
 export const unlistedHtml = (unlistedOriginUrl: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Unlisted site</title><style>body { margin: 0; padding: 100px 16px; }</style></head>
 <body><img id="${UNLISTED.selector.slice(1)}" src="${unlistedOriginUrl}${UNLISTED.path}" alt="${SCENES.shapes.alt}" style="width:${UNLISTED.width}px;height:${UNLISTED.height}px;display:block">${READY}</body></html>
+`;
+
+/**
+ * `/menu.html`: what the context menu's URL alone cannot tell apart. The shapes file shown twice
+ * (a 160² grid cell first, then the 400² "lightbox" copy); and the river, whose src the page
+ * changes as its menu opens (a cache-busting query), so the menu's URL is no longer in the DOM.
+ */
+export const MENU = {
+  page: '/menu.html',
+  twice: { selector: '#lightbox-shapes', src: '/img/shapes.png', scene: 'shapes', shape: 'green-disc', width: 400, height: 400 },
+  swapped: { selector: '#swapped-river', src: '/img/river.png', scene: 'river', shape: 'river', width: 512, height: 512 },
+} as const;
+
+export const MENU_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Menu</title><style>body { margin: 0; padding: 100px 16px; display: flex; gap: 16px; align-items: flex-start; } img { display: block; }</style></head>
+<body>
+<img id="cell-shapes" src="${MENU.twice.src}" alt="" style="width:160px;height:160px">
+<img id="${MENU.twice.selector.slice(1)}" src="${MENU.twice.src}" alt="${SCENES.shapes.alt}" style="width:${MENU.twice.width}px;height:${MENU.twice.height}px">
+<img id="${MENU.swapped.selector.slice(1)}" src="${MENU.swapped.src}" alt="${SCENES.river.alt}" style="width:${MENU.swapped.width}px;height:${MENU.swapped.height}px">
+<script>
+const swapped = document.getElementById('${MENU.swapped.selector.slice(1)}');
+swapped.addEventListener('contextmenu', () => { swapped.src = '${MENU.swapped.src}?v=2'; });
+</script>${READY}</body></html>
 `;

@@ -14,7 +14,7 @@
  * Routes (both origins): `/img/{scene}.png`. Second origin only: `/cdn/img/{scene}.png`, 403 unless
  * the Referer is the main origin's (an image CDN that refuses hotlinks). Main origin only: `/`, `/gallery.html`,
  * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/metadata.html` (see METADATA),
- * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html`, `/referer.html`, `/unlisted.html` (see real-pages.ts), `/gallery.js`,
+ * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html`, `/referer.html`, `/unlisted.html`, `/menu.html` (see real-pages.ts), `/gallery.js`,
  * `/gallery.css`, `/blank.html`, `/favicon.ico` (204). The gallery sets `<body data-ready="true">` once every image,
  * the canvas and the shadow-root image are drawn: wait for `body[data-ready="true"]`. An inline
  * script sets `body[data-inline-script="ran"]`: present on /gallery.html, absent (blocked, with a
@@ -24,7 +24,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metadataHtml, metadataImage } from './metadata-page.ts';
 import { encodeApng, encodePng } from './png.ts';
-import { chatHtml, FINDS_HTML, HOSTILE_HTML, NARROW_HTML, PIXELS_HTML, refererHtml, SIZES_HTML, unlistedHtml } from './real-pages.ts';
+import { chatHtml, FINDS_HTML, HOSTILE_HTML, MENU_HTML, NARROW_HTML, PIXELS_HTML, refererHtml, SIZES_HTML, unlistedHtml } from './real-pages.ts';
 import { PALETTE, SCENES, getScene, renderScene, renderSceneScaled, sceneSvg, type SceneName } from './scenes.ts';
 
 export interface Site {
@@ -288,6 +288,8 @@ export async function startSite({
         return page(chatHtml(), 'text/html');
       case '/referer.html':
         return page(refererHtml(crossOriginUrl), 'text/html');
+      case '/menu.html':
+        return page(MENU_HTML, 'text/html');
       case '/unlisted.html':
         return page(unlistedHtml(unlistedOriginUrl), 'text/html');
       case '/inputs.js':

@@ -36,6 +36,12 @@ describe('drawnRect', () => {
     expect(drawnRect(photo)).toBeUndefined();
   });
 
+  it('does not crop an opaque picture whose corners merely share a colour (a river across a field)', () => {
+    const field = canvas(100, 100, [40, 160, 60, 255]);
+    for (let x = 0; x < 100; x++) for (let y = 40 + Math.round(10 * Math.sin(x / 8)); y < 60 + Math.round(10 * Math.sin(x / 8)); y++) field.data.set([30, 60, 200, 255], (y * 100 + x) * 4);
+    expect(drawnRect(field)).toBeUndefined();
+  });
+
   it('does not crop a one-pixel frame line', () => {
     const framed = canvas(200, 200, [255, 255, 255, 255], { x: 1, y: 1, width: 198, height: 198 });
     expect(drawnRect(framed)).toBeUndefined();

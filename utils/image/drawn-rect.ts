@@ -2,7 +2,8 @@
  * The part of a canvas an image was drawn into: canvases on generator pages (ComfyUI-style
  * editors, previews) often keep margins of transparent or plain background around the image.
  * The background is what all four corners share (transparent counts as one colour whatever its
- * RGB); the drawn rectangle is the bounding box of every pixel that differs from it.
+ * RGB); the drawn rectangle is the bounding box of every pixel that differs from it, and on an
+ * opaque background it must have hard edges (else it is a picture, not a picture on a canvas).
  */
 import type { Rect, RGBAImage } from './types';
 
@@ -43,5 +44,31 @@ export function drawnRect(image: RGBAImage): Rect | undefined {
   if (right < 0) return undefined;
   const rect = { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
   const margin = Math.max(rect.x, rect.y, width - rect.x - rect.width, height - rect.y - rect.height);
-  return margin >= MIN_MARGIN_SHARE * Math.max(width, height) ? rect : undefined;
+  if (margin < MIN_MARGIN_SHARE * Math.max(width, height)) return undefined;
+  // On an opaque background, only a drawn rectangle has hard edges: a picture whose corners merely
+  // share a colour (a river across a field) has content that touches its bounding box here and there.
+  if (background[3]! > TOLERANCE && !hardEdges(image, rect, background)) return undefined;
+  return rect;
+}
+
+/** Share of each edge of a drawn rectangle that must differ from the background. */
+const HARD_EDGE_SHARE = 0.9;
+
+function hardEdges({ width, data }: RGBAImage, rect: Rect, background: readonly number[]): boolean {
+  const drawnShare = (points: Iterable<[number, number]>) => {
+    let [drawn, total] = [0, 0];
+    for (const [x, y] of points) {
+      total++;
+      if (!sameColour(data, (y * width + x) * 4, background)) drawn++;
+    }
+    return drawn / total;
+  };
+  function* row(y: number): Generator<[number, number]> {
+    for (let x = rect.x; x < rect.x + rect.width; x++) yield [x, y];
+  }
+  function* column(x: number): Generator<[number, number]> {
+    for (let y = rect.y; y < rect.y + rect.height; y++) yield [x, y];
+  }
+  const edges = [row(rect.y), row(rect.y + rect.height - 1), column(rect.x), column(rect.x + rect.width - 1)];
+  return edges.every((edge) => drawnShare(edge) >= HARD_EDGE_SHARE);
 }
