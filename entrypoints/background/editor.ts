@@ -1,5 +1,6 @@
 /** Opening the editor on a tab: the side panel, plus the in-page overlay via the content script. */
 import { browser, type Browser } from 'wxt/browser';
+import { editorNoticeKey, noticeFor, type OpenFailure } from '@/utils/editor-notice';
 import { send } from '@/utils/messaging';
 
 export const FIX_IMAGE_MENU_ID = 'fix-image';
@@ -19,11 +20,45 @@ export async function injectContentScript(tabId: number, frameId?: number): Prom
   });
 }
 
-export async function openEditor(tab: Browser.tabs.Tab | undefined, srcUrl?: string, frameId?: number, targetElementId?: number): Promise<void> {
-  if (tab?.id === undefined) return;
+/** Where the menu was opened: what `contextMenus.onClicked` gives (Firefox adds the element). */
+export interface MenuClick {
+  srcUrl?: string;
+  frameId?: number;
+  frameUrl?: string;
+  pageUrl?: string;
+  targetElementId?: number;
+}
+
+/** "Fix this image…" in the context menu (the real listener and the e2e build's test hook call this). */
+export function onFixImageMenu(click: MenuClick, tab: Browser.tabs.Tab | undefined): Promise<void> {
+  return openEditor(tab, click);
+}
+
+/**
+ * Opens the panel and the overlay. A failure (a frame it may not inject into, no image found or
+ * picked, a page that never answers) becomes a notice for the tab, which the side panel shows;
+ * a successful open clears the tab's last notice.
+ */
+export async function openEditor(tab: Browser.tabs.Tab | undefined, click: MenuClick = {}): Promise<void> {
+  const tabId = tab?.id;
+  if (tabId === undefined) return;
   // sidePanel.open must run inside the user gesture: before any await.
-  const opening = browser.sidePanel?.open?.({ tabId: tab.id }).catch(() => undefined);
-  await injectContentScript(tab.id, frameId);
-  await send('content.open-overlay', { srcUrl, targetElementId }, { tabId: tab.id, frameId });
+  const opening = browser.sidePanel?.open?.({ tabId }).catch(() => undefined);
+  const failure = await tryOpenOverlay(tabId, click, tab?.url);
+  await (failure ? browser.storage.session.set({ [editorNoticeKey(tabId)]: { message: noticeFor(failure), at: Date.now() } }) : browser.storage.session.remove(editorNoticeKey(tabId)));
   await opening;
+}
+
+async function tryOpenOverlay(tabId: number, { srcUrl, frameId, frameUrl, pageUrl, targetElementId }: MenuClick, tabUrl: string | undefined): Promise<OpenFailure | undefined> {
+  try {
+    await injectContentScript(tabId, frameId);
+  } catch {
+    return { kind: 'unreachable', pageUrl: pageUrl ?? tabUrl, frameUrl, frameId };
+  }
+  try {
+    const reply = await send('content.open-overlay', { srcUrl, targetElementId }, { tabId, frameId });
+    return reply.opened ? undefined : { kind: 'refused', reason: reply.reason };
+  } catch {
+    return { kind: 'no-answer' };
+  }
 }

@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { extensionPath, isOverlayFrame, serve } from '@/utils/messaging';
 import { CONTENT_SCRIPT_MESSAGES, messages, OVERLAY_MESSAGES, type MessageType } from '@/utils/protocol';
 import { devicePreference, modelHost, modelIdleSeconds } from '@/utils/settings';
-import { createContextMenu, FIX_IMAGE_MENU_ID, openEditor } from './editor';
+import { createContextMenu, FIX_IMAGE_MENU_ID, onFixImageMenu, openEditor } from './editor';
 import { askInferenceHere } from './inference-host';
 import { askOffscreen } from './offscreen-lifecycle';
 import { serveInpaintSettings } from './inpaint'; // inpainting (issue #5)
@@ -12,7 +12,7 @@ import { restrictStorageToTrustedContexts } from './api-keys'; // LLM refinement
 import { OverlayNonces } from './overlay-nonces';
 import { captureTabRegion, fetchPageImage } from './page-images';
 import { openSession, putImageFromDataUrl, saveSessionMask } from './sessions';
-import { testRuntimeFlags } from '@/utils/test-hooks';
+import { exposeMenuHandler, testRuntimeFlags } from '@/utils/test-hooks';
 
 /**
  * Extension pages (side panel, options, offscreen) have our origin; content scripts the page's.
@@ -40,8 +40,9 @@ export default defineBackground(() => {
   browser.contextMenus.onClicked.addListener((info, tab) => {
     // Firefox names the element under the menu; Chromium gives only the URL (the content script matches it).
     const targetElementId = (info as { targetElementId?: number }).targetElementId;
-    if (info.menuItemId === FIX_IMAGE_MENU_ID) void openEditor(tab, info.srcUrl, info.frameId, targetElementId);
+    if (info.menuItemId === FIX_IMAGE_MENU_ID) void onFixImageMenu({ srcUrl: info.srcUrl, frameId: info.frameId, frameUrl: info.frameUrl, pageUrl: info.pageUrl, targetElementId }, tab);
   });
+  exposeMenuHandler(onFixImageMenu);
   browser.action.onClicked.addListener((tab) => void openEditor(tab));
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'pick-image') void openEditor(tab);

@@ -13,7 +13,7 @@ const OUT = path.resolve('.output/production');
 const BUILDS = ['chrome-mv3', 'firefox-mv3'] as const;
 
 /** Handlers only tests used, removed from the product: nothing may bring them back. */
-const REMOVED_TEST_HANDLERS = ['offscreen.ping', 'models.release', 'content.ping'];
+const REMOVED_TEST_HANDLERS = ['offscreen.ping', 'models.release', 'content.ping', '__inpaintE2eMenuClick'];
 /**
  * The e2e build's test hosts: its loopback grants, the test site's second origin and the name
  * tests map to loopback for a "remote" LLM. (The product's own local-server defaults, such as

@@ -9,7 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { CHAT, FINDS, MENU, REAL_PAGES, REFERER, UNLISTED } from '../harness/real-pages';
 import { iou, renderScene, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
-import { actForNewMask, continueToPanel, overlayFrame, readSession, readStored, step, tabIdFor, type Chrome, type Reply } from './support';
+import { actForNewMask, continueToPanel, overlayFrame, readSession, readStored, siteAccess, step, tabIdFor, type Chrome, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -88,27 +88,6 @@ async function press(page: Page, frame: Frame, action: string): Promise<void> {
   }
   const { x, y } = centre(box);
   await page.mouse.click(x, y);
-}
-
-/**
- * Changes the extension's site access the way a user does on chrome://extensions (the page's own
- * `developerPrivate` API): a mode ("on click", "on all sites") and sites allowed one by one.
- */
-async function siteAccess({ mode, allow }: { mode?: 'ON_CLICK' | 'ON_ALL_SITES'; allow: string[] }): Promise<void> {
-  const settings = await ext.openPage('chrome://extensions');
-  try {
-    await settings.evaluate(
-      async ([id, hostAccess, hosts]) => {
-        type DeveloperPrivate = { updateExtensionConfiguration(update: { extensionId: string; hostAccess: string }): Promise<void>; addHostPermission(id: string, host: string): Promise<void> };
-        const api = (globalThis as unknown as { chrome: { developerPrivate: DeveloperPrivate } }).chrome.developerPrivate;
-        if (hostAccess) await api.updateExtensionConfiguration({ extensionId: id, hostAccess });
-        for (const host of hosts) await api.addHostPermission(id, host);
-      },
-      [ext.extensionId, mode, allow] as const,
-    );
-  } finally {
-    await settings.close();
-  }
 }
 
 describe(`real generator pages (${backend})`, () => {
@@ -287,7 +266,7 @@ describe(`reading the pixels (${backend})`, () => {
     // (An optional host permission, as production has, can only be granted through the dialog, which
     // cannot be answered headless (Playwright #32755); a withheld one takes the same product path.)
     const listed = await ext.serviceWorker.evaluate(() => (globalThis as unknown as { chrome: Chrome }).chrome.runtime.getManifest().host_permissions ?? []);
-    await siteAccess({ mode: 'ON_CLICK', allow: listed.filter((listedPattern: string) => listedPattern !== pattern) });
+    await siteAccess(ext, { mode: 'ON_CLICK', allow: listed.filter((listedPattern: string) => listedPattern !== pattern) });
     try {
       expect(await openOverlay(page, UNLISTED.page, src)).toEqual({ ok: true, value: { opened: true } });
       await expect.poll(() => page.frames().some((f) => f.url().includes('/overlay.html')), { timeout: 10_000 }).toBe(true);
@@ -301,7 +280,7 @@ describe(`reading the pixels (${backend})`, () => {
 
       // The user's click asks the browser; its dialog goes unanswered here, so the site is allowed in chrome://extensions.
       await press(page, asking, 'allow-site');
-      await siteAccess({ allow: [pattern] });
+      await siteAccess(ext, { allow: [pattern] });
       await page.bringToFront();
 
       // The overlay opens again on the file itself: 1024², the file's own pixels.
@@ -323,7 +302,7 @@ describe(`reading the pixels (${backend})`, () => {
       expect([image.width, image.height]).toEqual([scene.width, scene.height]);
       expect(Buffer.from(image.data).equals(Buffer.from(renderScene(scene).data))).toBe(true);
     } finally {
-      await siteAccess({ mode: 'ON_ALL_SITES', allow: [] });
+      await siteAccess(ext, { mode: 'ON_ALL_SITES', allow: [] });
     }
     await page.close();
   });

@@ -5,6 +5,7 @@
 import type { Frame, Page, Worker } from 'playwright-core';
 import type { browser } from 'wxt/browser';
 import { fnv1a } from '../../utils/checksum';
+import type { ExtensionHarness } from '../harness/extension';
 import { SCENES, shapeMask } from '../harness/scenes';
 
 /** The `chrome` global as seen inside evaluated functions (types only; the code runs in Chromium). */
@@ -270,4 +271,25 @@ export async function fillRiver(page: InPage, siteUrl: string): Promise<{ change
     }
   }
   return { changedOutside, greenShare: greenInside / inside };
+}
+
+/**
+ * Changes the extension's site access the way a user does on chrome://extensions (the page's own
+ * `developerPrivate` API): a mode ("on click", "on all sites") and sites allowed one by one.
+ */
+export async function siteAccess(ext: ExtensionHarness, { mode, allow }: { mode?: 'ON_CLICK' | 'ON_ALL_SITES'; allow: string[] }): Promise<void> {
+  const settings = await ext.openPage('chrome://extensions');
+  try {
+    await settings.evaluate(
+      async ([id, hostAccess, hosts]) => {
+        type DeveloperPrivate = { updateExtensionConfiguration(update: { extensionId: string; hostAccess: string }): Promise<void>; addHostPermission(id: string, host: string): Promise<void> };
+        const api = (globalThis as unknown as { chrome: { developerPrivate: DeveloperPrivate } }).chrome.developerPrivate;
+        if (hostAccess) await api.updateExtensionConfiguration({ extensionId: id, hostAccess });
+        for (const host of hosts) await api.addHostPermission(id, host);
+      },
+      [ext.extensionId, mode, allow] as const,
+    );
+  } finally {
+    await settings.close();
+  }
 }

@@ -181,6 +181,22 @@ export const unlistedHtml = (unlistedOriginUrl: string): string => `<!doctype ht
 `;
 
 /**
+ * `/unlisted-frame.html`: an image inside a frame of the unlisted origin (127.0.0.4, `/framed.html`
+ * there), which the extension cannot inject into while that site is withheld.
+ */
+export const UNLISTED_FRAME = { page: '/unlisted-frame.html', framePath: '/framed.html', selector: '#framed-shapes', path: '/img/shapes.png' } as const;
+
+export const unlistedFrameHtml = (unlistedOriginUrl: string): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Framed elsewhere</title><style>body { margin: 0; padding: 40px 16px; } iframe { width: 400px; height: 400px; border: 0; }</style></head>
+<body><iframe src="${unlistedOriginUrl}${UNLISTED_FRAME.framePath}" onload="document.body.dataset.ready = 'true'"></iframe></body></html>
+`;
+
+export const FRAMED_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Framed</title><style>body { margin: 0; }</style></head>
+<body><img id="${UNLISTED_FRAME.selector.slice(1)}" src="${UNLISTED_FRAME.path}" alt="${SCENES.shapes.alt}" style="width:320px;height:320px;display:block"></body></html>
+`;
+
+/**
  * `/menu.html`: what the context menu's URL alone cannot tell apart. The shapes file shown twice
  * (a 160² grid cell first, then the 400² "lightbox" copy); and the river, whose src the page
  * changes as its menu opens (a cache-busting query), so the menu's URL is no longer in the DOM.

@@ -9,12 +9,13 @@
  *   host: the page may not read them; the e2e build's host permissions cover it, so the extension
  *   may). Where 127.0.0.2 cannot be bound it falls back to 127.0.0.1 on another port.
  * - `unlistedOriginUrl`: the same again on 127.0.0.4, which no e2e host permission covers (as in
- *   production, where the user allows each site); empty where 127.0.0.4 cannot be bound.
+ *   production, where the user allows each site); empty where 127.0.0.4 cannot be bound. It also
+ *   serves `/framed.html` (an image page that /unlisted-frame.html frames).
  *
  * Routes (both origins): `/img/{scene}.png`. Second origin only: `/cdn/img/{scene}.png`, 403 unless
  * the Referer is the main origin's (an image CDN that refuses hotlinks). Main origin only: `/`, `/gallery.html`,
  * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/metadata.html` (see METADATA),
- * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html`, `/referer.html`, `/unlisted.html`, `/menu.html` (see real-pages.ts), `/gallery.js`,
+ * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html`, `/referer.html`, `/unlisted.html`, `/unlisted-frame.html`, `/menu.html` (see real-pages.ts), `/gallery.js`,
  * `/gallery.css`, `/blank.html`, `/favicon.ico` (204). The gallery sets `<body data-ready="true">` once every image,
  * the canvas and the shadow-root image are drawn: wait for `body[data-ready="true"]`. An inline
  * script sets `body[data-inline-script="ran"]`: present on /gallery.html, absent (blocked, with a
@@ -24,7 +25,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metadataHtml, metadataImage } from './metadata-page.ts';
 import { encodeApng, encodePng } from './png.ts';
-import { chatHtml, FINDS_HTML, HOSTILE_HTML, MENU_HTML, NARROW_HTML, PIXELS_HTML, refererHtml, SIZES_HTML, unlistedHtml } from './real-pages.ts';
+import { chatHtml, FINDS_HTML, FRAMED_HTML, HOSTILE_HTML, MENU_HTML, NARROW_HTML, PIXELS_HTML, refererHtml, SIZES_HTML, unlistedFrameHtml, unlistedHtml } from './real-pages.ts';
 import { PALETTE, SCENES, getScene, renderScene, renderSceneScaled, sceneSvg, type SceneName } from './scenes.ts';
 
 export interface Site {
@@ -292,6 +293,8 @@ export async function startSite({
         return page(MENU_HTML, 'text/html');
       case '/unlisted.html':
         return page(unlistedHtml(unlistedOriginUrl), 'text/html');
+      case '/unlisted-frame.html':
+        return page(unlistedFrameHtml(unlistedOriginUrl), 'text/html');
       case '/inputs.js':
         return page(INPUTS_JS, 'text/javascript');
       case '/gallery.js':
@@ -332,7 +335,12 @@ export async function startSite({
   crossOriginUrl = `http://${crossAddress.address}:${crossAddress.port}`;
   // The production permission path: a host no e2e host permission covers (where it can be bound).
   const unlisted = http.createServer((req, res) => {
-    if (!serveImage(res, new URL(req.url ?? '/', 'http://site').pathname, req.method === 'HEAD')) notFound(res);
+    const pathname = new URL(req.url ?? '/', 'http://site').pathname;
+    if (pathname === '/framed.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      return res.end(req.method === 'HEAD' ? undefined : FRAMED_HTML);
+    }
+    if (!serveImage(res, pathname, req.method === 'HEAD')) notFound(res);
   });
   const unlistedAddress = await listen(unlisted, 0, '127.0.0.4').catch(() => undefined);
   if (unlistedAddress) unlistedOriginUrl = `http://${unlistedAddress.address}:${unlistedAddress.port}`;

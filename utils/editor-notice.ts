@@ -1,0 +1,54 @@
+/**
+ * Why "Fix this image…" (menu, toolbar button, shortcut) did not open the overlay, as a short notice
+ * the side panel shows for that tab: the background has no other way to tell the user. Kept in
+ * `storage.session` under one key per tab; every reader validates it.
+ */
+import * as v from 'valibot';
+
+export const EditorNoticeSchema = v.object({
+  /** What failed and what to do, in one or two sentences. */
+  message: v.pipe(v.string(), v.minLength(1), v.maxLength(600)),
+  /** Milliseconds since the epoch: a newer failure replaces an older one. */
+  at: v.number(),
+});
+export type EditorNotice = v.InferOutput<typeof EditorNoticeSchema>;
+
+export const EDITOR_NOTICE_PREFIX = 'editor-notice.';
+export const editorNoticeKey = (tabId: number): string => `${EDITOR_NOTICE_PREFIX}${tabId}`;
+
+/** What went wrong, as the background saw it. */
+export type OpenFailure =
+  /** `scripting.executeScript` refused the frame (no host access, a browser page, a PDF viewer). */
+  | { kind: 'unreachable'; pageUrl?: string; frameUrl?: string; frameId?: number }
+  /** The content script answered `{ opened: false, reason }`. */
+  | { kind: 'refused'; reason?: string }
+  /** The content script never answered. */
+  | { kind: 'no-answer' };
+
+const hostOf = (url: string | undefined): string | undefined => {
+  try {
+    return url ? new URL(url).host || undefined : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const isWebPage = (url: string | undefined) => !!url && /^(https?|file):/.test(url);
+
+export function noticeFor(failure: OpenFailure): string {
+  switch (failure.kind) {
+    case 'unreachable': {
+      const inFrame = failure.frameId !== undefined && failure.frameId !== 0;
+      const url = inFrame ? failure.frameUrl : failure.pageUrl;
+      const host = hostOf(url);
+      if (inFrame && isWebPage(url) && host && host !== hostOf(failure.pageUrl))
+        return `This image is inside a frame from ${host} that the extension cannot reach: open the frame's page in its own tab, or right-click the image there.`;
+      if (url && !isWebPage(url))
+        return `The extension cannot open on this page (${url.split(/[?#]/)[0]}): the browser keeps extensions out of its own pages and viewers. Save the image and open its page in a normal tab.`;
+      return `The extension cannot reach ${host ?? 'this page'}: reload the page and use "Fix this image…" on the image again.`;
+    }
+    case 'refused':
+      return `${(failure.reason ?? 'The editor did not open').replace(/\.?$/, '.')} Right-click the image itself and choose "Fix this image…", or use the toolbar button and click the image.`;
+    case 'no-answer':
+      return 'The page did not answer: reload it and try "Fix this image…" again.';
+  }
+}
