@@ -21,6 +21,10 @@ describe('noticeFor', () => {
     expect(text).toMatch(/^The image could not be found on the page\. Right-click the image itself/);
   });
 
+  it('keeps a reason that already says why or what to do as it is', () => {
+    expect(noticeFor({ kind: 'refused', reason: 'This page blocked the overlay: mark the region in the side panel instead' })).toBe('This page blocked the overlay: mark the region in the side panel instead.');
+  });
+
   it('tells the user to reload when the page never answered', () => {
     expect(noticeFor({ kind: 'no-answer' })).toMatch(/did not answer: reload/);
   });

@@ -46,8 +46,12 @@ export function noticeFor(failure: OpenFailure): string {
         return `The extension cannot open on this page (${url.split(/[?#]/)[0]}): the browser keeps extensions out of its own pages and viewers. Save the image and open its page in a normal tab.`;
       return `The extension cannot reach ${host ?? 'this page'}: reload the page and use "Fix this image…" on the image again.`;
     }
-    case 'refused':
-      return `${(failure.reason ?? 'The editor did not open').replace(/\.?$/, '.')} Right-click the image itself and choose "Fix this image…", or use the toolbar button and click the image.`;
+    case 'refused': {
+      const reason = failure.reason ?? 'The editor did not open';
+      // The content script's reasons read "what: why or what to do" where it knows more: kept as they are.
+      if (reason.includes(':')) return reason.replace(/\.?$/, '.');
+      return `${reason.replace(/\.?$/, '.')} Right-click the image itself and choose "Fix this image…", or use the toolbar button and click the image.`;
+    }
     case 'no-answer':
       return 'The page did not answer: reload it and try "Fix this image…" again.';
   }
