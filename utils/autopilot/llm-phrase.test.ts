@@ -25,3 +25,12 @@ describe('the LLM target phrase', () => {
     expect(user.content).toContain('"a river in a valley"');
   });
 });
+
+describe('the status line about the phrase', () => {
+  it('says whether the LLM or the rules chose it, and why the rules', async () => {
+    const { phraseSource } = await import('./phrase-status');
+    expect(phraseSource({ phrase: 'the river', source: 'llm', ms: 5 })).toBe('the LLM chose it');
+    expect(phraseSource({ phrase: 'the river', source: 'rules', ms: 0 })).toBe('the rules chose it');
+    expect(phraseSource({ phrase: 'the river', source: 'rules', fallback: 'the LLM did not answer within 8 s', ms: 8000 })).toBe('the rules chose it: the LLM did not answer within 8 s');
+  });
+});
