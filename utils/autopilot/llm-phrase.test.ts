@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choosePhrase, parsePhraseAnswer, phraseMessages } from './llm-phrase';
+import { phraseSource } from './phrase-status';
 
 const input = { intent: 'make it chocolate', originalPrompt: 'a river in a valley' };
 
@@ -27,8 +28,7 @@ describe('the LLM target phrase', () => {
 });
 
 describe('the status line about the phrase', () => {
-  it('says whether the LLM or the rules chose it, and why the rules', async () => {
-    const { phraseSource } = await import('./phrase-status');
+  it('says whether the LLM or the rules chose it, and why the rules', () => {
     expect(phraseSource({ phrase: 'the river', source: 'llm', ms: 5 })).toBe('the LLM chose it');
     expect(phraseSource({ phrase: 'the river', source: 'rules', ms: 0 })).toBe('the rules chose it');
     expect(phraseSource({ phrase: 'the river', source: 'rules', fallback: 'the LLM did not answer within 8 s', ms: 8000 })).toBe('the rules chose it: the LLM did not answer within 8 s');
