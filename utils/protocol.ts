@@ -487,6 +487,21 @@ const productMessages = {
       ms: finite,
     }),
   },
+  /**
+   * The thing the user's intent is about ("the river"), for the detector: asked of the configured
+   * LLM (text only, short deadline), else the rule-based phrase. `fallback` says why the rules
+   * decided although an LLM is configured. Reachable from extension pages and overlay frames.
+   */
+  'autopilot.phrase': {
+    to: 'background',
+    request: v.object({ intent: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(2000)), originalPrompt: ShortText(4000) }),
+    response: v.object({
+      phrase: v.optional(v.pipe(v.string(), v.maxLength(200))),
+      source: v.picklist(['llm', 'rules']),
+      fallback: v.optional(v.string()),
+      ms: finite,
+    }),
+  },
   // ---- end autopilot ----
   'content.open-overlay': {
     to: 'content',
@@ -566,7 +581,7 @@ export type EventOf<T extends EventType> = v.InferOutput<(typeof events)[T]>;
 /** Background messages a content script may send; every other one needs an extension page. */
 export const CONTENT_SCRIPT_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.register', 'image.fetch', 'tab.capture']);
 /** What an overlay frame may ask, each with its claimed nonce (any site can embed the frame's page). */
-export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'autopilot.detect']);
+export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'autopilot.detect', 'autopilot.phrase']);
 
 /** What crosses `runtime.sendMessage`: the envelope around a request. */
 export const Envelope = v.object({

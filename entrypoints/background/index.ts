@@ -8,6 +8,7 @@ import { askOffscreen } from './offscreen-lifecycle';
 import { serveInpaintSettings } from './inpaint'; // inpainting (issue #5)
 import { trackInpaintJobs } from './inpaint-jobs';
 import { serveRefinement } from './refine';
+import { findTargetPhrase } from './target-phrase';
 import { restrictStorageToTrustedContexts } from './api-keys'; // LLM refinement (issue #4)
 import { OverlayNonces } from './overlay-nonces';
 import { captureTabRegion, fetchPageImage } from './page-images';
@@ -73,6 +74,7 @@ export default defineBackground(() => {
       'session.create': (request) => openSession(request),
       'session.save-mask': (request) => saveSessionMask(request),
       'tab.capture': (region, sender) => captureTabRegion(sender.tab, region),
+      'autopilot.phrase': (request) => findTargetPhrase(request),
       'settings.runtime': async () => ({
         modelHost: await modelHost.getValue(),
         device: await devicePreference.getValue(),

@@ -40,7 +40,7 @@ interface Settings {
 }
 
 /** Stored values are re-validated: anything odd falls back to the safe default. */
-async function readSettings(): Promise<Settings> {
+export async function readSettings(): Promise<Settings> {
   const [provider, baseUrl, model, keys, sendPixels, never, timeoutSeconds] = await Promise.all([
     llmProvider.getValue(),
     llmBaseUrl.getValue(),
@@ -134,7 +134,7 @@ function checkExpectedHost(expected: string | undefined, effective: string | und
 }
 
 /** The HTTP client's configuration, or a clear reason why there is none. */
-async function clientConfig(settings: Settings, expected: string | undefined): Promise<ClientConfig> {
+export async function clientConfig(settings: Settings, expected: string | undefined): Promise<ClientConfig> {
   const baseUrl = effectiveBaseUrl(settings.provider, settings.baseUrl);
   checkExpectedHost(expected, baseUrl);
   if (settings.provider === 'none') {

@@ -11,7 +11,7 @@ import { decodeMaskRle, encodeMaskRle } from '@/utils/mask/rle';
 import { dilate, erode, feather, invert } from '@/utils/mask/morphology';
 import { strokeLine } from '@/utils/mask/brush';
 import { boxCentre, clipMaskToBox } from '@/utils/autopilot/box-prompt';
-import { targetPhrase } from '@/utils/autopilot/target-phrase';
+import { phraseSource } from '@/utils/autopilot/phrase-status';
 import { proposeMask, type Proposal } from '@/utils/autopilot/propose';
 
 export type Tool = 'click' | 'box' | 'brush' | 'eraser';
@@ -324,25 +324,30 @@ export class OverlayEditor {
    * proposal. Nothing changes the mask until the user accepts or edits it.
    */
   async propose(intent: string): Promise<void> {
-    const phrase = targetPhrase(intent);
-    if (!phrase) {
-      this.error = 'Say what is wrong and name the thing, e.g. “the river should be chocolate”.';
-      return;
-    }
     if (!this.embedding || !this.imageKey) return;
     this.error = undefined;
     this.proposal = undefined;
     this.busy = true;
-    this.status = `Looking for “${phrase}”…`;
+    this.status = 'Working out what to look for…';
     try {
+      // The overlay knows no original prompt (the side panel does): the LLM works from the intent alone.
+      const choice = await send('autopilot.phrase', { intent, originalPrompt: '' });
+      const phrase = choice.phrase;
+      if (!phrase) {
+        this.status = '';
+        this.error = 'Say what is wrong and name the thing, e.g. “the river should be chocolate”.';
+        return;
+      }
+      const source = phraseSource(choice);
+      this.status = `Looking for “${phrase}” (${source})…`;
       const deps = { detect: (r: RequestOf<'autopilot.detect'>) => sendToOffscreen('autopilot.detect', r), decode: (r: RequestOf<'sam.decode'>) => sendToOffscreen('sam.decode', r) };
       const proposal = await proposeMask(deps, { image: this.imageKey, embedding: this.embedding, width: this.width, height: this.height, phrase });
       if (!proposal) {
-        this.status = `Nothing here looks like “${phrase}”: mark it with the tools, or name it differently.`;
+        this.status = `Nothing here looks like “${phrase}” (${source}): mark it with the tools, or name it differently.`;
         return;
       }
       this.proposal = proposal;
-      this.status = `Found “${phrase}” (${Math.round(proposal.score * 100)} %): accept it, edit it, or discard it.`;
+      this.status = `Found “${phrase}” (${Math.round(proposal.score * 100)} %; ${source}): accept it, edit it, or discard it.`;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     } finally {

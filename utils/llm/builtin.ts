@@ -118,3 +118,15 @@ export async function refineBuiltin(
     session.destroy();
   }
 }
+
+/** One short answer from Chrome's built-in model, constrained to `schema` (no repair attempt); the caller validates it. */
+export async function promptBuiltinJson(api: LanguageModelApi | undefined, input: { system: string; user: string; schema: object }, signal?: AbortSignal): Promise<string> {
+  const unavailable = availabilityMessage(await builtinAvailability(api));
+  if (!api || unavailable) throw new LlmError('unavailable', unavailable ?? AVAILABILITY_MESSAGES.unsupported);
+  const session = await api.create({ ...LANGUAGE_OPTIONS, initialPrompts: [{ role: 'system', content: input.system }], ...(signal ? { signal } : {}) });
+  try {
+    return await readStream(session.promptStreaming(input.user, { responseConstraint: input.schema, ...(signal ? { signal } : {}) }), 1, signal ? { signal } : {});
+  } finally {
+    session.destroy();
+  }
+}

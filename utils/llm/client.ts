@@ -279,3 +279,14 @@ export async function refine(config: ClientConfig, input: RefineInput, options: 
   if (repaired.ok) return { suggestion: repaired.value, repaired: true, sentImage, ms: Math.round(performance.now() - t0) };
   throw malformedOutput(problemOf(second, repaired.problem), failureContext(config, 'chat'));
 }
+
+/**
+ * One short JSON-mode chat answer as text (no repair attempt): for small structured questions
+ * such as the autopilot's target phrase. The caller validates the text.
+ */
+export async function chatJson(config: ClientConfig, messages: ChatMessage[], options: RefineOptions = {}): Promise<string> {
+  if (!config.model) throw new LlmError('not-configured', 'No model is chosen: pick one in the options.');
+  const client = createClient(config);
+  const answer = await withRetries(config, 'chat', options, (relaxed) => streamOnce(client, config, messages, relaxed, 1, options));
+  return answer.text;
+}
