@@ -53,6 +53,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          // Several "unit" tests start ONNX Runtime WASM sessions or serve and decode a >16 Mpx PNG
+          // over real HTTP: 1-2 s alone, but past vitest's 5 s default on a 2-core runner with the
+          // files running in parallel. A deadline, not a performance check (those live in the bench).
+          testTimeout: 30_000,
           include: [
             'utils/**/*.test.ts',
             'models/**/*.test.ts',
