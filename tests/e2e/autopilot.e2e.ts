@@ -7,7 +7,7 @@
  * the thing when the rules cannot ("make it chocolate" on "a river in a valley" → "the river").
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { fnv1a } from '../../utils/checksum';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { iou, SCENES, shapeMask } from '../harness/scenes';
@@ -46,6 +46,42 @@ async function typeInto(panel: Page, testId: string, text: string): Promise<void
   await panel.mouse.click(box.x + 20, box.y + Math.min(box.height / 2, 12));
   await panel.keyboard.press('Control+A');
   await panel.keyboard.type(text);
+}
+
+/** Opens the river in the overlay and continues with nothing marked: the panel opens the session. */
+async function sessionInPanel(test: string): Promise<{ panel: Page; sessionId: string }> {
+  const panel = await ext.openExtensionPage('sidepanel.html');
+  const page = await ext.openPage(`${siteUrl}/gallery.html?test=${test}`);
+  await page.bringToFront();
+  await page.waitForSelector('body[data-ready]');
+  expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}/img/river.png`))).toEqual({ ok: true, value: { opened: true } });
+  const frame = await overlayFrame(page);
+  const sessionId = (await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session'))!;
+  await frame.locator('[data-action="continue"]').click();
+  await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
+  await panel.bringToFront();
+  await panel.waitForSelector(`[data-testid="session"][data-session-id="${sessionId}"]`, { timeout: 30_000 });
+  await panel.waitForSelector('[data-testid="panel-autopilot"]');
+  return { panel, sessionId };
+}
+
+/** The panel's proposal once it shows, or an error that says what the panel says instead. */
+async function panelProposal(panel: Page): Promise<Locator> {
+  const proposal = panel.locator('[data-testid="panel-autopilot-proposal"]');
+  try {
+    await proposal.waitFor({ timeout: 180_000 });
+  } catch (error) {
+    throw new Error(`no proposal; the panel says: ${await panel.locator('[data-testid="panel-autopilot"]').innerText()}`, { cause: error });
+  }
+  return proposal;
+}
+
+/** Accepts the panel's proposal; returns the session's mask once it is the proposal. */
+async function acceptProposal(panel: Page, sessionId: string, checksum: string | null): Promise<Uint8Array> {
+  await panel.locator('[data-testid="panel-autopilot-accept"]').click();
+  await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${checksum}"]`, { state: 'attached', timeout: 30_000 });
+  const session = await step('read the session', () => readSession(panel, sessionId));
+  return (await step('read the mask', () => readStored(panel, session.mask!))).data;
 }
 
 describe(`autopilot (${backend})`, () => {
@@ -101,34 +137,13 @@ describe(`autopilot (${backend})`, () => {
   });
 
   it('in the side panel: the same intent proposes the river; Edit opens the mask tools on it, Accept makes it the session\'s mask', { timeout: 240_000 }, async () => {
-    const panel = await ext.openExtensionPage('sidepanel.html');
-    const page = await ext.openPage(`${siteUrl}/gallery.html?test=autopilot-panel`);
-    await page.bringToFront();
-    await page.waitForSelector('body[data-ready]');
-    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}/img/river.png`))).toEqual({ ok: true, value: { opened: true } });
-    const frame = await overlayFrame(page);
-    const sessionId = await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session');
     // Continue with nothing marked: the panel opens the session, to be marked there.
-    await frame.locator('[data-action="continue"]').click();
-    await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
-    await panel.bringToFront();
-    await panel.waitForSelector(`[data-testid="session"][data-session-id="${sessionId}"]`, { timeout: 30_000 });
-    await panel.waitForSelector('[data-testid="panel-autopilot"]');
+    const { panel, sessionId } = await sessionInPanel('autopilot-panel');
 
     const find = async () => {
-      const input = panel.locator('[data-testid="panel-autopilot-intent"]');
-      await input.scrollIntoViewIfNeeded(); // the mask step sits below the image: page.mouse clicks only what is in view
-      const box = (await input.boundingBox())!;
-      await panel.mouse.click(box.x + 20, box.y + box.height / 2);
-      await panel.keyboard.press('Control+A');
-      await panel.keyboard.type('the river should be chocolate');
+      await typeInto(panel, 'panel-autopilot-intent', 'the river should be chocolate');
       await panel.keyboard.press('Enter');
-      const proposal = panel.locator('[data-testid="panel-autopilot-proposal"]');
-      try {
-        await proposal.waitFor({ timeout: 180_000 });
-      } catch (error) {
-        throw new Error(`no proposal; the panel says: ${await panel.locator('[data-testid="panel-autopilot"]').innerText()}`, { cause: error });
-      }
+      const proposal = await panelProposal(panel);
       expect(await proposal.getAttribute('data-phrase')).toBe('the river');
       return proposal.getAttribute('data-checksum');
     };
@@ -143,12 +158,9 @@ describe(`autopilot (${backend})`, () => {
 
     // Accept: the proposal is the session's mask, and it is the river.
     const checksum = await find();
-    await panel.locator('[data-testid="panel-autopilot-accept"]').click();
-    await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${checksum}"]`, { state: 'attached', timeout: 30_000 });
-    const session = await step('read the session', () => readSession(panel, sessionId!));
-    const mask = await step('read the mask', () => readStored(panel, session.mask!));
-    expect(fnv1a(mask.data)).toBe(checksum);
-    expect(iou(mask.data, shapeMask(scene, 'river'))).toBeGreaterThanOrEqual(0.9);
+    const mask = await acceptProposal(panel, sessionId, checksum);
+    expect(fnv1a(mask)).toBe(checksum);
+    expect(iou(mask, shapeMask(scene, 'river'))).toBeGreaterThanOrEqual(0.9);
     await ext.screenshot(panel, `autopilot-panel-${backend}`);
     expect(ext.consoleErrors).toEqual([]);
   });
@@ -156,28 +168,11 @@ describe(`autopilot (${backend})`, () => {
     stub.reset();
     await ext.setSettings({ llmProvider: 'openai-compatible', llmBaseUrl: stub.baseUrl, llmModel: 'stub-mini', llmApiKeys: {}, llmSendPixels: true, neverSendPixels: false, llmTimeoutSeconds: 20 });
     try {
-      const panel = await ext.openExtensionPage('sidepanel.html');
-      const page = await ext.openPage(`${siteUrl}/gallery.html?test=autopilot-llm`);
-      await page.bringToFront();
-      await page.waitForSelector('body[data-ready]');
-      expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}/img/river.png`))).toEqual({ ok: true, value: { opened: true } });
-      const frame = await overlayFrame(page);
-      const sessionId = await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session');
-      await frame.locator('[data-action="continue"]').click();
-      await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
-      await panel.bringToFront();
-      await panel.waitForSelector(`[data-testid="session"][data-session-id="${sessionId}"]`, { timeout: 30_000 });
-      await panel.waitForSelector('[data-testid="panel-autopilot"]');
-
+      const { panel, sessionId } = await sessionInPanel('autopilot-llm');
       await typeInto(panel, 'refine-original', 'a river in a valley');
       await typeInto(panel, 'panel-autopilot-intent', 'make it chocolate');
       await panel.keyboard.press('Enter');
-      const proposal = panel.locator('[data-testid="panel-autopilot-proposal"]');
-      try {
-        await proposal.waitFor({ timeout: 180_000 });
-      } catch (error) {
-        throw new Error(`no proposal; the panel says: ${await panel.locator('[data-testid="panel-autopilot"]').innerText()}`, { cause: error });
-      }
+      const proposal = await panelProposal(panel);
       expect(await proposal.getAttribute('data-phrase')).toBe('the river');
       expect(await panel.locator('[data-testid="panel-autopilot"] [role="status"]').innerText()).toMatch(/Found “the river”.*the LLM chose it/);
       // One text-only question: the intent and the prompt went to the LLM, no pixels (although sending pixels is allowed for refinement).
@@ -187,12 +182,8 @@ describe(`autopilot (${backend})`, () => {
       expect(body).toContain('make it chocolate');
       expect(body).not.toMatch(/image_url|base64/);
 
-      const checksum = await proposal.getAttribute('data-checksum');
-      await panel.locator('[data-testid="panel-autopilot-accept"]').click();
-      await panel.waitForSelector(`[data-session-id="${sessionId}"] [data-testid="panel-mask"][data-checksum="${checksum}"]`, { state: 'attached', timeout: 30_000 });
-      const session = await step('read the session', () => readSession(panel, sessionId!));
-      const mask = await step('read the mask', () => readStored(panel, session.mask!));
-      expect(iou(mask.data, shapeMask(scene, 'river'))).toBeGreaterThanOrEqual(0.9);
+      const mask = await acceptProposal(panel, sessionId, await proposal.getAttribute('data-checksum'));
+      expect(iou(mask, shapeMask(scene, 'river'))).toBeGreaterThanOrEqual(0.9);
       expect(ext.consoleErrors).toEqual([]);
     } finally {
       await ext.setSettings({ llmProvider: 'none' });

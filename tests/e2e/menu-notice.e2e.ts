@@ -7,26 +7,22 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
+import { backendFromEnv, type ExtensionHarness } from '../harness/extension';
 import { E2E_MENU_CLICK } from '../harness/e2e-test-hooks';
 import { MENU, UNLISTED_FRAME } from '../harness/real-pages';
+import { launchWithPanel } from './launch';
 import { siteAccess, step, tabIdFor, type Chrome } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
-const hubUrl = inject('hubUrl');
 
 let ext: ExtensionHarness;
 let panel: Page;
 
 beforeAll(async () => {
-  ext = await launchExtension({ backend });
-  await ext.setSettings({ modelHost: hubUrl });
-  panel = await ext.openExtensionPage('sidepanel.html');
+  ({ ext, panel } = await launchWithPanel(backend));
 });
-afterAll(async () => {
-  await ext?.close();
-});
+afterAll(() => ext?.close());
 
 interface MenuClick {
   srcUrl: string;

@@ -65,6 +65,16 @@ async function boxOf(frame: Frame, selector: string): Promise<Box> {
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 const centre = (box: Box) => ({ x: box.x + box.width / 2, y: box.y + box.height / 2 });
 
+/** Marks `shape` on an image the page shows `shown.width` px wide and sends it: the mask is at the file's own size, and it is that shape. */
+async function maskAtFileSize(page: Page, frame: Frame, shown: { scene: keyof typeof SCENES; width: number }, shape: string): Promise<void> {
+  const scene = SCENES[shown.scene];
+  const scale = shown.width / scene.width;
+  await clickShape(page, frame, scene, shape, (p) => ({ x: p.x * scale, y: p.y * scale }));
+  const mask = await continueToPanel(frame, panel);
+  expect(mask.length).toBe(scene.width * scene.height);
+  expect(iou(mask, shapeMask(scene, shape))).toBeGreaterThanOrEqual(0.9);
+}
+
 /** Clicks a scene's shape where the overlay's surface shows it (page.mouse at on-screen px) and waits for the mask. */
 async function clickShape(page: Page, frame: Frame, scene: Scene, shape: string, shown: (p: { x: number; y: number }) => { x: number; y: number }): Promise<void> {
   const canvas = await boxOf(frame, 'canvas[data-testid="mask-canvas"]');
@@ -227,13 +237,7 @@ describe(`reading the pixels (${backend})`, () => {
     expect(await openOverlay(page, revoked.page, blobUrl)).toEqual({ ok: true, value: { opened: true } });
     const frame = await overlayFrame(page);
     expect(await frame.locator('[data-testid="overlay-status"]').innerText()).not.toMatch(/capture/i);
-    const scene = SCENES[revoked.scene];
-    const scale = revoked.width / scene.width;
-    await clickShape(page, frame, scene, 'yellow-rect', (p) => ({ x: p.x * scale, y: p.y * scale }));
-    // The mask is at the file's 1024², not the 256² the page shows.
-    const mask = await continueToPanel(frame, panel);
-    expect(mask.length).toBe(scene.width * scene.height);
-    expect(iou(mask, shapeMask(scene, 'yellow-rect'))).toBeGreaterThanOrEqual(0.9);
+    await maskAtFileSize(page, frame, revoked, 'yellow-rect');
     await page.close();
   });
 
@@ -244,13 +248,7 @@ describe(`reading the pixels (${backend})`, () => {
     expect(await openOverlay(page, REFERER.page, src)).toEqual({ ok: true, value: { opened: true } });
     const frame = await overlayFrame(page);
     expect(await frame.locator('[data-testid="overlay-status"]').innerText()).not.toMatch(/capture/i);
-    const scene = SCENES[REFERER.scene];
-    const scale = REFERER.width / scene.width;
-    await clickShape(page, frame, scene, 'green-disc', (p) => ({ x: p.x * scale, y: p.y * scale }));
-    // At the file's 1024², not the 320² a capture of the page would give.
-    const mask = await continueToPanel(frame, panel);
-    expect(mask.length).toBe(scene.width * scene.height);
-    expect(iou(mask, shapeMask(scene, 'green-disc'))).toBeGreaterThanOrEqual(0.9);
+    await maskAtFileSize(page, frame, REFERER, 'green-disc');
     const session = await readSession(panel, (await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session'))!);
     expect(session.source).toMatchObject({ srcUrl: src, pixels: 'file' });
     await page.close();
@@ -290,15 +288,11 @@ describe(`reading the pixels (${backend})`, () => {
       await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 60_000 });
       expect(await frame.locator('[data-testid="overlay-status"]').innerText()).not.toMatch(/capture|may not read/i);
       expect(await frame.locator('[data-action="allow-site"]').count()).toBe(0);
-      const scene = SCENES[UNLISTED.scene];
-      const scale = UNLISTED.width / scene.width;
-      await clickShape(page, frame, scene, 'green-disc', (p) => ({ x: p.x * scale, y: p.y * scale }));
-      const mask = await continueToPanel(frame, panel);
-      expect(mask.length).toBe(scene.width * scene.height);
-      expect(iou(mask, shapeMask(scene, 'green-disc'))).toBeGreaterThanOrEqual(0.9);
+      await maskAtFileSize(page, frame, UNLISTED, 'green-disc');
       const session = await readSession(panel, (await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session'))!);
       expect(session.source).toMatchObject({ srcUrl: src, pixels: 'file' });
       const image = await readStored(panel, session.image);
+      const scene = SCENES[UNLISTED.scene];
       expect([image.width, image.height]).toEqual([scene.width, scene.height]);
       expect(Buffer.from(image.data).equals(Buffer.from(renderScene(scene).data))).toBe(true);
     } finally {
