@@ -266,7 +266,7 @@ describe(`the editor in the side panel (${backend})`, () => {
     await options.close();
   });
 
-  it('marks a region in the panel from the keyboard alone: arrows move the pointer, Space selects', async () => {
+  it('marks a region in the panel from the keyboard alone: arrows move the pointer, Space selects, the mask keys undo and redo, Enter uses it', async () => {
     const first = await openPanel();
     const image = await storeImageFromUrl(first, `${siteUrl}/img/river.png`);
     const created = (await first.evaluate(
@@ -291,7 +291,15 @@ describe(`the editor in the side panel (${backend})`, () => {
     await panel.keyboard.press('Space');
     await expect.poll(async () => Number(await painter.getAttribute('data-version')), { timeout: 60_000 }).toBeGreaterThan(before);
     await expect.poll(() => painter.getAttribute('data-busy')).toBe('false');
-    await panel.getByTestId('painter-done').click();
+    // The overlay's editor and keys: Ctrl+Z undoes the selection here (not the accepted edits), Ctrl+Shift+Z
+    // brings it back, Enter uses the mask.
+    const area = Number(await painter.getAttribute('data-area'));
+    expect(area).toBeGreaterThan(0);
+    await panel.keyboard.press('Control+z');
+    await expect.poll(async () => Number(await painter.getAttribute('data-area'))).toBe(0);
+    await panel.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => Number(await painter.getAttribute('data-area'))).toBe(area);
+    await panel.keyboard.press('Enter');
     await expect.poll(() => panel.getByTestId('mask-state').innerText()).toMatch(/Marked: \d/);
     const session = await readSession(panel, created.value!.sessionId);
     const mask = await readStored(panel, session.mask!);

@@ -1,4 +1,4 @@
-/** Draws the mask tint and the prompt points over the image's drawn rectangle. */
+/** Draws the mask tint, a hover preview, the prompt points, a box being dragged and the keyboard's pointer over the image's drawn rectangle. */
 import type { Rect } from '@/utils/image/types';
 
 export interface DrawnPoint {
@@ -42,6 +42,8 @@ export function drawOverlay(
   preview?: OffscreenCanvas,
   /** The keyboard's pointer (natural px), drawn as a ring with a cross. */
   cursor?: { x: number; y: number },
+  /** A box being dragged (CSS px of the canvas). */
+  box?: Rect,
 ): void {
   const dpr = window.devicePixelRatio || 1;
   const width = Math.round(canvas.clientWidth * dpr);
@@ -69,6 +71,13 @@ export function drawOverlay(
     context.lineWidth = 2;
     context.strokeStyle = '#fff';
     context.stroke();
+  }
+  if (box) {
+    context.setLineDash([6, 4]);
+    context.lineWidth = 2;
+    context.strokeStyle = '#7c4dff';
+    context.strokeRect(box.x, box.y, box.width, box.height);
+    context.setLineDash([]);
   }
   if (cursor) {
     const at = naturalToCss(cursor.x, cursor.y);
