@@ -75,7 +75,7 @@ describe('built extension', () => {
     };
     expect(manifest.content_security_policy.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self';");
     // Only the e2e build's loopback test origins (and a name tests map to loopback); never <all_urls> or every site.
-    for (const host of manifest.host_permissions ?? []) expect(host).toMatch(/^http:\/\/(127\.0\.0\.[12]|localhost|llm\.remote\.test)\/\*$/);
+    for (const host of manifest.host_permissions ?? []) expect(host).toMatch(/^http:\/\/(127\.0\.0\.[124]|localhost|llm\.remote\.test)\/\*$/);
     // Pages can reach only the overlay's page (which trusts nobody without a nonce), and only at
     // its per-session URL: the fixed one would tell any site the extension is installed.
     expect(manifest.web_accessible_resources).toEqual([{ resources: ['overlay.html'], matches: ['<all_urls>'], use_dynamic_url: true }]);

@@ -8,8 +8,9 @@
  * - `crossOriginUrl`: the same images WITHOUT any CORS header, on 127.0.0.2 (another loopback
  *   host: the page may not read them; the e2e build's host permissions cover it, so the extension
  *   may). Where 127.0.0.2 cannot be bound it falls back to 127.0.0.1 on another port.
- * - `unlistedOriginUrl`: the same again on 127.0.0.4, which no e2e host permission covers (as in
- *   production, where the user allows each site); empty where 127.0.0.4 cannot be bound. It also
+ * - `unlistedOriginUrl`: the same again on 127.0.0.4, whose host access the tests withhold while
+ *   they run (chrome://extensions' site access; the e2e build lists it so it can be withheld and
+ *   given back), as production starts; empty where 127.0.0.4 cannot be bound. It also
  *   serves `/framed.html` (an image page that /unlisted-frame.html frames).
  *
  * Routes (both origins): `/img/{scene}.png`. Second origin only: `/cdn/img/{scene}.png`, 403 unless
@@ -33,7 +34,7 @@ export interface Site {
   url: string;
   /** e.g. `http://127.0.0.2:43122`: serves `/img/*` only, no CORS headers. */
   crossOriginUrl: string;
-  /** e.g. `http://127.0.0.4:43122`: the same as `crossOriginUrl`, on a host the e2e build has no host permission for. */
+  /** e.g. `http://127.0.0.4:43122`: the same as `crossOriginUrl`, on a host whose access the tests withhold (see above). */
   unlistedOriginUrl: string;
   close(): Promise<void>;
 }
