@@ -14,7 +14,7 @@ import { E2E_FLAGS_KEY } from '../harness/e2e-test-hooks';
 import { connectHub } from '../harness/hub';
 import { iou, SCENES, shapeMask, shapePoint } from '../harness/scenes';
 import { SAM_OVERFLOWING_FP16_ENCODER, SAM_REPO } from '../models/semantics';
-import { call, clickNatural, continueToPanel, openOverlay, overlayFrame, scoreRiverTexts, step } from './support';
+import { call, clickNatural, closeOffscreenDocument, continueToPanel, openOverlay, overlayFrame, scoreRiverTexts, step } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -41,7 +41,7 @@ afterAll(async () => {
 
 /** Models released and their cache emptied, so the next use downloads the files it picks. */
 async function fresh(): Promise<void> {
-  await call(panel, 'models.release', {});
+  await closeOffscreenDocument(ext.serviceWorker); // the loaded models go with it
   await panel.evaluate(() => caches.delete('inpaint-biases-models-v1'));
   await hub.clearRequests();
 }
