@@ -1,7 +1,6 @@
 /** CLIP sessions: image and text embeddings, and the CLIP score between them. */
 import * as ort from 'onnxruntime-web';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { clipScore, cosine, row } from '../../utils/score';
 import type { RGBAImage, Rect } from '../../utils/image/types';
 import { declaredFeeds, outputTensor, timedRun, type LoadedModel } from '../hub';
 import { floatData } from '../tensors';
@@ -61,17 +60,4 @@ export async function clipTextEmbeds(model: LoadedModel<'clip'>, texts: readonly
   );
   const embeds = outputTensor(outputs, 'text_embeds');
   return { embeds: floatData(embeds), dim: embeds.dims[1] ?? 512, modelMs: ms };
-}
-
-/** CLIP score (100·max(cos, 0)) of the image, or of `rect` of it, against each text. */
-export async function clipScores(
-  model: LoadedModel<'clip'>,
-  image: RGBAImage,
-  texts: readonly string[],
-  rect?: Rect,
-): Promise<{ cosines: number[]; scores: number[]; modelMs: number }> {
-  const imageResult = await clipImageEmbeds(model, image, rect);
-  const textResult = await clipTextEmbeds(model, texts);
-  const cosines = texts.map((_, i) => cosine(imageResult.embeds, row(textResult.embeds, i, textResult.dim)));
-  return { cosines, scores: cosines.map(clipScore), modelMs: imageResult.modelMs + textResult.modelMs };
 }

@@ -1,6 +1,5 @@
 /** MI-GAN: prompt-free fill of the masked region. */
 import * as ort from 'onnxruntime-web';
-import { compositeThroughMask } from '../../utils/image/composite';
 import type { Mask, RGBAImage } from '../../utils/image/types';
 import { declaredFeeds, timedRun, type LoadedModel } from '../hub';
 import { miganImageTensor, miganMaskTensor, miganResultToImage } from './processor';
@@ -21,10 +20,4 @@ export async function miganGenerate(model: LoadedModel<'migan'>, image: RGBAImag
   const output = outputs[session.outputNames[0] ?? 'result'];
   if (!output) throw new Error('MI-GAN returned no image');
   return { image: miganResultToImage(output.data as Uint8Array, width, height), modelMs: ms };
-}
-
-/** The fill composited through `mask` itself: every pixel outside it exact. */
-export async function miganFill(model: LoadedModel<'migan'>, image: RGBAImage, mask: Mask): Promise<{ image: RGBAImage; modelMs: number }> {
-  const { image: generated, modelMs } = await miganGenerate(model, image, mask);
-  return { image: compositeThroughMask(image, generated, mask), modelMs };
 }

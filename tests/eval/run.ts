@@ -16,11 +16,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { clipScores } from '../../models/clip/runner.ts';
+import { clipScores } from '../harness/model-calls.ts';
 import { regionSquare } from '../../models/clip/processor.ts';
 import { loadModel, releaseModel, type Backend, type LoadedModel } from '../../models/hub.ts';
 import { memoryCache, type ModelCache } from '../../models/loader.ts';
-import { miganFill } from '../../models/migan/runner.ts';
+import { miganFill } from '../harness/model-calls.ts';
 import { registry } from '../../models/registry.ts';
 import { maskBoundingBox } from '../../utils/mask/resample.ts';
 import type { RGBAImage, Rect } from '../../utils/image/types.ts';

@@ -4,8 +4,7 @@
  * for the probe messages of tests/harness/probe-messages.ts.
  */
 import type * as v from 'valibot';
-import { clipScores } from '@/models/clip/runner';
-import { miganFill } from '@/models/migan/runner';
+import { clipScores, miganFill } from './model-calls';
 import { serve } from '@/utils/messaging';
 import type { Inference } from '@/entrypoints/offscreen/inference';
 import { loadImage, loadMask, storeImage } from '@/entrypoints/offscreen/pixels';

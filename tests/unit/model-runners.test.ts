@@ -4,11 +4,11 @@
  * hand-set weights promise.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clipScores, clipTokenizer } from '../../models/clip/runner';
+import { clipTokenizer } from '../../models/clip/runner';
+import { clipScores, miganFill } from '../harness/model-calls';
 import { loadModel, type LoadedModel } from '../../models/hub';
 import { DownloadError, fetchModelFile, memoryCache } from '../../models/loader';
 import { lamaFill } from '../../models/lama/runner';
-import { miganFill } from '../../models/migan/runner';
 import { registry, resolveUrl } from '../../models/registry';
 import { samDecode, samEncode } from '../../models/sam/runner';
 import { serveTestModels } from '../harness/test-model-hub';

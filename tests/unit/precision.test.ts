@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { clipScores } from '../../models/clip/runner';
+import { clipScores } from '../harness/model-calls';
 import { runWithFallback } from '../../models/fallback';
 import { loadModel, releaseModel, type LoadedModel } from '../../models/hub';
 import { memoryCache } from '../../models/loader';

@@ -18,12 +18,12 @@
  * host cannot be reached within 10 s it prints one line and exits 1.
  */
 import * as ort from 'onnxruntime-web';
-import { clipScores, clipTokenizer } from '../../models/clip/runner.ts';
+import { clipTokenizer } from '../../models/clip/runner.ts';
 import { clipPixelValues, CLIP_INPUT_SIZE, CLIP_MAX_TOKENS, regionSquare } from '../../models/clip/processor.ts';
 import { loadModel, releaseModel, type LoadedModel } from '../../models/hub.ts';
 import { lamaFill } from '../../models/lama/runner.ts';
 import { LAMA_SIZE, lamaImageTensor, lamaMaskTensor } from '../../models/lama/processor.ts';
-import { miganFill } from '../../models/migan/runner.ts';
+import { clipScores, miganFill } from '../harness/model-calls.ts';
 import { registry, resolveUrl, weightPath, type Dtype, type ModelName, type RegistryEntry } from '../../models/registry.ts';
 import { samDecode, samEncode } from '../../models/sam/runner.ts';
 import { samPixelValues, SAM_INPUT_SIZE } from '../../models/sam/processor.ts';
