@@ -29,7 +29,8 @@ describe('model registry', () => {
   });
 
   it('pins every entry to a commit, or says why it cannot', () => {
-    for (const entry of Object.values<RegistryEntry>(registry)) {
+    const entries: Pick<RegistryEntry, 'repo' | 'revision' | 'unpinned'>[] = [...Object.values<RegistryEntry>(registry), LOCAL_LLM, TEXT_DETECTOR];
+    for (const entry of entries) {
       if (/^[0-9a-f]{40}$/.test(entry.revision)) expect(entry.unpinned, entry.repo).toBeUndefined();
       else expect(entry.unpinned, `${entry.repo} is on ${entry.revision}`).toMatch(/\w/);
     }
@@ -43,7 +44,8 @@ describe('model registry', () => {
         }
       }
     }
-    expect(expectedWeight(registry.sam.files.encoder, 'q8')).toEqual({ bytes: 8_882_165 });
+    expect(expectedWeight(registry.sam.files.encoder, 'q8')).toEqual({ bytes: 8_882_165, sha256: 'cce23c7b2e5d4f330932738fb67ba518e04b0d99ccdd1cccd22a7da4e01f2971' });
+    expect(expectedWeight(registry.sam.files.encoder, 'fp16')).toEqual({ bytes: 12_170_657 });
     expect(expectedWeight(registry.clip.files.text, 'q8')).toEqual({});
   });
   it('every weight file resolves to a file the test hub serves, in the repo it is taken from (SD-Turbo borrows its VAE encoder)', () => {

@@ -48,13 +48,22 @@ export const registry = {
   sam: {
     task: 'segmentation',
     repo: 'Xenova/slimsam-77-uniform',
-    revision: 'main',
-    unpinned: 'the commit hash could not be looked up offline; `npm run verify:models` prints the one the Hub serves, to pin here',
+    // The commit that public projects pin with these exact sizes per dtype (2026-03 upload; its
+    // fp32/q8 SHA-256s are recorded by two independent projects); verify:models re-checks it.
+    revision: '5850ab45f587c112167512ffef949107115e26a0',
     licence: 'apache-2.0',
     configFiles: ['preprocessor_config.json'],
     files: {
-      encoder: { base: 'onnx/vision_encoder', bytes: { fp32: 23_276_014, fp16: 12_170_657, q8: 8_882_165 } },
-      decoder: { base: 'onnx/prompt_encoder_mask_decoder', bytes: { fp32: 16_557_892, fp16: 8_550_118, q8: 4_903_810 } },
+      encoder: {
+        base: 'onnx/vision_encoder',
+        bytes: { fp32: 23_276_014, fp16: 12_170_657, q8: 8_882_165 },
+        sha256: { fp32: '9f8433273a6750b587779baa0cf5508111001bf7e7acfcf585d370139fd366d0', q8: 'cce23c7b2e5d4f330932738fb67ba518e04b0d99ccdd1cccd22a7da4e01f2971' },
+      },
+      decoder: {
+        base: 'onnx/prompt_encoder_mask_decoder',
+        bytes: { fp32: 16_557_892, fp16: 8_550_118, q8: 4_903_810 },
+        sha256: { fp32: 'f4514391764fbd56e08e119060d874ecd7d52994bfb1968af159e12d4943b5bb', q8: 'cb90b279f549d2cab7fd6e20c38522438c65d84bdcca3d2a764cff7d857fdce2' },
+      },
     },
     conventions: {
       'encoder.input': 'pixel_values f32 [1,3,1024,1024]: longest side resized to 1024 (bilinear), /255, ImageNet mean/std, zero-padded bottom/right',
@@ -152,15 +161,16 @@ export const registry = {
     task: 'inpaint-diffusion',
     // The ONNX Runtime Web SD-Turbo sample's export (microsoft/onnxruntime-inference-examples js/sd-turbo).
     repo: 'schmuell/sd-turbo-ort-web',
-    revision: 'main',
-    unpinned: 'no commit of this repo could be read offline; verify:models pins it with internet',
+    // The commit public projects pin, with the exact file sizes below (read from it by a project
+    // that hashed every file it loads); verify:models re-checks it.
+    revision: 'ace89b7d2cd849f9a73914cdbb8a3ea60c853dd1',
     licence: 'other (sai-nc-community)',
     configFiles: ['scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
     files: {
-      // Sizes as the sample lists them (MB): text encoder 1700, UNet 640, VAE decoder 95. The
-      // repo has no VAE encoder, which inpainting needs (the original's latents): it is taken
-      // from the SD 1.5 inpainting export (see `from`), 68.4 MB in fp16.
-      textEncoder: { base: 'text_encoder/model', paths: { fp16: 'text_encoder/model.onnx' }, bytes: { fp16: 1_700_000_000 }, approximate: ['fp16'] },
+      // Exact sizes at the pinned commit (the sample's own MB list had text encoder and UNet
+      // swapped). The repo has no VAE encoder, which inpainting needs (the original's latents):
+      // it is taken from the SD 1.5 inpainting export (see `from`), 68.4 MB in fp16.
+      textEncoder: { base: 'text_encoder/model', paths: { fp16: 'text_encoder/model.onnx' }, bytes: { fp16: 681_393_168 } },
       vaeEncoder: {
         base: 'vae_encoder/model',
         paths: { fp16: 'vae_encoder/model.onnx' },
@@ -172,8 +182,8 @@ export const registry = {
           why: "SD-Turbo's VAE is SD 2.1's, the same kl-f8 autoencoder (4 latent channels, scale 0.18215) as SD 1.5's; unverified that the weights are identical",
         },
       },
-      vaeDecoder: { base: 'vae_decoder/model', paths: { fp16: 'vae_decoder/model.onnx' }, bytes: { fp16: 95_000_000 }, approximate: ['fp16'] },
-      unet: { base: 'unet/model', paths: { fp16: 'unet/model.onnx' }, bytes: { fp16: 640_000_000 }, approximate: ['fp16'] },
+      vaeDecoder: { base: 'vae_decoder/model', paths: { fp16: 'vae_decoder/model.onnx' }, bytes: { fp16: 99_094_314 } },
+      unet: { base: 'unet/model', paths: { fp16: 'unet/model.onnx' }, bytes: { fp16: 1_733_430_199 } },
     },
     conventions: {
       'textEncoder.input': 'input_ids int32 [1,77]: OpenCLIP BPE, padded with "!" (id 0), as the sample does',
@@ -187,7 +197,7 @@ export const registry = {
       scheduler: 'Euler ancestral with trailing spacing (1–4 steps, t = 999 first), no classifier-free guidance (guidance ≤ 1)',
       device: 'fp16: WebGPU with shader-f16 (the sample refuses without it); the sample fixes 64×64 latents through freeDimensionOverrides, we feed the crop\'s size',
       vaeEncoder: 'not in this repo (the ORT sample only generates from text): loaded from jdp8/sd-inpainting-ort-web-fp16 (its `from`), the same autoencoder',
-      unverified: 'Revision, sizes and the borrowed VAE encoder are not checked against the files here; verify:models checks them',
+      unverified: 'Revision and sizes are what public projects pin and read from the files, not checked here; the borrowed VAE encoder is unverified; verify:models checks all of them',
     },
   },
 } as const satisfies Record<string, RegistryEntry>;
@@ -236,12 +246,13 @@ export const LOCAL_LLM = {
   task: 'refinement',
   label: 'Qwen2.5-0.5B-Instruct',
   repo: 'onnx-community/Qwen2.5-0.5B-Instruct',
-  // Not pinned: the Hub showed commit 516c8d0; verify:models is where files and sizes get checked.
-  revision: 'main',
+  // The commit public projects pin; q8's size is the one read at that commit, q4f16/q4 are exact
+  // sizes that public downloads report (verify:models re-checks all three).
+  revision: 'cc5cc01a65cc3ff17bdb73a7de33d879f62599b0',
   licence: 'apache-2.0',
   configFiles: ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'],
-  // onnx/model{_q4f16,_q4,_quantized}.onnx; the Hub's rounded MB figures.
-  bytes: { q4f16: 483_000_000, q4: 786_000_000, q8: 512_000_000 } satisfies Record<LlmDtype, number>,
+  // onnx/model{_q4f16,_q4,_quantized}.onnx.
+  bytes: { q4f16: 483_003_582, q4: 786_156_820, q8: 512_096_557 } satisfies Record<LlmDtype, number>,
   conventions: {
     inputs: 'input_ids, attention_mask, position_ids i64 [B,L]; past_key_values.N.key/value [B,kv_heads,P,head_dim]',
     outputs: 'logits [B,L,vocab]; present.N.key/value [B,kv_heads,P+L,head_dim]',
@@ -272,8 +283,8 @@ export const TEXT_DETECTOR = {
   task: 'detection',
   label: 'OWL-ViT B/32',
   repo: 'Xenova/owlvit-base-patch32',
-  // Not pinned, and the sizes are unverified: neither could be read offline; verify:models checks them.
   revision: 'main',
+  unpinned: 'no public source records a commit of this repo, and the Hub cannot be reached here; verify:models prints the one to pin',
   licence: 'apache-2.0',
   configFiles: ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'],
   // onnx/model{,_fp16,_quantized}.onnx: approximate (2, 1 and ~0.5 bytes per parameter of its ~153 M).
