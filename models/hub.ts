@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-web';
 import { ENFORCE_REGISTRY_SIZES } from './expectations';
 import { fetchModelFile, type ExpectedFile, type ModelCache } from './loader';
 import { chooseDtype, expectedWeight, externalDataLocation, registry, resolveUrl, weightPath, type Dtype, type ModelFile, type ModelName, type RegistryEntry } from './registry';
+import { pinRevision } from './revision';
 import { asDeclared, NonFiniteOutputError, nonFiniteOutput } from './tensors';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -80,7 +81,16 @@ export function loadModel<N extends ModelName>(name: N, options: HubOptions): Pr
  */
 export async function loadEntry<N extends ModelName>(name: N, entry: RegistryEntry, options: HubOptions): Promise<LoadedModel<N>> {
   const files: LoadedFileInfo[] = [];
-  const urlOf = (path: string, file?: ModelFile) => resolveUrl(options.host, file?.from?.repo ?? entry.repo, file?.from?.revision ?? entry.revision, path);
+  // Branch-tracking repos are read from one commit: the one the host served on the first load here.
+  const pins = { host: options.host, cache: options.cache, ...(options.signal ? { signal: options.signal } : {}) };
+  const commits = new Map<string, string>();
+  for (const { repo, revision } of [entry, ...Object.values(entry.files).flatMap((f) => (f.from ? [f.from] : []))]) {
+    if (!commits.has(`${repo}@${revision}`)) commits.set(`${repo}@${revision}`, await pinRevision(repo, revision, pins));
+  }
+  const urlOf = (path: string, file?: ModelFile) => {
+    const { repo, revision } = file?.from ?? entry;
+    return resolveUrl(options.host, repo, commits.get(`${repo}@${revision}`) ?? revision, path);
+  };
   const fetchFile = async (path: string, checks: { expected?: ExpectedFile; validate?: (bytes: Uint8Array) => void }, file?: ModelFile) => {
     const url = urlOf(path, file);
     const { bytes, fromCache } = await fetchModelFile(url, {

@@ -35,7 +35,11 @@ export interface RegistryEntry {
   repo: string;
   /** A commit hash pins the files. */
   revision: string;
-  /** Set when `revision` is a branch, not a commit: why it could not be pinned (verify:models reports it). */
+  /**
+   * Set when `revision` is a branch, not a commit: why it could not be pinned here (verify:models
+   * reports it). The loader then pins the branch to the commit the host serves on the first load
+   * on each machine (models/revision.ts).
+   */
   unpinned?: string;
   licence: string;
   /** Small files loaded beside the weights (processor and tokenizer configs): `.json` parsed, others (merges.txt) as text. */

@@ -22,6 +22,18 @@ export interface TransformersSource {
   host: string;
   cache: ModelCache;
   onProgress?: (progress: FileProgress) => void;
+  /** The commit a branch-tracking repo was pinned to (models/revision.ts): every file of it is read from there. */
+  pin?: { repo: string; revision: string; commit: string };
+}
+
+// transformers.js's pipeline loads some configs at `main` whatever revision it is given, so the
+// pins are applied to the URLs themselves. Kept for every load: `env` is global (see transformersFor).
+const pins = new Map<string, string>();
+
+/** `url` with a pinned repo's branch replaced by its commit. */
+function pinnedUrl(url: string): string {
+  for (const [from, to] of pins) if (url.includes(from)) return url.replace(from, to);
+  return url;
 }
 
 let library: Promise<Transformers> | undefined;
@@ -52,7 +64,7 @@ function transformers(): Promise<Transformers> {
 /** Serves transformers.js's requests for one load: whole files through our cache, a missing optional file as 404. */
 function loaderFetch(source: TransformersSource): typeof fetch {
   return async (input) => {
-    const url = input instanceof Request ? input.url : String(input);
+    const url = pinnedUrl(input instanceof Request ? input.url : String(input));
     try {
       const { bytes } = await fetchModelFile(url, { cache: source.cache, ...(source.onProgress ? { onProgress: source.onProgress } : {}) });
       return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-length': String(bytes.length) } });
@@ -68,7 +80,7 @@ function loaderFetch(source: TransformersSource): typeof fetch {
 function cacheView(cache: ModelCache) {
   return {
     async match(key: string): Promise<Response | undefined> {
-      const bytes = URL.canParse(key) ? await cache.get(key) : undefined;
+      const bytes = URL.canParse(key) ? await cache.get(pinnedUrl(key)) : undefined;
       return bytes && new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-length': String(bytes.length) } });
     },
     // loaderFetch has stored the file (after its size checks) before transformers.js offers it here.
@@ -83,6 +95,7 @@ function cacheView(cache: ModelCache) {
  */
 export async function transformersFor(source: TransformersSource): Promise<Transformers> {
   const lib = await transformers();
+  if (source.pin) pins.set(`/${source.pin.repo}/resolve/${source.pin.revision}/`, `/${source.pin.repo}/resolve/${source.pin.commit}/`);
   const { env } = lib;
   env.remoteHost = `${source.host.replace(/\/+$/, '')}/`;
   env.remotePathTemplate = '{model}/resolve/{revision}/';

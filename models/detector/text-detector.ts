@@ -8,6 +8,7 @@ import type { RGBAImage } from '../../utils/image/types';
 import type { Backend } from '../hub';
 import type { FileProgress, ModelCache } from '../loader';
 import { DETECTOR_DTYPE_SUFFIX, TEXT_DETECTOR, detectorDtype, resolveUrl } from '../registry';
+import { pinRevision } from '../revision';
 import { transformersFor } from '../transformers-env';
 import { clampBox, type Detection } from './boxes';
 
@@ -35,9 +36,10 @@ export interface TextDetector {
 }
 
 export async function loadTextDetector(options: TextDetectorOptions): Promise<TextDetector> {
-  const lib = await transformersFor(options);
+  const { repo } = TEXT_DETECTOR;
+  const revision = await pinRevision(repo, TEXT_DETECTOR.revision, { host: options.host, cache: options.cache });
+  const lib = await transformersFor({ ...options, pin: { repo, revision: TEXT_DETECTOR.revision, commit: revision } });
   const dtype = detectorDtype(options.backend, options.shaderF16);
-  const { repo, revision } = TEXT_DETECTOR;
   const weights = resolveUrl(options.host, repo, revision, `onnx/model${DETECTOR_DTYPE_SUFFIX[dtype]}.onnx`);
   let detector: Awaited<ReturnType<typeof lib.pipeline<'zero-shot-object-detection'>>>;
   try {

@@ -8,6 +8,7 @@ import type { Backend } from '../hub';
 import type { FileProgress, ModelCache } from '../loader';
 import { transformersFor } from '../transformers-env';
 import { LLM_DTYPE_SUFFIX, LOCAL_LLM, llmDtype, resolveUrl } from '../registry';
+import { pinRevision } from '../revision';
 
 export interface LocalLlmOptions {
   /** Model host: `{host}/{repo}/resolve/{revision}/{file}`. */
@@ -47,9 +48,10 @@ export interface LocalLlm {
 }
 
 export async function loadLocalLlm(options: LocalLlmOptions): Promise<LocalLlm> {
-  const lib = await transformersFor(options);
+  const { repo } = LOCAL_LLM;
+  const revision = await pinRevision(repo, LOCAL_LLM.revision, { host: options.host, cache: options.cache });
+  const lib = await transformersFor({ ...options, pin: { repo, revision: LOCAL_LLM.revision, commit: revision } });
   const dtype = llmDtype(options.backend, options.shaderF16);
-  const { repo, revision } = LOCAL_LLM;
   const tokenizer = await lib.AutoTokenizer.from_pretrained(repo, { revision });
   const config = await lib.AutoConfig.from_pretrained(repo, { revision });
   const layers = Number(Reflect.get(config, 'num_hidden_layers')) || 0;

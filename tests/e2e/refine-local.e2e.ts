@@ -8,12 +8,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { connectHub } from '../harness/hub';
+import { LOCAL_LLM } from '../../models/registry';
 import { LLM_ANSWER, LLM_REPO, LLM_SUGGESTION } from '../models/semantics';
 import type { Chrome } from './support';
 
 const backend = backendFromEnv();
 const hub = connectHub(inject('hubUrl'));
-const WEIGHTS = `/${LLM_REPO}/resolve/main/onnx/`;
+const WEIGHTS = `/${LLM_REPO}/resolve/${LOCAL_LLM.revision}/onnx/`;
 let ext: ExtensionHarness;
 
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 /**
  * A local stand-in for huggingface.co's download endpoint, with fault switches for reliability
  * tests. Serves `GET/HEAD /{owner}/{name}/resolve/{revision}/{path...}` (and `/{name}/resolve/...`)
- * from `root/{owner}/{name}/{path}`; the revision is accepted and ignored.
+ * from `root/{owner}/{name}/{path}`; the revision is accepted and ignored. The Hub's revision API,
+ * `GET /api/models/{repo}/revision/{branch}`, answers `{ id, sha }` with {@link hubCommit}.
  *
  * Headers follow the Hub where it matters to a browser: `Content-Length`, `Content-Type`
  * (`application/json` for .json, else `application/octet-stream`), a strong `ETag` (sha256 of the
@@ -152,6 +153,11 @@ function writeFlushed(res: http.ServerResponse, chunk: Buffer): Promise<void> {
     res.write(chunk, () => resolve());
     res.once('close', () => resolve());
   });
+}
+
+/** The commit this hub says `revision` of `repo` points at: a hash of both, stable across runs, different per repo. */
+export function hubCommit(repo: string, revision: string): string {
+  return createHash('sha1').update(`${repo}@${revision}`).digest('hex');
 }
 
 /** Parses `/{owner}/{name}/resolve/{rev}/{path...}`; returns undefined for anything else. */
@@ -394,6 +400,17 @@ export async function startHub({ root, host = '127.0.0.1', port = 0, cacheContro
       if (fault.fault.kind === 'hang') return; // never answer
       const status = fault.fault.status;
       return send(status, JSON.stringify({ error: `hub fault: HTTP ${status}` }), { 'Content-Type': 'application/json' });
+    }
+    const api = /^\/api\/models\/([^/]+(?:\/[^/]+)?)\/revision\/([^/]+)$/.exec(pathname);
+    if (api) {
+      // The Hub's revision API: the commit a branch points at.
+      const [repo, revision] = [api[1]!, decodeURIComponent(api[2]!)];
+      const dir = repo.split('/');
+      if (dir.some((s) => s === '.' || s === '..') || !(await stat(path.join(rootReal, ...dir)).then((st) => st.isDirectory(), () => false))) {
+        return send(404, JSON.stringify({ error: 'Repository not found' }), { 'Content-Type': 'application/json' });
+      }
+      const sha = hubCommit(repo, revision);
+      return send(200, JSON.stringify({ id: repo, sha }), { 'Content-Type': 'application/json' });
     }
     if (parsed === 'bad') return send(400, 'bad path');
     if (!parsed) return send(404, 'Not Found: the hub serves /{owner}/{name}/resolve/{revision}/{path}');

@@ -9,6 +9,7 @@ import { loadModel } from '../../models/hub';
 import { memoryCache } from '../../models/loader';
 import { samDecode, samEncode } from '../../models/sam/runner';
 import { boxCentre, clipMaskToBox } from '../../utils/autopilot/box-prompt';
+import { hubCommit } from '../harness/hub';
 import { serveTestModels } from '../harness/test-model-hub';
 import { iou, renderScene, SCENES, shapeMask } from '../harness/scenes';
 import { OWLVIT_REPO } from '../models/semantics';
@@ -35,9 +36,12 @@ describe('text-prompted detector (transformers.js OWL-ViT on our ONNX Runtime)',
   });
   afterAll(() => detector?.release());
 
-  it('loads the q8 file on WASM through our cache: a second load makes no request', async () => {
+  it('loads the q8 file on WASM through our cache, every file from the commit main pointed at on the first load: a second load makes no request', async () => {
     expect(detector.dtype).toBe('q8');
-    expect(cache.urls()).toContain(`${models.hub.url}/${OWLVIT_REPO}/resolve/main/onnx/model_quantized.onnx`);
+    // The registry follows `main` for this repo (no public commit to pin): the load pinned it.
+    const files = cache.urls().filter((u) => u.includes('/resolve/'));
+    expect(files).toContain(`${models.hub.url}/${OWLVIT_REPO}/resolve/${hubCommit(OWLVIT_REPO, 'main')}/onnx/model_quantized.onnx`);
+    expect(files.filter((u) => !u.includes(`/resolve/${hubCommit(OWLVIT_REPO, 'main')}/`))).toEqual([]);
     const again = await loadTextDetector({ host: models.hub.url, backend: 'wasm', shaderF16: false, cache });
     await again.release();
     expect(models.hub.requests).toEqual([]);

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLocalLlm, type LocalLlm } from '../../models/llm/local-llm';
 import { memoryCache } from '../../models/loader';
+import { LOCAL_LLM } from '../../models/registry';
 import { localMessages, refineLocal } from '../../utils/llm/local';
 import { LlmError } from '../../utils/llm/errors';
 import { serveTestModels } from '../harness/test-model-hub';
@@ -19,7 +20,7 @@ const load = (cache = memoryCache()) => loadLocalLlm({ host: models.hub.url, bac
 describe('local LLM (transformers.js on our ONNX Runtime)', { timeout: 60_000 }, () => {
   it('loads a second time from our cache with no request, and never keeps a cut or damaged download', async () => {
     const cache = memoryCache();
-    const weights = `${models.hub.url}/${LLM_REPO}/resolve/main/onnx/model_quantized.onnx`;
+    const weights = `${models.hub.url}/${LLM_REPO}/resolve/${LOCAL_LLM.revision}/onnx/model_quantized.onnx`;
     models.hub.setFault({ kind: 'truncate', bytes: 1000, match: 'model_quantized.onnx', times: 1 });
     await expect(load(cache)).rejects.toThrow(/broke off/);
     expect(await cache.get(weights)).toBeUndefined();
@@ -42,7 +43,9 @@ describe('local LLM (transformers.js on our ONNX Runtime)', { timeout: 60_000 },
   it('streams the greedy answer word by word through the KV cache, on the q8 file', async () => {
     llm = await load();
     expect(llm.dtype).toBe('q8');
-    expect(models.hub.requests.map((r) => r.path)).toContain(`/${LLM_REPO}/resolve/main/onnx/model_quantized.onnx`);
+    expect(models.hub.requests.map((r) => r.path)).toContain(`/${LLM_REPO}/resolve/${LOCAL_LLM.revision}/onnx/model_quantized.onnx`);
+    // Every file from the registry's commit: none from a branch.
+    expect(models.hub.requests.map((r) => r.path).filter((p) => !p.includes(`/resolve/${LOCAL_LLM.revision}/`))).toEqual([]);
     const pieces: string[] = [];
     const result = await llm.generate(localMessages(input), { onText: (t) => pieces.push(t) });
     expect(result.text).toBe(LLM_ANSWER);

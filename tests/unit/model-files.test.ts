@@ -15,7 +15,7 @@ import type { RegistryEntry } from '../../models/registry';
 import { externalizeWeights } from '../models/onnx-builder';
 import { buildSdUnet } from '../models/sd';
 import { SD_INPAINT_HIDDEN } from '../models/semantics';
-import { startHub, type Hub } from '../harness/hub';
+import { hubCommit, startHub, type Hub } from '../harness/hub';
 
 const REPO = 'test/external-data-unet';
 const oneFile = buildSdUnet(true, SD_INPAINT_HIDDEN);
@@ -66,7 +66,11 @@ describe('model files', () => {
     expect(graph.length).toBeLessThan(data.length); // the weights really moved out of the graph
     const cache = memoryCache();
     const options = { host: hub.url, backend: 'wasm' as const, shaderF16: false, cache, registrySizes: true };
+    hub.clearRequests();
     const model = await loadEntry('sdInpaint', entry(), options);
+    // The entry follows `main`: the load asked once for its commit and read both files from it.
+    const commit = hubCommit(REPO, 'main');
+    expect(hub.requests.map((r) => r.path)).toEqual([`/api/models/${REPO}/revision/main`, `/${REPO}/resolve/${commit}/unet/model.onnx`, `/${REPO}/resolve/${commit}/unet/model.onnx_data`]);
     expect(model.files.map((f) => [f.path, f.bytes, f.fromCache])).toEqual([
       ['unet/model.onnx', graph.length, false],
       ['unet/model.onnx_data', data.length, false],
