@@ -5,7 +5,7 @@
  */
 import * as ort from 'onnxruntime-web';
 import { ENFORCE_REGISTRY_SIZES } from './expectations';
-import { fetchModelFile, type ExpectedFile, type ModelCache } from './loader';
+import { DownloadError, fetchModelFile, type ExpectedFile, type ModelCache } from './loader';
 import { chooseDtype, expectedWeight, externalDataLocation, registry, resolveUrl, weightPath, type Dtype, type ModelFile, type ModelName, type RegistryEntry } from './registry';
 import { pinRevision } from './revision';
 import { asDeclared, NonFiniteOutputError, nonFiniteOutput } from './tensors';
@@ -111,6 +111,13 @@ export async function loadEntry<N extends ModelName>(name: N, entry: RegistryEnt
       continue;
     }
     configs[path] = parseJsonConfig((await fetchFile(path, { validate: parseJsonConfig })).bytes);
+  }
+  for (const path of entry.optionalConfigFiles ?? []) {
+    try {
+      configs[path] = parseJsonConfig((await fetchFile(path, { validate: parseJsonConfig })).bytes);
+    } catch (error) {
+      if (!(error instanceof DownloadError && error.status === 404)) throw error;
+    }
   }
   const registrySizes = options.registrySizes ?? ENFORCE_REGISTRY_SIZES;
 

@@ -44,6 +44,8 @@ export interface RegistryEntry {
   licence: string;
   /** Small files loaded beside the weights (processor and tokenizer configs): `.json` parsed, others (merges.txt) as text. */
   configFiles: readonly string[];
+  /** JSON configs a repo may lack: read when the host has them, left out of `configs` when it answers 404. */
+  optionalConfigFiles?: readonly string[];
   files: Readonly<Record<string, ModelFile>>;
   conventions: Readonly<Record<string, string>>;
 }
@@ -137,7 +139,10 @@ export const registry = {
     revision: 'main',
     unpinned: 'the Hub page showed only a short commit id (bcb3767…); verify:models pins it with internet',
     licence: 'creativeml-openrail-m',
-    configFiles: ['scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
+    configFiles: ['tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
+    // Exports made for ONNX Runtime Web may leave the diffusers scheduler config out; without it the
+    // pipeline uses the one the model family publishes (models/sd/scheduler-defaults.ts).
+    optionalConfigFiles: ['scheduler/scheduler_config.json'],
     files: {
       // Sizes: fp16 = 2 bytes per parameter of SD 1.5 (text encoder 123 M, VAE encoder 34 M,
       // decoder 49.5 M, UNet 860 M); the Hub showed 99.1 MB for this VAE decoder and 1.73 GB for
@@ -169,7 +174,10 @@ export const registry = {
     // that hashed every file it loads); verify:models re-checks it.
     revision: 'ace89b7d2cd849f9a73914cdbb8a3ea60c853dd1',
     licence: 'other (sai-nc-community)',
-    configFiles: ['scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
+    configFiles: ['tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json'],
+    // Exports made for ONNX Runtime Web may leave the diffusers scheduler config out; without it the
+    // pipeline uses the one the model family publishes (models/sd/scheduler-defaults.ts).
+    optionalConfigFiles: ['scheduler/scheduler_config.json'],
     files: {
       // Exact sizes at the pinned commit (the sample's own MB list had text encoder and UNet
       // swapped). The repo has no VAE encoder, which inpainting needs (the original's latents):

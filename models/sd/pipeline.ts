@@ -13,6 +13,7 @@ import { seededRandom } from '../../utils/diffusion/random';
 import { createScheduler, schedulerConfigFromJson, type SchedulerKind } from '../../utils/diffusion/scheduler';
 import { blendLatents, imageToPlanar, LATENT_FACTOR, latentMask, planarToImage, scaled } from './processor';
 import { encodeText, unetChannels, unetStep, vaeDecode, vaeEncode, type SdModel } from './runner';
+import { PUBLISHED_SCHEDULER_CONFIG } from './scheduler-defaults';
 
 export interface DiffusionParams {
   prompt: string;
@@ -108,7 +109,8 @@ export async function denoiseInpaint(model: SdModel, prepared: PreparedInpaint, 
   const { text, hidden, original, repaint, conditioning, latentWidth: lw, latentHeight: lh, channels, guided } = prepared;
   let modelMs = 0;
   const plane = lw * lh;
-  const scheduler = createScheduler(params.scheduler, schedulerConfigFromJson(model.configs['scheduler/scheduler_config.json']));
+  const schedulerJson = model.configs['scheduler/scheduler_config.json'] ?? PUBLISHED_SCHEDULER_CONFIG[model.name];
+  const scheduler = createScheduler(params.scheduler, schedulerConfigFromJson(schedulerJson));
   const timesteps = scheduler.setTimesteps(params.steps, params.strength);
   const random = seededRandom(params.seed);
   const noise = random.normals(4 * plane);

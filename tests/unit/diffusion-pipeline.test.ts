@@ -8,6 +8,8 @@ import { diffusionBackend } from '../../entrypoints/offscreen/backends/diffusion
 import { loadModel, type LoadedModel } from '../../models/hub';
 import { memoryCache } from '../../models/loader';
 import { diffusionInpaint } from '../../models/sd/pipeline';
+import { PUBLISHED_SCHEDULER_CONFIG } from '../../models/sd/scheduler-defaults';
+import { schedulerConfigFromJson } from '../../utils/diffusion/scheduler';
 import { encodeText, sdTokenIds } from '../../models/sd/runner';
 import type { Mask, RGBAImage } from '../../utils/image/types';
 import { cropAroundBox } from '../../utils/inpaint/crop';
@@ -20,11 +22,11 @@ const models = serveTestModels();
 let inpaint: LoadedModel<'sdInpaint'>;
 let turbo: LoadedModel<'sdTurbo'>;
 
+// The test hub's tiny models are not the registry's sizes: only that check is off.
+const options = () => ({ host: models.hub.url, backend: 'wasm' as const, shaderF16: false, cache: memoryCache(), registrySizes: false });
 beforeAll(async () => {
-  // The test hub's tiny models are not the registry's sizes: only that check is off.
-  const options = { host: models.hub.url, backend: 'wasm' as const, shaderF16: false, cache: memoryCache(), registrySizes: false };
-  inpaint = await loadModel('sdInpaint', options);
-  turbo = await loadModel('sdTurbo', options);
+  inpaint = await loadModel('sdInpaint', options());
+  turbo = await loadModel('sdTurbo', options());
 });
 
 const BROWN = CLIP_COLOURS.find((c) => c.name === 'brown')!.rgb;
@@ -59,10 +61,10 @@ function farDifferences(image: RGBAImage, far: (i: number) => boolean, original:
 }
 const distance = (a: readonly number[], b: readonly number[]) => Math.hypot(...a.map((v, i) => v - b[i]!));
 
-async function fill(model: 'sd-inpaint' | 'sd-turbo', seed: number, n = 1, extra: Partial<{ steps: number; guidance: number; negativePrompt: string; padding: number }> = {}) {
+async function fill(model: 'sd-inpaint' | 'sd-turbo', seed: number, n = 1, extra: Partial<{ steps: number; guidance: number; negativePrompt: string; padding: number }> = {}, loaded?: LoadedModel<'sdTurbo'>) {
   const defaults = model === 'sd-inpaint' ? { steps: 20, guidance: 7.5 } : { steps: 2, guidance: 0 };
   const { negativePrompt = '', ...knobs } = extra;
-  const backend = diffusionBackend({ model, seed, strength: 1, ...defaults, ...knobs }, async () => (model === 'sd-inpaint' ? inpaint : turbo));
+  const backend = diffusionBackend({ model, seed, strength: 1, ...defaults, ...knobs }, async () => loaded ?? (model === 'sd-inpaint' ? inpaint : turbo));
   const progress: number[] = [];
   const out = await backend({ image: river, mask: riverMask, prompt: PROMPT, negativePrompt, n }, { signal: new AbortController().signal, onProgress: (f) => progress.push(f) });
   return { ...out, progress };
@@ -195,5 +197,22 @@ describe('few-step 4-channel model with latent blending (SD-Turbo class)', () =>
     expect(distance(meanColour(image, masked), BROWN)).toBeLessThan(12);
     // The last step blends in the original latents themselves: flat blocks decode to their colour.
     expect(farDifferences(image, far, original).worst).toBeLessThan(2);
+  });
+
+  it('loads an export that lacks scheduler_config.json and denoises with the config SD-Turbo publishes: the same pixels', async () => {
+    const config = 'scheduler/scheduler_config.json';
+    const absent = models.hub.setFault({ kind: 'status', status: 404, match: /sd-turbo-ort-web\/.*scheduler_config/ });
+    const bare = await loadModel('sdTurbo', options()).finally(absent);
+    expect(Object.keys(bare.configs)).not.toContain(config);
+    expect(Object.keys(turbo.configs)).toContain(config);
+    // The fallback is the config the family publishes (which the test export carries too)…
+    expect(schedulerConfigFromJson(PUBLISHED_SCHEDULER_CONFIG.sdTurbo)).toEqual(schedulerConfigFromJson(turbo.configs[config]));
+    expect(schedulerConfigFromJson(PUBLISHED_SCHEDULER_CONFIG.sdInpaint)).toEqual(schedulerConfigFromJson(inpaint.configs[config]));
+    // …and the pipeline runs on it.
+    const [withConfig, without] = [await fill('sd-turbo', 11), await fill('sd-turbo', 11, 1, {}, bare)];
+    expect(without.outputs[0]!.image.data).toEqual(withConfig.outputs[0]!.image.data);
+    // Only a missing file is optional: a host that fails to serve it fails the load.
+    const failing = models.hub.setFault({ kind: 'status', status: 500, match: /sd-turbo-ort-web\/.*scheduler_config/ });
+    await expect(loadModel('sdTurbo', options()).finally(failing)).rejects.toThrow(/500/);
   });
 });

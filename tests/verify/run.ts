@@ -155,6 +155,14 @@ async function checkRegistryFiles(host: string): Promise<void> {
         expect(remote.status === 200, `HTTP ${remote.status}`);
       });
     }
+    for (const path of entry.optionalConfigFiles ?? []) {
+      await check(`${name}: ${entry.repo}/${path} (optional)`, async () => {
+        const remote = await remoteFile(resolveUrl(host, entry.repo, entry.revision, path));
+        commit ??= remote.commit;
+        if (remote.status === 404) throw new Caveat('absent: the product uses the config the model family publishes');
+        expect(remote.status === 200, `HTTP ${remote.status}`);
+      });
+    }
     for (const [key, file] of Object.entries(entry.files)) {
       for (const [dtype, expected] of Object.entries(file.bytes) as [Dtype, number][]) {
         const path = weightPath(file, dtype);
