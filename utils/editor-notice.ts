@@ -13,6 +13,9 @@ export const EditorNoticeSchema = v.object({
 });
 export type EditorNotice = v.InferOutput<typeof EditorNoticeSchema>;
 
+/** The page removes the overlay as soon as it appears (utils/overlay-removals.ts). */
+export const OVERLAY_BLOCKED = 'This page blocked the overlay: mark the region in the side panel instead';
+
 export const EDITOR_NOTICE_PREFIX = 'editor-notice.';
 export const editorNoticeKey = (tabId: number): string => `${EDITOR_NOTICE_PREFIX}${tabId}`;
 

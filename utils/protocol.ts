@@ -373,6 +373,15 @@ const productMessages = {
   /** The content script announces the secret its overlay frame will present (see overlay.claim). */
   'overlay.register': { to: 'background', request: v.object({ nonce: v.pipe(v.string(), v.uuid()) }), response: v.object({ registered: v.literal(true) }) },
   /**
+   * The content script's overlay, open until now, failed (the page kept removing it): the side panel
+   * shows `reason` for the tab, with the overlay's session (if it had one) opened there.
+   */
+  'overlay.blocked': {
+    to: 'background',
+    request: v.object({ reason: v.pipe(v.string(), v.minLength(1), v.maxLength(300)), sessionId: v.optional(v.pipe(v.string(), v.maxLength(64))) }),
+    response: v.object({ noted: v.literal(true) }),
+  },
+  /**
    * The overlay frame (an extension page a hostile page could also embed) proves it was opened by
    * our content script: the nonce is valid once, for the tab that registered it.
    */
@@ -579,7 +588,7 @@ export type EventType = keyof typeof events;
 export type EventOf<T extends EventType> = v.InferOutput<(typeof events)[T]>;
 
 /** Background messages a content script may send; every other one needs an extension page. */
-export const CONTENT_SCRIPT_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.register', 'image.fetch', 'tab.capture']);
+export const CONTENT_SCRIPT_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.register', 'overlay.blocked', 'image.fetch', 'tab.capture']);
 /** What an overlay frame may ask, each with its claimed nonce (any site can embed the frame's page). */
 export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'autopilot.detect', 'autopilot.phrase']);
 

@@ -103,6 +103,20 @@ export class MaskEditor {
     this.version++;
   }
 
+  /** The mask as edited so far (layers, points, SAM's candidates), for a host that must rebuild the editor. */
+  snapshot(): { layers: MaskLayers; scores: number[]; chosen: number } {
+    return { layers: this.state, scores: [...this.scores], chosen: this.chosen };
+  }
+
+  /** Picks up a `snapshot` of the same image: the same mask and points, nothing to undo. */
+  restore(width: number, height: number, { layers, scores, chosen }: { layers: MaskLayers; scores: number[]; chosen: number }): void {
+    this.reset(width, height);
+    this.history.reset(layers);
+    this.scores = scores;
+    this.chosen = chosen;
+    this.version++;
+  }
+
   /** SAM's embedding of the image: clicks select from now on (`undefined` detaches it). */
   attach(embedding: string | undefined): void {
     this.embedding = embedding;

@@ -1,7 +1,8 @@
 /** Opening the editor on a tab: the side panel, plus the in-page overlay via the content script. */
 import { browser, type Browser } from 'wxt/browser';
 import { editorNoticeKey, noticeFor, type OpenFailure } from '@/utils/editor-notice';
-import { send } from '@/utils/messaging';
+import { emit, send } from '@/utils/messaging';
+import { getSession } from '@/utils/session-store';
 
 export const FIX_IMAGE_MENU_ID = 'fix-image';
 
@@ -47,6 +48,14 @@ export async function openEditor(tab: Browser.tabs.Tab | undefined, click: MenuC
   const failure = await tryOpenOverlay(tabId, click, tab?.url);
   await (failure ? browser.storage.session.set({ [editorNoticeKey(tabId)]: { message: noticeFor(failure), at: Date.now() } }) : browser.storage.session.remove(editorNoticeKey(tabId)));
   await opening;
+}
+
+/** The overlay failed after it opened (the page kept removing it): the side panel says so, on the overlay's session. */
+export async function noteOverlayFailure(tabId: number | undefined, reason: string, sessionId: string | undefined): Promise<{ noted: true }> {
+  if (tabId === undefined) throw new Error('overlay.blocked: needs a tab');
+  await browser.storage.session.set({ [editorNoticeKey(tabId)]: { message: noticeFor({ kind: 'refused', reason }), at: Date.now() } });
+  if (sessionId && (await getSession(sessionId))) emit('session.opened', { sessionId });
+  return { noted: true };
 }
 
 async function tryOpenOverlay(tabId: number, { srcUrl, frameId, frameUrl, pageUrl, targetElementId }: MenuClick, tabUrl: string | undefined): Promise<OpenFailure | undefined> {

@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { extensionPath, isOverlayFrame, serve } from '@/utils/messaging';
 import { CONTENT_SCRIPT_MESSAGES, messages, OVERLAY_MESSAGES, type MessageType } from '@/utils/protocol';
 import { devicePreference, modelHost, modelIdleSeconds } from '@/utils/settings';
-import { createContextMenu, FIX_IMAGE_MENU_ID, onFixImageMenu, openEditor } from './editor';
+import { createContextMenu, FIX_IMAGE_MENU_ID, noteOverlayFailure, onFixImageMenu, openEditor } from './editor';
 import { askInferenceHere } from './inference-host';
 import { askOffscreen } from './offscreen-lifecycle';
 import { serveInpaintSettings } from './inpaint'; // inpainting (issue #5)
@@ -67,6 +67,7 @@ export default defineBackground(() => {
         nonces.register(nonce, sender.tab.id);
         return { registered: true as const };
       },
+      'overlay.blocked': ({ reason, sessionId }, sender) => noteOverlayFailure(sender.tab?.id, reason, sessionId),
       'overlay.claim': ({ nonce }, sender) => ({ tabId: nonces.claim(nonce, sender.tab?.id) }),
       'overlay.verify': ({ nonce, tabId }) => ({ valid: nonces.check(nonce, tabId) }),
       'image.fetch': ({ url, referrer }) => fetchPageImage(url, referrer),

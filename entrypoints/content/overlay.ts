@@ -10,10 +10,12 @@ import { browser } from 'wxt/browser';
 import { withDeadline } from '@/utils/deadline';
 import { overlayLayout, type OverlayLayout } from '@/utils/geometry/overlay-layout';
 import { send } from '@/utils/messaging';
-import { FromFrame, type FrameLayout, type OverlayView, type ToFrame } from '@/utils/overlay-port';
+import { FromFrame, type FrameLayout, type OverlaySnapshot, type OverlayView, type ToFrame } from '@/utils/overlay-port';
+import { OVERLAY_BLOCKED } from '@/utils/editor-notice';
+import { RemovalPolicy } from '@/utils/overlay-removals';
 import { pinHost, showInTopLayer } from './overlay-host';
 import { pageContext } from './page-context'; // original prompt (issue #16)
-import { readPixels, SiteNotAllowed } from './pixels';
+import { readPixels, SiteNotAllowed, type PixelSource } from './pixels';
 import type { Target } from './targets';
 
 const HOST_TAG = 'inpaint-biases-overlay';
@@ -22,11 +24,21 @@ const BAND_ESTIMATE = 64;
 /** How long the frame may take to load, and the background to answer, before we give up. */
 const LOAD_DEADLINE_MS = 15_000;
 const MESSAGE_DEADLINE_MS = 10_000;
-/** A page that removes the overlay again within this long after a re-attach is blocking it. */
-const BLOCKED_WINDOW_MS = 2_000;
-const BLOCKED = 'This page blocked the overlay: mark the region in the side panel instead';
 
-let current: { host: HTMLElement; stop: AbortController; port?: MessagePort } | undefined;
+/** One open overlay: the image, its pixels (read once), and the editor's state across the frames the page removed. */
+interface Overlay {
+  target: Target;
+  pixels: Promise<PixelSource>;
+  stop: AbortController;
+  removals: RemovalPolicy;
+  /** The frame now shown, and its port once it loaded. */
+  host?: HTMLElement;
+  port?: MessagePort;
+  /** The editor's last state, handed to a frame that replaces a removed one. */
+  state?: OverlaySnapshot;
+}
+
+let current: Overlay | undefined;
 
 /** Lets the input event that asked to close (Escape in the frame) finish before the frame goes. */
 const REMOVE_DELAY_MS = 100;
@@ -37,6 +49,7 @@ function closeOverlay(): void {
   current = undefined;
   stop.abort();
   port?.close();
+  if (!host) return;
   // Give the keyboard back to the page, hide at once, and detach a moment later: tearing down an
   // out-of-process frame while its key event is in flight leaves the event unacknowledged
   // (Chromium then stalls further input to the tab).
@@ -119,14 +132,38 @@ function removal(host: HTMLElement, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function openOverlay(target: Target, attempt = 0): Promise<{ opened: boolean; reason?: string }> {
+export async function openOverlay(target: Target): Promise<{ opened: boolean; reason?: string }> {
   closeOverlay();
-  const stop = new AbortController();
-  const nonce = crypto.randomUUID();
   const pixels = readPixels(target); // in parallel with the frame's load
   pixels.catch(() => undefined); // not unhandled when the frame never loads (awaited below otherwise)
-  await withDeadline(send('overlay.register', { nonce }), MESSAGE_DEADLINE_MS, 'The extension did not answer: reload the page and try again');
+  const overlay: Overlay = { target, pixels, stop: new AbortController(), removals: new RemovalPolicy() };
+  current = overlay;
+  return mount(overlay, 0);
+}
 
+/** The page removed the overlay's frame: put it back with the editor's state, or tell the side panel the page blocks it. */
+function onRemoved(overlay: Overlay, attempt: number): Promise<{ opened: boolean; reason?: string }> {
+  if (overlay.removals.removed(performance.now()) === 'reattach') return mount(overlay, attempt + 1);
+  closeOverlay();
+  return Promise.resolve({ opened: false, reason: OVERLAY_BLOCKED });
+}
+
+/** Once the overlay was open, a failure has no reply to ride on: the background shows it in the side panel. */
+function reportLater(overlay: Overlay, result: { opened: boolean; reason?: string }): void {
+  if (result.opened) return;
+  void send('overlay.blocked', { reason: result.reason ?? 'The editor frame did not load', sessionId: overlay.state?.sessionId }).catch(() => undefined);
+}
+
+/** Shows a frame over the target; `attempt` > 0: the page removed the previous one. */
+async function mount(overlay: Overlay, attempt: number): Promise<{ opened: boolean; reason?: string }> {
+  const { target } = overlay;
+  const nonce = crypto.randomUUID();
+  await withDeadline(send('overlay.register', { nonce }), MESSAGE_DEADLINE_MS, 'The extension did not answer: reload the page and try again');
+  if (current !== overlay) return { opened: false, reason: 'Closed while opening' };
+
+  // This frame's listeners end with it (removed by the page) or with the overlay (closed).
+  const gone = new AbortController();
+  const signal = AbortSignal.any([overlay.stop.signal, gone.signal]);
   const host = document.createElement(HOST_TAG);
   const root = host.attachShadow({ mode: 'closed' });
   const frame = document.createElement('iframe');
@@ -136,7 +173,8 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
     iframe { all: initial !important; display: block !important; width: 100% !important; height: 100% !important; border: 0 !important; color-scheme: normal !important; }
   </style>`;
   root.append(frame);
-  current = { host, stop };
+  overlay.host = host;
+  overlay.port = undefined;
 
   let bandHeight = BAND_ESTIMATE;
   const place = () => {
@@ -148,23 +186,22 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
   // Retried where pages that clear the root's foreign children do not look (fixed and top layer: not clipped there).
   (attempt > 0 && document.body ? document.body : document.documentElement).append(host);
   showInTopLayer(host);
-  const openedAt = performance.now();
 
-  const removed = removal(host, stop.signal).then(() => 'removed' as const);
+  const removed = removal(host, signal).then(() => {
+    gone.abort();
+    return 'removed' as const;
+  });
   const loaded = new Promise<'loaded'>((resolve) => frame.addEventListener('load', () => resolve('loaded'), { once: true }));
   const first = await withDeadline(Promise.race([loaded, removed]), LOAD_DEADLINE_MS, 'The editor frame did not load').catch(() => 'late' as const);
-  if (first !== 'loaded') {
-    if (current?.host === host) closeOverlay();
-    // A page that removes foreign nodes gets one more try; then the side panel is the way.
-    if (first === 'removed' && attempt === 0) return openOverlay(target, 1);
-    return { opened: false, reason: first === 'removed' ? BLOCKED : 'The editor frame did not load' };
-  }
-  if (current?.host !== host) return { opened: false, reason: 'Closed while opening' };
-  // Removed later: open again once, unless the page keeps doing it.
-  void removed.then(() => {
-    if (current?.host !== host) return;
+  if (current !== overlay || overlay.host !== host) return { opened: false, reason: 'Closed while opening' };
+  if (first === 'removed') return onRemoved(overlay, attempt);
+  if (first === 'late') {
     closeOverlay();
-    if (performance.now() - openedAt > BLOCKED_WINDOW_MS || attempt === 0) void openOverlay(target, attempt + 1);
+    return { opened: false, reason: 'The editor frame did not load' };
+  }
+  // Removed later: put back with the editor's state, or reported (the open request has had its answer).
+  void removed.then(() => {
+    if (current === overlay && overlay.host === host) void onRemoved(overlay, attempt).then((result) => reportLater(overlay, result));
   });
 
   const channel = new MessageChannel();
@@ -172,20 +209,23 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
   // extension's fixed origin, which getURL('/') gives: only that origin may receive the port.
   frame.contentWindow?.postMessage({ nonce }, new URL(browser.runtime.getURL('/')).origin, [channel.port2]);
   const port = channel.port1;
-  current.port = port;
+  overlay.port = port;
+  signal.addEventListener('abort', () => port.close());
   const post = (message: ToFrame) => port.postMessage(message);
   const follow = () => {
-    if (current?.host !== host) return;
+    if (signal.aborted) return;
     const { layout, view } = place();
     post({ type: 'view', view, layout: forFrame(layout) });
   };
   port.onmessage = (event: MessageEvent<unknown>) => {
     const parsed = v.safeParse(FromFrame, event.data);
-    if (!parsed.success) return;
-    if (parsed.output.type === 'close') closeOverlay();
-    else if (parsed.output.type === 'reload') void openOverlay(current?.host === host ? retarget(target) : target);
-    else if (Math.abs(parsed.output.height - bandHeight) > 0.5) {
-      bandHeight = parsed.output.height;
+    if (!parsed.success || signal.aborted) return;
+    const message = parsed.output;
+    if (message.type === 'close') closeOverlay();
+    else if (message.type === 'reload') void openOverlay(retarget(target));
+    else if (message.type === 'state') overlay.state = message.state;
+    else if (Math.abs(message.height - bandHeight) > 0.5) {
+      bandHeight = message.height;
       follow();
     }
   };
@@ -194,8 +234,8 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
   frame.focus();
   try {
     const { layout, view } = place();
-    const source = await withDeadline(pixels, LOAD_DEADLINE_MS, 'Reading the image took too long');
-    post({ type: 'image', source, view, layout: forFrame(layout), page: { url: location.href, srcUrl: 'url' in target ? target.url : undefined, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined, context: pageContext(target.element) } });
+    const source = await withDeadline(overlay.pixels, LOAD_DEADLINE_MS, 'Reading the image took too long');
+    post({ type: 'image', source, view, layout: forFrame(layout), page: { url: location.href, srcUrl: 'url' in target ? target.url : undefined, alt: target.element.getAttribute('alt') ?? target.element.getAttribute('aria-label') ?? undefined, context: pageContext(target.element) }, resume: overlay.state });
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? error.message : String(error), access: error instanceof SiteNotAllowed ? error.access : undefined });
   }
@@ -210,19 +250,19 @@ export async function openOverlay(target: Target, attempt = 0): Promise<{ opened
       follow();
     });
   };
-  const options = { signal: stop.signal, passive: true, capture: true };
+  const options = { signal, passive: true, capture: true };
   window.addEventListener('scroll', followNextFrame, options);
   window.addEventListener('resize', followNextFrame, options);
   const observer = new ResizeObserver(followNextFrame);
   observer.observe(target.element);
-  stop.signal.addEventListener('abort', () => observer.disconnect());
-  window.addEventListener('keydown', (event) => event.key === 'Escape' && closeOverlay(), { signal: stop.signal });
+  signal.addEventListener('abort', () => observer.disconnect());
+  window.addEventListener('keydown', (event) => event.key === 'Escape' && closeOverlay(), { signal });
   // Follow the page: a placeholder replaced by the final image is offered for reloading, never kept silently.
   if (target.kind === 'img') {
     const img = target.element;
     img.addEventListener('load', () => {
       if (img.currentSrc && img.currentSrc !== target.url) post({ type: 'changed', width: img.naturalWidth, height: img.naturalHeight });
-    }, { signal: stop.signal });
+    }, { signal });
   }
   return { opened: true };
 }

@@ -6,6 +6,7 @@
 import { send, sendToOffscreen } from '@/utils/messaging';
 import type { RequestOf, RuntimeInfo } from '@/utils/protocol';
 import type { ImageSource } from '@/utils/session-store';
+import type { OverlaySnapshot } from '@/utils/overlay-port';
 import { encodeMaskRle } from '@/utils/mask/rle';
 import { phraseSource } from '@/utils/autopilot/phrase-status';
 import { proposeMask, type Proposal } from '@/utils/autopilot/propose';
@@ -35,6 +36,26 @@ export class OverlayEditor extends MaskEditor {
     this.ready = true;
     void this.measureHover();
     this.status = 'Click the wrong region. Alt-click or right-click to exclude.';
+  }
+
+  /** What a frame that replaces this one needs to carry on (once the image is stored, encoded and in a session). */
+  saved(): OverlaySnapshot | undefined {
+    if (!this.sessionId || !this.imageKey || !this.embedding) return undefined;
+    return { sessionId: this.sessionId, image: { key: this.imageKey, width: this.width, height: this.height }, embedding: this.embedding, note: this.note, ...this.snapshot() };
+  }
+
+  /** Carries on from the state of a frame the page removed: the same session, embedding and mask. */
+  resume(state: OverlaySnapshot): void {
+    this.restore(state.image.width, state.image.height, state);
+    this.imageKey = state.image.key;
+    this.sessionId = state.sessionId;
+    this.note = state.note;
+    this.proposal = undefined;
+    this.attach(state.embedding);
+    this.ready = true;
+    send('runtime.info', {}).then((info) => (this.runtime = info), () => undefined);
+    void this.measureHover();
+    this.status = 'The page removed the editor; it is back, with your mask.';
   }
 
   /**

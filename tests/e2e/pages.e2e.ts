@@ -228,6 +228,64 @@ describe(`hostile pages (${backend})`, () => {
   });
 });
 
+describe(`a page that removes the open overlay (${backend})`, () => {
+  const hostile = REAL_PAGES.hostile;
+  const scene = SCENES[hostile.scene];
+  const session = (frame: Frame) => frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session');
+  /** The overlay frame that replaced `old`, once it takes clicks. */
+  async function replacement(page: Page, old: Frame): Promise<Frame> {
+    const fresh = () => page.frames().find((f) => f.url().includes('/overlay.html') && f !== old && !f.isDetached());
+    await expect.poll(() => fresh() !== undefined, { timeout: 10_000 }).toBe(true);
+    const frame = fresh()!;
+    await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 30_000 });
+    return frame;
+  }
+
+  it('once (a re-render): the overlay comes back with the same session and mask, and real clicks still make masks', async () => {
+    const page = await openPage(hostile.page);
+    expect(await openOverlay(page, hostile.page, `${siteUrl}${hostile.src}`)).toEqual({ ok: true, value: { opened: true } });
+    const frame = await overlayFrame(page);
+    await clickShape(page, frame, scene, 'river', (p) => p); // shown 1:1
+    const id = await session(frame);
+    await page.waitForTimeout(400); // the frame hands its state to the content script a moment after a change
+    await page.evaluate(() => (window as unknown as { removeForeign: () => void }).removeForeign());
+
+    const back = await replacement(page, frame);
+    expect(await session(back)).toBe(id);
+    expect(await back.locator('[data-testid="overlay-status"]').innerText()).toMatch(/removed the editor.*back/);
+    // The mask made before the page removed the frame, sent without another click.
+    expect(iou(await continueToPanel(back, panel), shapeMask(scene, 'river'))).toBeGreaterThanOrEqual(0.9);
+    // And the tools work: clear, then a real click masks the river again.
+    await press(page, back, 'clear');
+    await clickShape(page, back, scene, 'river', (p) => p);
+    expect(iou(await continueToPanel(back, panel), shapeMask(scene, 'river'))).toBeGreaterThanOrEqual(0.9);
+    expect(await panel.locator('[data-testid="editor-notice"]').count()).toBe(0);
+    await press(page, back, 'close');
+    await expect.poll(() => page.locator('inpaint-biases-overlay').count()).toBe(0);
+    await page.close();
+  });
+
+  it('always (removes it from then on): within 2 s the side panel says the page blocked the overlay, on its session', async () => {
+    const page = await openPage(hostile.page);
+    expect(await openOverlay(page, hostile.page, `${siteUrl}${hostile.src}`)).toEqual({ ok: true, value: { opened: true } });
+    const frame = await overlayFrame(page);
+    await clickShape(page, frame, scene, 'river', (p) => p);
+    const id = await session(frame);
+    await page.waitForTimeout(400);
+    const started = Date.now();
+    await page.evaluate(() => (window as unknown as { startRemoving: () => void }).startRemoving());
+    const notice = panel.locator('[data-testid="editor-notice"]');
+    await expect.poll(() => notice.count(), { timeout: 2_000, interval: 50 }).toBe(1);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await notice.innerText()).toMatch(/This page blocked the overlay: mark the region in the side panel instead/);
+    // The side panel shows the overlay's session, to be marked there; the page keeps no overlay.
+    await panel.waitForSelector(`[data-testid="session"][data-session-id="${id}"]`, { state: 'attached', timeout: 10_000 });
+    await expect.poll(() => page.locator('inpaint-biases-overlay').count()).toBe(0);
+    await panel.locator('[data-testid="editor-notice-dismiss"]').click();
+    await page.close();
+  });
+});
+
 describe(`reading the pixels (${backend})`, () => {
   it('an <img> whose blob: URL was revoked after it loaded: its decoded pixels at natural size, no screen capture', async () => {
     const revoked = REAL_PAGES.revokedBlob;

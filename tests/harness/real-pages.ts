@@ -15,7 +15,7 @@ export const REAL_PAGES = {
   thumbnail: { page: '/sizes.html', selector: '#thumb-shapes', src: '/img/shapes.png', scene: 'shapes', width: 76, height: 76, fit: 'fill' },
   /** `/narrow.html`, shown in a 240 px wide iframe on `/sizes.html`: a 220×165 image at its top. */
   narrow: { page: '/narrow.html', selector: '#narrow-wide', src: '/img/wide.png', scene: 'wide', width: 220, height: 165, fit: 'fill' },
-  /** `/hostile.html`: hostile CSS, a transparent full-page layer over it; `?remove=1` also removes foreign nodes. */
+  /** `/hostile.html`: hostile CSS, a transparent full-page layer over it; `?remove=1` also removes foreign nodes (its `removeForeign()` once, `startRemoving()` from then on). */
   hostile: { page: '/hostile.html', selector: '#hostile-river', src: '/img/river.png', scene: 'river', width: 512, height: 512, fit: 'fill' },
   /** `/pixels.html`: the shapes image shown through a `blob:` URL revoked once it loaded (src is where the blob came from). */
   revokedBlob: { page: '/pixels.html', selector: '#revoked-blob', src: '/img/shapes.png', scene: 'shapes', width: 256, height: 256, fit: 'fill' },
@@ -62,13 +62,19 @@ const HOSTILE_STYLE = `<style>
 </style>`;
 
 // ?remove=1: a page that removes every element it did not create, wherever and as soon as it appears.
+// Its own script can also do that later (as a framework's re-render does): `removeForeign()` once,
+// `startRemoving()` from then on.
 const REMOVER = `<script>
-if (new URLSearchParams(location.search).has('remove')) {
-  const own = new Set(document.querySelectorAll('*'));
+const own = new Set(document.querySelectorAll('*'));
+const foreign = (node) => node instanceof Element && !own.has(node);
+window.removeForeign = () => { for (const element of document.querySelectorAll('*')) if (foreign(element)) element.remove(); };
+window.startRemoving = () => {
+  window.removeForeign();
   new MutationObserver((records) => {
-    for (const record of records) for (const node of record.addedNodes) if (node instanceof Element && !own.has(node)) node.remove();
+    for (const record of records) for (const node of record.addedNodes) if (foreign(node)) node.remove();
   }).observe(document.documentElement, { childList: true, subtree: true });
-}
+};
+if (new URLSearchParams(location.search).has('remove')) window.startRemoving();
 document.getElementById('trap').addEventListener('click', () => { document.body.dataset.trapped = String(Number(document.body.dataset.trapped || 0) + 1); });
 </script>`;
 
