@@ -63,10 +63,33 @@ export function dtypePreference(backend: Backend, shaderF16: boolean): Dtype[] {
 // and concurrent first creates were seen to hang (Node, onnxruntime-web 1.30).
 let creating: Promise<unknown> = Promise.resolve();
 
-function createSession(bytes: Uint8Array, backend: Backend, externalData?: { path: string; data: Uint8Array }): Promise<ort.InferenceSession> {
+/**
+ * The session options for a model of `task`. Diffusion models take the memory options of ONNX
+ * Runtime Web's own SD-Turbo sample (microsoft/onnxruntime-inference-examples js/sd-turbo), which
+ * runs these multi-GB fp16 files: the weights are used from the bytes handed over (no second copy,
+ * no pre-packed copy) and no memory arena or pattern is kept between runs.
+ */
+export function sessionOptions(task: RegistryEntry['task'], backend: Backend): ort.InferenceSession.SessionOptions {
   const options: ort.InferenceSession.SessionOptions = { executionProviders: [backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
-  if (externalData) options.externalData = [externalData];
-  const next = creating.then(() => ort.InferenceSession.create(bytes, options));
+  if (task !== 'inpaint-diffusion') return options;
+  return {
+    ...options,
+    enableMemPattern: false,
+    enableCpuMemArena: false,
+    extra: {
+      session: {
+        disable_prepacking: '1',
+        use_device_allocator_for_initializers: '1',
+        use_ort_model_bytes_directly: '1',
+        use_ort_model_bytes_for_initializers: '1',
+      },
+    },
+  };
+}
+
+function createSession(bytes: Uint8Array, options: ort.InferenceSession.SessionOptions, externalData?: { path: string; data: Uint8Array }): Promise<ort.InferenceSession> {
+  const withData = externalData ? { ...options, externalData: [externalData] } : options;
+  const next = creating.then(() => ort.InferenceSession.create(bytes, withData));
   creating = next.catch(() => undefined);
   return next;
 }
@@ -136,14 +159,14 @@ export async function loadEntry<N extends ModelName>(name: N, entry: RegistryEnt
     let data = external ? await fetchFile(external.path, externalChecks, file) : undefined;
     const externalData = () => (external && data ? { path: externalDataLocation(path, external.path), data: data.bytes } : undefined);
     try {
-      sessions[key] = await createSession(bytes, backend, externalData()).catch(async (error: unknown) => {
+      sessions[key] = await createSession(bytes, sessionOptions(entry.task, backend), externalData()).catch(async (error: unknown) => {
         // A file ONNX Runtime cannot parse is damaged: a cached one is evicted and downloaded once more.
         if (!(fromCache || data?.fromCache) || backend === 'webgpu') throw error;
         await options.cache.delete(urlOf(path, file));
         if (external) await options.cache.delete(urlOf(external.path, file));
         ({ bytes, fromCache } = await fetchFile(path, checks, file));
         if (external) data = await fetchFile(external.path, externalChecks, file);
-        return createSession(bytes, backend, externalData());
+        return createSession(bytes, sessionOptions(entry.task, backend), externalData());
       });
     } catch (error) {
       if (backend !== 'webgpu') {
