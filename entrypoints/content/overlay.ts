@@ -36,6 +36,8 @@ interface Overlay {
   port?: MessagePort;
   /** The editor's last state, handed to a frame that replaces a removed one. */
   state?: OverlaySnapshot;
+  /** The screen is being captured: the frame stays hidden meanwhile. */
+  capturing?: boolean;
 }
 
 let current: Overlay | undefined;
@@ -132,11 +134,35 @@ function removal(host: HTMLElement, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Resolves once the page has painted twice (what it shows now is on screen), or after a moment in a tab that does not paint. */
+function painted(): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, PAINT_WAIT_MS);
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+  });
+}
+const PAINT_WAIT_MS = 250;
+
+/** A screen capture shows the page, not our overlay over the image: hide it until the capture is taken. */
+function hideWhileCapturing(overlay: Pick<Overlay, 'host' | 'capturing'>): () => Promise<() => void> {
+  const show = (visible: boolean) => overlay.host?.style.setProperty('visibility', visible ? 'visible' : 'hidden', 'important');
+  return async () => {
+    overlay.capturing = true;
+    show(false);
+    await painted();
+    return () => {
+      overlay.capturing = false;
+      show(true);
+    };
+  };
+}
+
 export async function openOverlay(target: Target): Promise<{ opened: boolean; reason?: string }> {
   closeOverlay();
-  const pixels = readPixels(target); // in parallel with the frame's load
-  pixels.catch(() => undefined); // not unhandled when the frame never loads (awaited below otherwise)
-  const overlay: Overlay = { target, pixels, stop: new AbortController(), removals: new RemovalPolicy() };
+  const base: Omit<Overlay, 'pixels'> = { target, stop: new AbortController(), removals: new RemovalPolicy() };
+  // Read in parallel with the frame's load (the same object: the frame it shows later hides for a capture).
+  const overlay: Overlay = Object.assign(base, { pixels: readPixels(target, hideWhileCapturing(base)) });
+  overlay.pixels.catch(() => undefined); // not unhandled when the frame never loads (awaited below otherwise)
   current = overlay;
   return mount(overlay, 0);
 }
@@ -183,6 +209,7 @@ async function mount(overlay: Overlay, attempt: number): Promise<{ opened: boole
     return placed;
   };
   place();
+  if (overlay.capturing) host.style.setProperty('visibility', 'hidden', 'important');
   // Retried where pages that clear the root's foreign children do not look (fixed and top layer: not clipped there).
   (attempt > 0 && document.body ? document.body : document.documentElement).append(host);
   showInTopLayer(host);

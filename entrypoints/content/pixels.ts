@@ -2,11 +2,12 @@
  * Reading a target's pixels at natural resolution, in this order: the file itself where the
  * page's origin may read it (exact bytes: SVG and animation kept), the element's own decoded
  * pixels (an <img> from this origin, `blob:` or `data:` draws untainted, so a revoked `blob:` URL
- * is no problem), a fetch by the extension (host access), and only then a screen capture, said
- * so with its resolution. An image that failed to load (404, broken) is reported, never captured.
+ * is no problem; a canvas's copy unless it is blank, as a WebGL canvas's is), a fetch by the
+ * extension (host access), and only then a screen capture, said so with its resolution. An image that failed to load (404, broken) is reported, never captured.
  */
 import { send } from '@/utils/messaging';
 import type { PixelOrigin, SiteAccess } from '@/utils/protocol';
+import { isBlank } from '@/utils/image/blank';
 import { drawnRect } from '@/utils/image/drawn-rect';
 import type { Rect, RGBAImage } from '@/utils/image/types';
 import type { Target } from './targets';
@@ -62,11 +63,15 @@ function canvasPixels(canvas: HTMLCanvasElement): RGBAImage | undefined {
   }
 }
 
-/** The canvas as a target, with the sub-rectangle its image was drawn into where margins surround it. */
+/**
+ * The canvas as a target, with the sub-rectangle its image was drawn into where margins surround
+ * it, or marked blank where its copy is (only a screen capture then shows what the user sees).
+ */
 export function withDrawnRect(target: Target): Target {
   if (target.kind !== 'canvas') return target;
   const pixels = canvasPixels(target.element);
-  return { ...target, drawn: pixels ? drawnRect(pixels) : undefined };
+  if (pixels && isBlank(pixels)) return { ...target, drawn: undefined, blank: true };
+  return { ...target, drawn: pixels ? drawnRect(pixels) : undefined, blank: undefined };
 }
 
 /** The drawn sub-rectangle of a canvas as a PNG. */
@@ -109,11 +114,18 @@ function svgBlob(svg: SVGSVGElement): Blob {
   return new Blob([new XMLSerializer().serializeToString(copy)], { type: 'image/svg+xml' });
 }
 
-export async function readPixels(target: Target): Promise<PixelSource> {
+/**
+ * Hides what the extension shows on the page (the overlay, the picker's highlight) until the
+ * screen shows the page alone; the returned function shows it again.
+ */
+export type ClearScreen = () => Promise<() => void>;
+
+export async function readPixels(target: Target, clearScreen: ClearScreen): Promise<PixelSource> {
   let access: SiteAccess | undefined;
   if (target.kind === 'svg') return { kind: 'blob', blob: svgBlob(target.element), note: 'Vector art: rasterised', origin: 'converted' };
   if (target.kind === 'canvas') {
-    const blob = await (target.drawn ? croppedBlob(target.element, target.drawn) : canvasBlob(target.element));
+    // A blank copy is never the image: the screen shows what the canvas drew.
+    const blob = target.blank ? undefined : await (target.drawn ? croppedBlob(target.element, target.drawn) : canvasBlob(target.element));
     if (blob) return { kind: 'blob', blob, origin: 'canvas', note: target.drawn ? `The image drawn in this canvas (${target.drawn.width}×${target.drawn.height} px), without its margins` : undefined };
   } else {
     const file = await fetchHere(target.url);
@@ -133,9 +145,13 @@ export async function readPixels(target: Target): Promise<PixelSource> {
       if (error instanceof Error && /server answered/.test(error.message)) throw new Error(`This image failed to load: ${error.message}`, { cause: error });
     }
   }
+  const restore = await clearScreen();
   const box = target.element.getBoundingClientRect();
-  const captured = await send('tab.capture', { x: box.left, y: box.top, width: box.width, height: box.height, devicePixelRatio: window.devicePixelRatio }).catch((error: unknown) => {
-    throw access ? new SiteNotAllowed(access, error) : error;
-  });
-  return { kind: 'stored', key: captured.image, width: captured.width, height: captured.height, note: `Screen capture at ${captured.width}×${captured.height} px: this site’s image file could not be read, so the editor works at screen resolution`, origin: 'capture', access };
+  const captured = await send('tab.capture', { x: box.left, y: box.top, width: box.width, height: box.height, devicePixelRatio: window.devicePixelRatio })
+    .catch((error: unknown) => {
+      throw access ? new SiteNotAllowed(access, error) : error;
+    })
+    .finally(restore);
+  const why = target.kind === 'canvas' ? 'this canvas keeps no copy of what it shows (WebGL)' : 'this site’s image file could not be read';
+  return { kind: 'stored', key: captured.image, width: captured.width, height: captured.height, note: `Screen capture at ${captured.width}×${captured.height} px: ${why}, so the editor works at screen resolution`, origin: 'capture', access };
 }

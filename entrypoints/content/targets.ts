@@ -10,8 +10,11 @@ import type { Rect } from '@/utils/image/types';
 
 export type Target =
   | { kind: 'img'; element: HTMLImageElement; url: string }
-  /** `drawn`: the sub-rectangle (canvas px) an image was drawn into, where margins surround it. */
-  | { kind: 'canvas'; element: HTMLCanvasElement; drawn?: Rect }
+  /**
+   * `drawn`: the sub-rectangle (canvas px) an image was drawn into, where margins surround it.
+   * `blank`: its copy is all transparent black (a WebGL canvas without preserveDrawingBuffer): only the screen shows it.
+   */
+  | { kind: 'canvas'; element: HTMLCanvasElement; drawn?: Rect; blank?: boolean }
   | { kind: 'background'; element: HTMLElement; url: string; pseudo?: '::before' | '::after' }
   | { kind: 'svg'; element: SVGSVGElement }
   | { kind: 'svg-image'; element: SVGImageElement; url: string };

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
-import { CHAT, FINDS, MENU, REAL_PAGES, REFERER, UNLISTED } from '../harness/real-pages';
+import { CHAT, FINDS, MENU, REAL_PAGES, REFERER, UNLISTED, WEBGL } from '../harness/real-pages';
 import { iou, renderScene, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
-import { actForNewMask, continueToPanel, overlayFrame, readSession, readStored, siteAccess, step, tabIdFor, type Chrome, type Reply } from './support';
+import { actForNewMask, clickToolbarButton, continueToPanel, overlayFrame, readSession, readStored, siteAccess, step, tabIdFor, type Chrome, type Reply } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -399,6 +399,37 @@ describe(`finding images hit-testing alone misses (${backend})`, () => {
       await page.close();
     });
   }
+});
+
+describe(`a WebGL canvas without preserveDrawingBuffer (${backend})`, () => {
+  it('its copy is blank, so the toolbar button and a click on it open a labelled screen capture of it, and a click there masks the river', async () => {
+    const page = await openPage(WEBGL.page);
+    expect(await page.locator('body').getAttribute('data-error')).toBeNull();
+    const canvas = page.locator(WEBGL.selector);
+    // What the page's canvas gives a copy: nothing (the screen shows the river).
+    expect(await canvas.evaluate((c: HTMLCanvasElement) => {
+      const copy = new OffscreenCanvas(c.width, c.height).getContext('2d')!;
+      copy.drawImage(c, 0, 0);
+      return copy.getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0);
+    })).toBe(false);
+    // The user's path: the toolbar button (activeTab, which a capture needs), then a click on the canvas.
+    await clickToolbarButton(ext, page);
+    await page.waitForSelector('inpaint-biases-picker', { state: 'attached' });
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 10, box.y + 10);
+    await page.mouse.click(box.x + 12, box.y + 12);
+    const frame = await overlayFrame(page);
+    expect(await frame.locator('[data-testid="overlay-status"]').innerText()).toContain(`Screen capture at ${WEBGL.width}×${WEBGL.height} px: this canvas keeps no copy of what it shows (WebGL)`);
+    const scene = SCENES[WEBGL.scene];
+    await clickShape(page, frame, scene, WEBGL.shape, (p) => p); // shown 1:1
+    const mask = await continueToPanel(frame, panel);
+    expect(mask.length).toBe(scene.width * scene.height);
+    expect(iou(mask, shapeMask(scene, WEBGL.shape))).toBeGreaterThanOrEqual(0.9);
+    const session = await readSession(panel, (await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session'))!);
+    expect(session.source.pixels).toBe('capture');
+    await ext.screenshot(page, `pages-webgl-${backend}`);
+    await page.close();
+  });
 });
 
 describe(`the image under the context menu (${backend})`, () => {

@@ -177,6 +177,25 @@ export async function openOverlay(worker: Worker, page: Page, srcUrl?: string): 
   );
 }
 
+/**
+ * A click on the extension's toolbar button while `page` is the active tab, as the browser makes it
+ * (CDP `Extensions.triggerAction` on the page's tab target): `action.onClicked` fires and the
+ * extension gets activeTab for the page, as from a user's click (a screen capture needs it).
+ */
+export async function clickToolbarButton(ext: ExtensionHarness, page: Page): Promise<void> {
+  const browser = ext.context.browser();
+  if (!browser) throw new Error('no browser CDP session');
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets', { filter: [{ type: 'tab' }] });
+    const tab = targetInfos.find((info) => info.type === 'tab' && info.url === page.url());
+    if (!tab) throw new Error(`no tab shows ${page.url()}`);
+    await cdp.send('Extensions.triggerAction', { id: ext.extensionId, targetId: tab.targetId });
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** The overlay frame in `page`, once its image is encoded and it takes clicks. */
 export async function overlayFrame(page: Page, readyTimeoutMs = 60_000): Promise<Frame> {
   const deadline = Date.now() + 10_000;

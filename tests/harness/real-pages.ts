@@ -224,3 +224,43 @@ const swapped = document.getElementById('${MENU.swapped.selector.slice(1)}');
 swapped.addEventListener('contextmenu', () => { swapped.src = '${MENU.swapped.src}?v=2'; });
 </script>${READY}</body></html>
 `;
+
+/**
+ * `/webgl.html`: the river (512²) drawn once by WebGL into a 512² canvas without
+ * `preserveDrawingBuffer`, as generator previews do: once the frame is shown, every copy of the
+ * canvas (drawImage, toBlob) is blank, while the screen shows the image.
+ */
+export const WEBGL = { page: '/webgl.html', selector: '#webgl-river', scene: 'river', shape: 'river', width: 512, height: 512 } as const;
+
+export const WEBGL_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>WebGL preview</title><style>body { margin: 0; padding: 100px 16px; } canvas { display: block; }</style></head>
+<body><canvas id="${WEBGL.selector.slice(1)}" width="${WEBGL.width}" height="${WEBGL.height}" style="width:${WEBGL.width}px;height:${WEBGL.height}px"></canvas>
+<script>
+const canvas = document.getElementById('${WEBGL.selector.slice(1)}');
+const gl = canvas.getContext('webgl', { preserveDrawingBuffer: false, antialias: false });
+const source = new Image();
+source.src = '/img/river.png';
+source.decode().then(() => {
+  if (!gl) throw new Error('no WebGL here');
+  const shader = (type, text) => { const s = gl.createShader(type); gl.shaderSource(s, text); gl.compileShader(s); return s; };
+  const program = gl.createProgram();
+  gl.attachShader(program, shader(gl.VERTEX_SHADER, 'attribute vec2 p; varying vec2 uv; void main() { uv = vec2(p.x + 1.0, 1.0 - p.y) / 2.0; gl_Position = vec4(p, 0.0, 1.0); }'));
+  gl.attachShader(program, shader(gl.FRAGMENT_SHADER, 'precision mediump float; varying vec2 uv; uniform sampler2D image; void main() { gl_FragColor = texture2D(image, uv); }'));
+  gl.linkProgram(program);
+  gl.useProgram(program);
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, source);
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  // Ready once that frame is on screen (the drawing buffer is cleared then).
+  requestAnimationFrame(() => requestAnimationFrame(() => { document.body.dataset.ready = 'true'; }));
+}).catch((error) => { document.body.dataset.ready = 'true'; document.body.dataset.error = String(error); });
+</script></body></html>
+`;
