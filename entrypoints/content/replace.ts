@@ -1,6 +1,7 @@
 /**
  * "Replace in page": shows the corrected image where the original was, until the page reloads.
- * The side panel hands the pixels over as a `blob:` URL of the extension (DESIGN §3); they are
+ * The side panel hands the pixels over as a `blob:` URL of the extension (pixels never cross a
+ * context as JSON, and the content script accepts no other source); they are
  * re-hosted here under the page's origin, so the page's own <img>, CSS or canvas can show them.
  */
 import { browser } from 'wxt/browser';

@@ -6,8 +6,9 @@
  * (cond + negative prompt), VAE encode (the masked image), one UNet step (batch 2 for
  * classifier-free guidance) and VAE decode, each with our own code around it.
  *
- * Our own code per stage is the pure diffusion math (utils/diffusion) and the glue below, which
- * stands in for the pipeline's processor (models/sd/processor.ts is on another branch): pixel ↔
+ * Our own code per stage is the pure diffusion math (utils/diffusion) and the glue below, the
+ * bench's own copy of what the pipeline's processor (models/sd/processor.ts) does, written before
+ * that module and not calling it: pixel ↔
  * planar [-1,1] conversion, the masked image, the latent-size mask, the UNet's 9-channel input,
  * CFG, the scheduler step, the non-finite guard, the live preview and the paste back.
  */

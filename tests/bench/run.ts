@@ -26,9 +26,9 @@ import { median, round, spread, summarize, type StageSummary } from './stats.ts'
 const USAGE =
   'usage: npx tsx tests/bench/run.ts [--backend=wasm|webgpu] [--runs=20] [--first-mask-runs=3] [--extension=DIR] [--out=FILE] [--model-host=URL | --models=test|full-size]';
 
-/** Stages with a model in them: our own code must stay within this share of each (issue #5). */
-/** Our own code's time per overlay click (DESIGN.md, budgets). */
+/** Our own code's time per overlay click: one 60 Hz frame (README, design notes). */
 const CLICK_BUDGET_MS = 16;
+/** Stages with a model in them: our own code must stay within this share of each (issue #5). */
 const MODEL_STAGES = ['sam.encode', 'clip.image', 'clip.text', 'clip.score', 'fill.local', 'inpaint.fill', 'inpaint.job'] as const;
 const OURS_SHARE_BUDGET = 0.1;
 /** Diffusion stages (issue #12): our own code within 5 % of each. */

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 const OUT = path.resolve('.output/chrome-mv3');
 const CONTENT_SCRIPT = path.join(OUT, 'content-scripts/content.js');
-/** DESIGN §9: the content script's budget. */
+/** The content script's budget: it is injected into the user's pages, so it stays small and model-free. */
 const CONTENT_SCRIPT_GZIP_BUDGET = 30 * 1024;
 
 function files(dir: string): string[] {
