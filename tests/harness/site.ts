@@ -13,10 +13,10 @@
  *   given back), as production starts; empty where 127.0.0.4 cannot be bound. It also
  *   serves `/framed.html` (an image page that /unlisted-frame.html frames).
  *
- * Routes (both origins): `/img/{scene}.png`. Second origin only: `/cdn/img/{scene}.png`, 403 unless
+ * Routes (every origin): `/img/{scene}.png`. Second origin only: `/cdn/img/{scene}.png`, 403 unless
  * the Referer is the main origin's (an image CDN that refuses hotlinks). Main origin only: `/`, `/gallery.html`,
  * `/strict-csp.html` (`Content-Security-Policy: script-src 'self'`), `/inputs.html` (see INPUTS), `/metadata.html` (see METADATA),
- * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html`, `/referer.html`, `/unlisted.html`, `/unlisted-frame.html`, `/menu.html` (see real-pages.ts), `/gallery.js`,
+ * `/sizes.html`, `/narrow.html`, `/hostile.html`, `/pixels.html`, `/finds.html`, `/chat.html`, `/referer.html`, `/webgl.html`, `/unlisted.html`, `/unlisted-frame.html`, `/menu.html` (see real-pages.ts), `/gallery.js`,
  * `/gallery.css`, `/blank.html`, `/favicon.ico` (204). The gallery sets `<body data-ready="true">` once every image,
  * the canvas and the shadow-root image are drawn: wait for `body[data-ready="true"]`. An inline
  * script sets `body[data-inline-script="ran"]`: present on /gallery.html, absent (blocked, with a
@@ -336,7 +336,8 @@ export async function startSite({
   }
   url = `http://${mainAddress.address}:${mainAddress.port}`;
   crossOriginUrl = `http://${crossAddress.address}:${crossAddress.port}`;
-  // The production permission path: a host no e2e host permission covers (where it can be bound).
+  // The production permission path: a host the e2e build lists but the tests withhold at run time
+  // (chrome://extensions site access), where it can be bound.
   const unlisted = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://site').pathname;
     if (pathname === '/framed.html') {
