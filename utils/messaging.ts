@@ -223,16 +223,17 @@ export function emit<E extends EventType>(event: E, payload: EventOf<E>): void {
 }
 
 /**
- * Events come only from the background and the offscreen document (Firefox: the event page):
- * extension contexts outside any tab. Content scripts and overlay frames live in tabs.
+ * An extension context outside any tab: the background, the offscreen document (Firefox: the event
+ * page), the side panel, options. Content scripts and overlay frames live in tabs. Events come only
+ * from these, and so do requests to content scripts.
  */
-function isEventSource(sender: Browser.runtime.MessageSender): boolean {
+export function isExtensionContext(sender: Browser.runtime.MessageSender): boolean {
   return sender.tab === undefined && extensionPath(sender) !== undefined;
 }
 
 export function onEvent<E extends EventType>(event: E, callback: (payload: EventOf<E>) => void): () => void {
   const listener: Listener = (raw, sender) => {
-    if (!isEventSource(sender)) return undefined;
+    if (!isExtensionContext(sender)) return undefined;
     const parsed = v.safeParse(EventEnvelope, raw);
     if (!parsed.success || parsed.output.event !== event) return undefined;
     const payload = parseEvent(event, parsed.output.payload);

@@ -10,7 +10,7 @@ import { trackInpaintJobs } from './inpaint-jobs';
 import { serveRefinement } from './refine';
 import { findTargetPhrase } from './target-phrase';
 import { restrictStorageToTrustedContexts } from './api-keys'; // LLM refinement (issue #4)
-import { OverlayNonces } from './overlay-nonces';
+import { OverlayNonces, type NonceSnapshot } from './overlay-nonces';
 import { captureTabRegion, fetchPageImage } from './page-images';
 import { openSession, putImageFromDataUrl, saveSessionMask } from './sessions';
 import { exposeMenuHandler, testRuntimeFlags } from '@/utils/test-hooks';
@@ -28,11 +28,28 @@ function isContentScript(sender: Browser.runtime.MessageSender): boolean {
   return sender.id === browser.runtime.id && sender.tab !== undefined && extensionPath(sender) === undefined;
 }
 
-const nonces = new OverlayNonces();
+// The nonce table lives in storage.session (trusted contexts only) as well as here: Chrome stops
+// this worker after 30 s idle, and an overlay that sits open longer must still be trusted.
+const savedNonces = storage.defineItem<NonceSnapshot>('session:overlayNonces', { fallback: {} });
+const nonceTable = savedNonces.getValue().then(
+  (saved) => new OverlayNonces(Date.now, saved),
+  () => new OverlayNonces(),
+);
+
+/** Runs `use` on the nonce table and saves it (every use may register, claim, extend or prune). */
+async function withNonces<T>(use: (table: OverlayNonces) => T): Promise<T> {
+  const table = await nonceTable;
+  try {
+    return use(table);
+  } finally {
+    await savedNonces.setValue(table.snapshot());
+  }
+}
 
 /** An overlay frame may ask its few things, and only with the nonce it claimed for its tab. */
-function overlayMayAsk(type: MessageType, sender: Browser.runtime.MessageSender, nonce: string | undefined): boolean {
-  return isOverlayFrame(sender) && OVERLAY_MESSAGES.has(type) && (type === 'overlay.claim' || nonces.check(nonce, sender.tab?.id));
+async function overlayMayAsk(type: MessageType, sender: Browser.runtime.MessageSender, nonce: string | undefined): Promise<boolean> {
+  if (!isOverlayFrame(sender) || !OVERLAY_MESSAGES.has(type)) return false;
+  return type === 'overlay.claim' || withNonces((table) => table.check(nonce, sender.tab?.id));
 }
 
 export default defineBackground(() => {
@@ -64,12 +81,12 @@ export default defineBackground(() => {
     {
       'overlay.register': ({ nonce }, sender) => {
         if (sender.tab?.id === undefined) throw new Error('overlay.register: needs a tab');
-        nonces.register(nonce, sender.tab.id);
-        return { registered: true as const };
+        const tabId = sender.tab.id;
+        return withNonces((table) => table.register(nonce, tabId)).then(() => ({ registered: true as const }));
       },
       'overlay.blocked': ({ reason, sessionId }, sender) => noteOverlayFailure(sender.tab?.id, reason, sessionId),
-      'overlay.claim': ({ nonce }, sender) => ({ tabId: nonces.claim(nonce, sender.tab?.id) }),
-      'overlay.verify': ({ nonce, tabId }) => ({ valid: nonces.check(nonce, tabId) }),
+      'overlay.claim': ({ nonce }, sender) => withNonces((table) => ({ tabId: table.claim(nonce, sender.tab?.id) })),
+      'overlay.verify': ({ nonce, tabId }) => withNonces((table) => ({ valid: table.check(nonce, tabId) })),
       'image.fetch': ({ url, referrer }) => fetchPageImage(url, referrer),
       'image.put': ({ dataUrl }) => putImageFromDataUrl(dataUrl),
       'session.create': (request) => openSession(request),
@@ -84,23 +101,23 @@ export default defineBackground(() => {
       }),
     },
     {
-      accept: (type, sender, nonce) => {
+      accept: async (type, sender, nonce) => {
         // Only the inference host asks about nonces (Firefox: this event page itself).
         if (type === 'overlay.verify') return extensionPath(sender) === '/offscreen.html' || sender.url === location.href;
-        return isExtensionPage(sender) || overlayMayAsk(type, sender, nonce) || (CONTENT_SCRIPT_MESSAGES.has(type) && isContentScript(sender));
+        return isExtensionPage(sender) || (CONTENT_SCRIPT_MESSAGES.has(type) && isContentScript(sender)) || (await overlayMayAsk(type, sender, nonce));
       },
       route: (type, payload, sender, nonce) => {
         if (messages[type].to !== 'offscreen') return undefined;
-        // Inference is for extension pages and our overlay frames only: a content script (or the page behind it) may not drive it.
-        if (!isExtensionPage(sender) && !overlayMayAsk(type, sender, nonce)) {
-          return Promise.resolve({ ok: false, error: { code: 'refused', message: `${type}: not allowed from this sender` } });
-        }
-        // Firefox: inference runs in this event page, which stays awake while jobs run (no document to lose).
-        if (import.meta.env.FIREFOX) return askInferenceHere(type, payload);
-        return inpaintJobs
-          .beforeForward()
-          .then(() => askOffscreen(type, payload))
-          .then((reply) => (type === 'jobs.list' ? inpaintJobs.withLostJobs(reply) : reply));
+        return (async () => {
+          // Inference is for extension pages and our overlay frames only: a content script (or the page behind it) may not drive it.
+          if (!isExtensionPage(sender) && !(await overlayMayAsk(type, sender, nonce))) {
+            return { ok: false as const, error: { code: 'refused', message: `${type}: not allowed from this sender` } };
+          }
+          // Firefox: inference runs in this event page, which stays awake while jobs run (no document to lose).
+          if (import.meta.env.FIREFOX) return askInferenceHere(type, payload);
+          const reply = await inpaintJobs.beforeForward().then(() => askOffscreen(type, payload));
+          return type === 'jobs.list' ? inpaintJobs.withLostJobs(reply) : reply;
+        })();
       },
     },
   );

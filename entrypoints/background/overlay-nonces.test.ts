@@ -40,4 +40,21 @@ describe('overlay nonces', () => {
     expect(nonces.check(B, 1)).toBe(false);
     expect(nonces.size).toBe(0);
   });
+
+  it('survives a restart: a restored table trusts the claimed frame, keeps its expiry, and drops what is malformed', () => {
+    const c = clock();
+    const before = new OverlayNonces(c.now);
+    before.register(A, 3);
+    before.claim(A, 3);
+    before.register(B, 3);
+    const saved = JSON.parse(JSON.stringify(before.snapshot())) as unknown;
+    const after = new OverlayNonces(c.now, { ...(saved as object), junk: { tabId: 'x' } });
+    expect(after.size).toBe(2);
+    expect(after.check(A, 3)).toBe(true);
+    expect(() => after.claim(A, 3)).toThrow(); // still claimed once
+    expect(after.claim(B, 3)).toBe(3);
+    c.advance(IDLE_MS);
+    expect(new OverlayNonces(c.now, after.snapshot()).size).toBe(0); // expired while stopped
+    expect(new OverlayNonces(c.now, 'damaged').size).toBe(0);
+  });
 });

@@ -3,7 +3,9 @@
  * web-accessible, so any site could embed it: a frame is trusted with a tab only while it holds a
  * nonce our content script registered for that tab, which it claimed once and presents with every
  * request. An unclaimed nonce lasts a minute; a claimed one expires after half an hour unused.
- * Expired nonces are pruned on every call. Pure (the clock is a parameter).
+ * Expired nonces are pruned on every call. The table can be saved and restored (`snapshot`), so
+ * it outlives the service worker, which Chrome stops after 30 s idle while an overlay may sit open
+ * far longer. Pure (the clock is a parameter).
  */
 export const UNCLAIMED_MS = 60_000;
 export const IDLE_MS = 30 * 60_000;
@@ -14,10 +16,30 @@ interface Entry {
   expires: number;
 }
 
+/** The table as plain data, for storage. */
+export type NonceSnapshot = Record<string, Entry>;
+
+function isEntry(value: unknown): value is Entry {
+  const e = value as Partial<Entry> | null;
+  return typeof e === 'object' && e !== null && Number.isInteger(e.tabId) && typeof e.claimed === 'boolean' && Number.isFinite(e.expires);
+}
+
 export class OverlayNonces {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `saved`: a snapshot taken before (anything malformed in it is dropped). */
+  constructor(
+    private readonly now: () => number = Date.now,
+    saved: unknown = {},
+  ) {
+    if (typeof saved !== 'object' || saved === null) return;
+    for (const [nonce, entry] of Object.entries(saved)) if (isEntry(entry)) this.entries.set(nonce, { ...entry });
+    this.prune();
+  }
+
+  snapshot(): NonceSnapshot {
+    return Object.fromEntries([...this.entries].map(([nonce, entry]) => [nonce, { ...entry }]));
+  }
 
   get size(): number {
     return this.entries.size;

@@ -92,6 +92,22 @@ describe(`segment on the page (${backend})`, () => {
     await step('close the page', () => page.close());
   });
 
+  it('keeps trusting an open overlay after Chrome stops its idle service worker: a click and Continue still work', async () => {
+    const { frame } = await openOnShapes('worker-restart');
+    const scene = SCENES.shapes;
+    const shown = { x: 0, y: 0, scale: 0.5 };
+    // Stop the worker, as Chrome does after 30 s idle (an overlay may sit open far longer).
+    const devtools = await ext.context.newCDPSession(panel);
+    const workerTarget = async () => (await devtools.send('Target.getTargets')).targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(ext.origin));
+    await devtools.send('Target.closeTarget', { targetId: (await workerTarget())!.targetId });
+    await step('the service worker stops', async () => {
+      while (await workerTarget()) await new Promise((r) => setTimeout(r, 100));
+    });
+    await devtools.detach();
+    await clickNatural(frame, shapePoint(scene, 'green-disc'), shown);
+    expect(iou(await continueToPanel(frame), shapeMask(scene, 'green-disc'))).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('hovering previews what a click would select, without editing the mask', async () => {
     const { page, frame } = await openOnShapes('hover');
     const canvas = frame.locator('canvas[data-testid="mask-canvas"]');
