@@ -258,13 +258,16 @@ export const LOCAL_LLM = {
   task: 'refinement',
   label: 'Qwen2.5-0.5B-Instruct',
   repo: 'onnx-community/Qwen2.5-0.5B-Instruct',
-  // The commit public projects pin; q8's size is the one read at that commit, q4f16/q4 are exact
-  // sizes that public downloads report (verify:models re-checks all three).
+  // The commit public projects pin; q8's size is the one read at that commit, q4f16/q4 are the
+  // exact sizes public downloads report for `main`.
   revision: 'cc5cc01a65cc3ff17bdb73a7de33d879f62599b0',
   licence: 'apache-2.0',
   configFiles: ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'],
   // onnx/model{_q4f16,_q4,_quantized}.onnx.
   bytes: { q4f16: 483_003_582, q4: 786_156_820, q8: 512_096_557 } satisfies Record<LlmDtype, number>,
+  // Sizes public downloads report for `main`, not read at the pinned commit: shown, never enforced
+  // (q8's was read at the commit, and is checked before the file is cached).
+  approximate: ['q4f16', 'q4'] satisfies LlmDtype[],
   conventions: {
     inputs: 'input_ids, attention_mask, position_ids i64 [B,L]; past_key_values.N.key/value [B,kv_heads,P,head_dim]',
     outputs: 'logits [B,L,vocab]; present.N.key/value [B,kv_heads,P+L,head_dim]',

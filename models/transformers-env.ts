@@ -13,7 +13,7 @@
  * size checks so a cut download is never cached, progress, the stall watchdog).
  */
 import * as ort from 'onnxruntime-web';
-import { DownloadError, fetchModelFile, type FileProgress, type ModelCache } from './loader';
+import { DownloadError, fetchModelFile, fileProblem, type ExpectedFile, type FileProgress, type ModelCache } from './loader';
 
 export type Transformers = typeof import('@huggingface/transformers');
 
@@ -24,6 +24,8 @@ export interface TransformersSource {
   onProgress?: (progress: FileProgress) => void;
   /** The commit a branch-tracking repo was pinned to (models/revision.ts): every file of it is read from there. */
   pin?: { repo: string; revision: string; commit: string };
+  /** What the file at a URL must be (the registry's exact size), checked before it is cached. */
+  expected?: (url: string) => ExpectedFile | undefined;
 }
 
 // transformers.js's pipeline loads some configs at `main` whatever revision it is given, so the
@@ -61,12 +63,26 @@ function transformers(): Promise<Transformers> {
   return library;
 }
 
+function parseJson(bytes: Uint8Array): void {
+  try {
+    JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new Error('it is not valid JSON');
+  }
+}
+
+/** What a file must pass before it is cached or used from the cache: a config must parse; weights have the registry's size. */
+function checksFor(source: TransformersSource, url: string): { validate?: (bytes: Uint8Array) => void; expected?: ExpectedFile } {
+  const expected = source.expected?.(url);
+  return { ...(new URL(url).pathname.endsWith('.json') ? { validate: parseJson } : {}), ...(expected ? { expected } : {}) };
+}
+
 /** Serves transformers.js's requests for one load: whole files through our cache, a missing optional file as 404. */
 function loaderFetch(source: TransformersSource): typeof fetch {
   return async (input) => {
     const url = pinnedUrl(input instanceof Request ? input.url : String(input));
     try {
-      const { bytes } = await fetchModelFile(url, { cache: source.cache, ...(source.onProgress ? { onProgress: source.onProgress } : {}) });
+      const { bytes } = await fetchModelFile(url, { cache: source.cache, ...checksFor(source, url), ...(source.onProgress ? { onProgress: source.onProgress } : {}) });
       return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-length': String(bytes.length) } });
     } catch (error) {
       // transformers.js probes optional files (e.g. a generation config) and expects their 404.
@@ -77,11 +93,19 @@ function loaderFetch(source: TransformersSource): typeof fetch {
 }
 
 /** Our cache as the slice of the Cache API transformers.js uses; keys are the files' URLs on the model host. */
-function cacheView(cache: ModelCache) {
+function cacheView(source: TransformersSource) {
   return {
+    // A cached copy passes the same checks as a download, or is evicted (transformers.js then fetches it anew).
     async match(key: string): Promise<Response | undefined> {
-      const bytes = URL.canParse(key) ? await cache.get(pinnedUrl(key)) : undefined;
-      return bytes && new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-length': String(bytes.length) } });
+      if (!URL.canParse(key)) return undefined;
+      const url = pinnedUrl(key);
+      const bytes = await source.cache.get(url);
+      if (!bytes) return undefined;
+      if ((await fileProblem(bytes, checksFor(source, url))) !== undefined) {
+        await source.cache.delete(url);
+        return undefined;
+      }
+      return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-length': String(bytes.length) } });
     },
     // loaderFetch has stored the file (after its size checks) before transformers.js offers it here.
     async put(): Promise<void> {},
@@ -100,7 +124,7 @@ export async function transformersFor(source: TransformersSource): Promise<Trans
   env.remoteHost = `${source.host.replace(/\/+$/, '')}/`;
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   env.fetch = loaderFetch(source);
-  env.customCache = cacheView(source.cache);
+  env.customCache = cacheView(source);
   return lib;
 }
 

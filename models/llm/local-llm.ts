@@ -9,6 +9,7 @@ import type { FileProgress, ModelCache } from '../loader';
 import { transformersFor } from '../transformers-env';
 import { LLM_DTYPE_SUFFIX, LOCAL_LLM, llmDtype, resolveUrl } from '../registry';
 import { pinRevision } from '../revision';
+import { ENFORCE_REGISTRY_SIZES } from '../expectations';
 
 export interface LocalLlmOptions {
   /** Model host: `{host}/{repo}/resolve/{revision}/{file}`. */
@@ -17,6 +18,8 @@ export interface LocalLlmOptions {
   shaderF16: boolean;
   cache: ModelCache;
   onProgress?: (progress: FileProgress) => void;
+  /** Hold the weights to the registry's exact size (default: models/expectations.ts; off for hubs serving test models). */
+  registrySizes?: boolean;
 }
 
 export interface ChatTurn {
@@ -50,8 +53,14 @@ export interface LocalLlm {
 export async function loadLocalLlm(options: LocalLlmOptions): Promise<LocalLlm> {
   const { repo } = LOCAL_LLM;
   const revision = await pinRevision(repo, LOCAL_LLM.revision, { host: options.host, cache: options.cache });
-  const lib = await transformersFor({ ...options, pin: { repo, revision: LOCAL_LLM.revision, commit: revision } });
   const dtype = llmDtype(options.backend, options.shaderF16);
+  const weightsUrl = resolveUrl(options.host, repo, revision, `onnx/model${LLM_DTYPE_SUFFIX[dtype]}.onnx`);
+  const exact = (options.registrySizes ?? ENFORCE_REGISTRY_SIZES) && !(LOCAL_LLM.approximate as readonly string[]).includes(dtype);
+  const lib = await transformersFor({
+    ...options,
+    pin: { repo, revision: LOCAL_LLM.revision, commit: revision },
+    expected: (url) => (exact && url === weightsUrl ? { bytes: LOCAL_LLM.bytes[dtype] } : undefined),
+  });
   const tokenizer = await lib.AutoTokenizer.from_pretrained(repo, { revision });
   const config = await lib.AutoConfig.from_pretrained(repo, { revision });
   const layers = Number(Reflect.get(config, 'num_hidden_layers')) || 0;
@@ -63,7 +72,6 @@ export async function loadLocalLlm(options: LocalLlmOptions): Promise<LocalLlm> 
       preferredOutputLocation[`present.${i}.value`] = 'gpu-buffer';
     }
   }
-  const weights = resolveUrl(options.host, repo, revision, `onnx/model${LLM_DTYPE_SUFFIX[dtype]}.onnx`);
   let model: Awaited<ReturnType<typeof lib.AutoModelForCausalLM.from_pretrained>>;
   try {
     model = await lib.AutoModelForCausalLM.from_pretrained(repo, {
@@ -76,7 +84,7 @@ export async function loadLocalLlm(options: LocalLlmOptions): Promise<LocalLlm> 
     });
   } catch (error) {
     // A file ONNX Runtime cannot parse is damaged (e.g. a host that lied about its size): never keep it.
-    await options.cache.delete(weights);
+    await options.cache.delete(weightsUrl);
     throw new Error(`${LOCAL_LLM.label} could not be loaded (${error instanceof Error ? error.message : String(error)}); its weights were removed from the cache, so the next try downloads them again`);
   }
 

@@ -78,7 +78,7 @@ export interface LlmNodeResult {
 export async function benchLocalLlmNode(host: string, runs: number): Promise<LlmNodeResult> {
   ort.env.wasm.numThreads = 1;
   const started = performance.now();
-  const llm = await loadLocalLlm({ host, backend: 'wasm', shaderF16: false, cache: memoryCache() });
+  const llm = await loadLocalLlm({ host, backend: 'wasm', shaderF16: false, cache: memoryCache(), registrySizes: false });
   const loadMs = performance.now() - started;
   const messages = localMessages({ originalPrompt: 'a winding river through a candy land valley', intent: 'the river should be chocolate' });
   try {

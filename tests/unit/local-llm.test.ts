@@ -15,7 +15,8 @@ import { LLM_ANSWER, LLM_REPO, LLM_SUGGESTION } from '../models/semantics';
 const models = serveTestModels();
 
 const input = { originalPrompt: 'a winding river through a candy valley', intent: 'the river should be chocolate' };
-const load = (cache = memoryCache()) => loadLocalLlm({ host: models.hub.url, backend: 'wasm', shaderF16: false, cache });
+// The test hub's tiny model is not the registry's size: that check is off except where tested.
+const load = (cache = memoryCache(), registrySizes = false) => loadLocalLlm({ host: models.hub.url, backend: 'wasm', shaderF16: false, cache, registrySizes });
 
 describe('local LLM (transformers.js on our ONNX Runtime)', { timeout: 60_000 }, () => {
   it('loads a second time from our cache with no request, and never keeps a cut or damaged download', async () => {
@@ -35,6 +36,18 @@ describe('local LLM (transformers.js on our ONNX Runtime)', { timeout: 60_000 },
     expect(models.hub.requests).toEqual([]);
     expect((await second.generate(localMessages(input))).text).toBe(LLM_ANSWER);
     await second.release();
+  });
+
+  it("holds the q8 weights to the registry's exact size, and evicts and re-fetches a damaged cached config", async () => {
+    const cache = memoryCache();
+    const weights = `${models.hub.url}/${LLM_REPO}/resolve/${LOCAL_LLM.revision}/onnx/model_quantized.onnx`;
+    await expect(load(cache, true)).rejects.toThrow(new RegExp(`registry expects ${LOCAL_LLM.bytes.q8}`));
+    expect(await cache.get(weights)).toBeUndefined();
+    const config = `${models.hub.url}/${LLM_REPO}/resolve/${LOCAL_LLM.revision}/config.json`;
+    await cache.put(config, new TextEncoder().encode('{"model_type": "qwen2", '));
+    const llm = await load(cache);
+    expect(JSON.parse(new TextDecoder().decode(await cache.get(config)))).toHaveProperty('model_type');
+    await llm.release();
   });
 
   let llm: LocalLlm;
