@@ -3,8 +3,12 @@
  * Hub, for a machine WITH internet. It downloads the registry's models through the product's own
  * loading code (models/hub.ts `loadModel`, into a file cache) and checks:
  *
- * - the byte size of every file and dtype the registry lists (HTTP HEAD; no download), that the
- *   config files exist, and whether each revision is pinned;
+ * - the byte size of every file and dtype the registry lists, in the repo each is read from (a
+ *   file's `from`), and of the local LLM's and the detector's weights (HTTP HEAD; no download),
+ *   that the config files exist (optional ones: reported when absent), and whether each revision
+ *   is pinned (else the commit the Hub serves now, to pin);
+ * - the SD models' and the transformers.js models' sessions are not loaded or run (only sizes,
+ *   configs and revisions above): their input names and dtypes are unverified;
  * - that the configs match what our processors assume: SAM's and CLIP's preprocessor_config.json
  *   (sizes, padding, rescale, mean/std: compared with the constants the processors actually apply),
  *   CLIP's tokenizer (known ids, padding token, max length);
@@ -24,7 +28,7 @@ import { loadModel, releaseModel, type LoadedModel } from '../../models/hub.ts';
 import { lamaFill } from '../../models/lama/runner.ts';
 import { LAMA_SIZE, lamaImageTensor, lamaMaskTensor } from '../../models/lama/processor.ts';
 import { clipScores, miganFill } from '../harness/model-calls.ts';
-import { registry, resolveUrl, weightPath, type Dtype, type ModelName, type RegistryEntry } from '../../models/registry.ts';
+import { DETECTOR_DTYPE_SUFFIX, LLM_DTYPE_SUFFIX, LOCAL_LLM, registry, resolveUrl, TEXT_DETECTOR, weightPath, type Dtype, type ModelName, type RegistryEntry } from '../../models/registry.ts';
 import { samDecode, samEncode } from '../../models/sam/runner.ts';
 import { samPixelValues, SAM_INPUT_SIZE } from '../../models/sam/processor.ts';
 import type { Mask, RGBAImage } from '../../utils/image/types.ts';
@@ -145,42 +149,84 @@ function compareSize(expected: number, actual: number): 'exact' | 'rounded' | 'm
   return 'mismatch';
 }
 
+/** What one repo's check covers: its configs and every weight file per dtype, each in the repo it is read from. */
+interface Listing {
+  name: string;
+  repo: string;
+  revision: string;
+  configFiles: readonly string[];
+  optionalConfigFiles: readonly string[];
+  weights: { label: string; repo: string; revision: string; path: string; bytes: number }[];
+}
+
+/** The registry's entries and the two models transformers.js loads (the local LLM, the detector). */
+function listings(): Listing[] {
+  const fromRegistry = (Object.entries(registry) as [ModelName, RegistryEntry][]).map(([name, entry]): Listing => ({
+    name,
+    repo: entry.repo,
+    revision: entry.revision,
+    configFiles: entry.configFiles,
+    optionalConfigFiles: entry.optionalConfigFiles ?? [],
+    weights: Object.entries(entry.files).flatMap(([key, file]) =>
+      (Object.entries(file.bytes) as [Dtype, number][]).map(([dtype, bytes]) => ({
+        label: `${key}, ${dtype}`,
+        repo: file.from?.repo ?? entry.repo,
+        revision: file.from?.revision ?? entry.revision,
+        path: weightPath(file, dtype),
+        bytes,
+      })),
+    ),
+  }));
+  const transformersJs = ([['llm', LOCAL_LLM, LLM_DTYPE_SUFFIX], ['detector', TEXT_DETECTOR, DETECTOR_DTYPE_SUFFIX]] as const).map(([name, entry, suffixes]): Listing => ({
+    name,
+    repo: entry.repo,
+    revision: entry.revision,
+    configFiles: entry.configFiles,
+    optionalConfigFiles: [],
+    weights: Object.entries(entry.bytes).map(([dtype, bytes]) => ({
+      label: dtype,
+      repo: entry.repo,
+      revision: entry.revision,
+      path: `onnx/model${(suffixes as Record<string, string>)[dtype]}.onnx`,
+      bytes,
+    })),
+  }));
+  return [...fromRegistry, ...transformersJs];
+}
+
 async function checkRegistryFiles(host: string): Promise<void> {
-  for (const [name, entry] of Object.entries(registry) as [ModelName, RegistryEntry][]) {
+  for (const { name, repo, revision, configFiles, optionalConfigFiles, weights } of listings()) {
     let commit: string | undefined;
-    for (const path of entry.configFiles) {
-      await check(`${name}: ${entry.repo}/${path} exists`, async () => {
-        const remote = await remoteFile(resolveUrl(host, entry.repo, entry.revision, path));
+    for (const path of configFiles) {
+      await check(`${name}: ${repo}/${path} exists`, async () => {
+        const remote = await remoteFile(resolveUrl(host, repo, revision, path));
         commit ??= remote.commit;
         expect(remote.status === 200, `HTTP ${remote.status}`);
       });
     }
-    for (const path of entry.optionalConfigFiles ?? []) {
-      await check(`${name}: ${entry.repo}/${path} (optional)`, async () => {
-        const remote = await remoteFile(resolveUrl(host, entry.repo, entry.revision, path));
+    for (const path of optionalConfigFiles) {
+      await check(`${name}: ${repo}/${path} (optional)`, async () => {
+        const remote = await remoteFile(resolveUrl(host, repo, revision, path));
         commit ??= remote.commit;
         if (remote.status === 404) throw new Caveat('absent: the product uses the config the model family publishes');
         expect(remote.status === 200, `HTTP ${remote.status}`);
       });
     }
-    for (const [key, file] of Object.entries(entry.files)) {
-      for (const [dtype, expected] of Object.entries(file.bytes) as [Dtype, number][]) {
-        const path = weightPath(file, dtype);
-        await check(`${name}: ${path} (${key}, ${dtype}) has the registry's size`, async () => {
-          const remote = await remoteFile(resolveUrl(host, entry.repo, entry.revision, path));
-          commit ??= remote.commit;
-          expect(remote.status === 200, `HTTP ${remote.status}`);
-          expect(remote.bytes !== undefined, 'the Hub sent no size');
-          const match = compareSize(expected, remote.bytes);
-          expect(match !== 'mismatch', `the Hub has ${remote.bytes} B, the registry says ${expected} B`);
-          if (match === 'rounded') throw new Caveat(`${remote.bytes} B; the registry's ${expected} is a rounded figure: pin the exact size`);
-          return `${remote.bytes} B`;
-        });
-      }
+    for (const weight of weights) {
+      await check(`${name}: ${weight.repo}/${weight.path} (${weight.label}) has the registry's size`, async () => {
+        const remote = await remoteFile(resolveUrl(host, weight.repo, weight.revision, weight.path));
+        if (weight.repo === repo) commit ??= remote.commit;
+        expect(remote.status === 200, `HTTP ${remote.status}`);
+        expect(remote.bytes !== undefined, 'the Hub sent no size');
+        const match = compareSize(weight.bytes, remote.bytes);
+        expect(match !== 'mismatch', `the Hub has ${remote.bytes} B, the registry says ${weight.bytes} B`);
+        if (match === 'rounded') throw new Caveat(`${remote.bytes} B; the registry's ${weight.bytes} is a rounded figure: pin the exact size`);
+        return `${remote.bytes} B`;
+      });
     }
     await check(`${name}: revision pinned`, () => {
-      if (/^[0-9a-f]{40}$/.test(entry.revision)) return entry.revision;
-      throw new Caveat(`revision is "${entry.revision}"${commit ? `; the Hub serves commit ${commit} now: pin it` : ''}`);
+      if (/^[0-9a-f]{40}$/.test(revision)) return revision;
+      throw new Caveat(`revision is "${revision}"${commit ? `; the Hub serves commit ${commit} now: pin it` : ''}`);
     });
   }
 }
