@@ -15,11 +15,11 @@ const BUILDS = ['chrome-mv3', 'firefox-mv3'] as const;
 /** Handlers only tests used, removed from the product: nothing may bring them back. */
 const REMOVED_TEST_HANDLERS = ['offscreen.ping', 'models.release', 'content.ping', '__inpaintE2eMenuClick'];
 /**
- * The e2e build's test hosts: its loopback grants, the test site's second origin and the name
- * tests map to loopback for a "remote" LLM. (The product's own local-server defaults, such as
+ * The e2e build's test hosts: its loopback grants, the test site's other origins (127.0.0.2,
+ * 127.0.0.4) and the name tests map to loopback for a "remote" LLM. (The product's own local-server defaults, such as
  * Ollama's http://localhost:11434, are settings the user sees, not grants.)
  */
-const TEST_HOSTS = /http:\/\/(?:127\.0\.0\.1|localhost)\/\*|127\.0\.0\.2|llm\.remote\.test/;
+const TEST_HOSTS = /http:\/\/(?:127\.0\.0\.1|localhost)\/\*|127\.0\.0\.[24]|llm\.remote\.test/;
 
 interface Manifest {
   permissions: string[];
