@@ -8,6 +8,12 @@ describe('noticeFor', () => {
     expect(text).toMatch(/open the frame's page in its own tab/);
   });
 
+  it('offers to allow the site of a cross-origin frame where the user may', () => {
+    const access = { pattern: 'https://other.site/*', host: 'other.site:8443' };
+    const text = noticeFor({ kind: 'unreachable', pageUrl: 'https://gen.example/gallery', frameUrl: 'https://other.site:8443/embed?id=1', frameId: 3, access });
+    expect(text).toMatch(/frame from other\.site:8443, a site the extension may not read yet: allow it below/);
+  });
+
   it("says a browser page is off limits, without its query", () => {
     expect(noticeFor({ kind: 'unreachable', pageUrl: 'chrome://settings/?q=x', frameId: 0 })).toMatch(/cannot open on this page \(chrome:\/\/settings\/\)/);
   });

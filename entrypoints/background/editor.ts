@@ -1,6 +1,8 @@
 /** Opening the editor on a tab: the side panel, plus the in-page overlay via the content script. */
 import { browser, type Browser } from 'wxt/browser';
-import { editorNoticeKey, noticeFor, type OpenFailure } from '@/utils/editor-notice';
+import * as v from 'valibot';
+import { EDITOR_NOTICE_PREFIX, EditorNoticeSchema, editorNoticeKey, noticeFor, type EditorNotice, type OpenFailure, type OpenRequest } from '@/utils/editor-notice';
+import type { SiteAccess } from '@/utils/protocol';
 import { emit, send } from '@/utils/messaging';
 import { getSession } from '@/utils/session-store';
 
@@ -22,13 +24,7 @@ export async function injectContentScript(tabId: number, frameId?: number): Prom
 }
 
 /** Where the menu was opened: what `contextMenus.onClicked` gives (Firefox adds the element). */
-export interface MenuClick {
-  srcUrl?: string;
-  frameId?: number;
-  frameUrl?: string;
-  pageUrl?: string;
-  targetElementId?: number;
-}
+export type MenuClick = OpenRequest;
 
 /** "Fix this image…" in the context menu (the real listener and the e2e build's test hook call this). */
 export function onFixImageMenu(click: MenuClick, tab: Browser.tabs.Tab | undefined): Promise<void> {
@@ -45,15 +41,51 @@ export async function openEditor(tab: Browser.tabs.Tab | undefined, click: MenuC
   if (tabId === undefined) return;
   // sidePanel.open must run inside the user gesture: before any await.
   const opening = browser.sidePanel?.open?.({ tabId }).catch(() => undefined);
-  const failure = await tryOpenOverlay(tabId, click, tab?.url);
-  await (failure ? browser.storage.session.set({ [editorNoticeKey(tabId)]: { message: noticeFor(failure), at: Date.now() } }) : browser.storage.session.remove(editorNoticeKey(tabId)));
+  await openAndNote(tabId, click, tab?.url);
   await opening;
+}
+
+/** Tries to open the overlay; a failure becomes the tab's notice (with what to retry where the user may allow a site), success clears it. */
+async function openAndNote(tabId: number, click: MenuClick, tabUrl: string | undefined): Promise<boolean> {
+  const failure = await tryOpenOverlay(tabId, click, tabUrl);
+  const access = failure?.kind === 'unreachable' ? failure.access : undefined;
+  const notice: EditorNotice | undefined = failure && { message: noticeFor(failure), at: Date.now(), access, retry: access ? click : undefined };
+  await (notice ? browser.storage.session.set({ [editorNoticeKey(tabId)]: notice }) : browser.storage.session.remove(editorNoticeKey(tabId)));
+  return !failure;
+}
+
+/**
+ * The user allowed a site (the side panel asked for it, or the browser's site-access settings):
+ * every tab whose last open failed on a frame of that site opens there again, from what its notice kept.
+ */
+export async function reopenWhereAllowed(): Promise<void> {
+  const stored = await browser.storage.session.get(null);
+  await Promise.all(
+    Object.entries(stored).map(async ([key, value]) => {
+      const tabId = Number(key.slice(EDITOR_NOTICE_PREFIX.length));
+      const notice = v.safeParse(EditorNoticeSchema, value);
+      if (!key.startsWith(EDITOR_NOTICE_PREFIX) || !Number.isInteger(tabId) || !notice.success) return;
+      const { access, retry } = notice.output;
+      if (!access || !retry || !(await browser.permissions.contains({ origins: [access.pattern] }).catch(() => false))) return;
+      const tab = await browser.tabs.get(tabId).catch(() => undefined);
+      if (tab) await openAndNote(tabId, retry, tab.url);
+    }),
+  );
+}
+
+/** The site of a web frame the extension may not read yet (the user may allow it: optional host permission). */
+async function frameAccess(frameUrl: string | undefined): Promise<SiteAccess | undefined> {
+  if (!frameUrl || !/^https?:/.test(frameUrl)) return undefined;
+  const { protocol, hostname, host } = new URL(frameUrl);
+  const access = { pattern: `${protocol}//${hostname}/*`, host };
+  return (await browser.permissions.contains({ origins: [access.pattern] }).catch(() => true)) ? undefined : access;
 }
 
 /** The overlay failed after it opened (the page kept removing it): the side panel says so, on the overlay's session. */
 export async function noteOverlayFailure(tabId: number | undefined, reason: string, sessionId: string | undefined): Promise<{ noted: true }> {
   if (tabId === undefined) throw new Error('overlay.blocked: needs a tab');
-  await browser.storage.session.set({ [editorNoticeKey(tabId)]: { message: noticeFor({ kind: 'refused', reason }), at: Date.now() } });
+  const notice: EditorNotice = { message: noticeFor({ kind: 'refused', reason }), at: Date.now() };
+  await browser.storage.session.set({ [editorNoticeKey(tabId)]: notice });
   if (sessionId && (await getSession(sessionId))) emit('session.opened', { sessionId });
   return { noted: true };
 }
@@ -62,7 +94,8 @@ async function tryOpenOverlay(tabId: number, { srcUrl, frameId, frameUrl, pageUr
   try {
     await injectContentScript(tabId, frameId);
   } catch {
-    return { kind: 'unreachable', pageUrl: pageUrl ?? tabUrl, frameUrl, frameId };
+    const access = frameId ? await frameAccess(frameUrl) : undefined;
+    return { kind: 'unreachable', pageUrl: pageUrl ?? tabUrl, frameUrl, frameId, access };
   }
   try {
     const reply = await send('content.open-overlay', { srcUrl, targetElementId }, { tabId, frameId });

@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { extensionPath, isOverlayFrame, serve } from '@/utils/messaging';
 import { CONTENT_SCRIPT_MESSAGES, messages, OVERLAY_MESSAGES, type MessageType } from '@/utils/protocol';
 import { devicePreference, modelHost, modelIdleSeconds } from '@/utils/settings';
-import { createContextMenu, FIX_IMAGE_MENU_ID, noteOverlayFailure, onFixImageMenu, openEditor } from './editor';
+import { createContextMenu, FIX_IMAGE_MENU_ID, noteOverlayFailure, onFixImageMenu, openEditor, reopenWhereAllowed } from './editor';
 import { askInferenceHere } from './inference-host';
 import { askOffscreen } from './offscreen-lifecycle';
 import { serveInpaintSettings } from './inpaint'; // inpainting (issue #5)
@@ -61,6 +61,8 @@ export default defineBackground(() => {
     if (info.menuItemId === FIX_IMAGE_MENU_ID) void onFixImageMenu({ srcUrl: info.srcUrl, frameId: info.frameId, frameUrl: info.frameUrl, pageUrl: info.pageUrl, targetElementId }, tab);
   });
   exposeMenuHandler(onFixImageMenu);
+  // A site the user just allowed (the side panel asked, or the browser's site-access settings): open where it was missing.
+  browser.permissions.onAdded.addListener(() => void reopenWhereAllowed());
   browser.action.onClicked.addListener((tab) => void openEditor(tab));
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'pick-image') void openEditor(tab);

@@ -34,6 +34,8 @@ export class TabNotice {
 
   async #load(): Promise<void> {
     const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+    // The panel opened as a tab of its own (sidepanel.html) stays beside the page it was on.
+    if (tab?.url?.startsWith(browser.runtime.getURL('/sidepanel.html')) && this.#key) return;
     this.#key = tab?.id === undefined ? undefined : editorNoticeKey(tab.id);
     const stored: unknown = this.#key ? (await browser.storage.session.get(this.#key))[this.#key] : undefined;
     const parsed = v.safeParse(EditorNoticeSchema, stored);

@@ -248,9 +248,9 @@ export function clickNatural(frame: Frame, point: { x: number; y: number }, show
   return actForNewMask(frame, 'the click', () => canvas.click({ position: { x: shown.x + point.x * shown.scale, y: shown.y + point.y * shown.scale }, button }));
 }
 
-/** Presses Continue and returns the mask the side panel received, checking it shows the same bytes. */
-export async function continueToPanel(frame: Frame, panel: Page): Promise<Uint8Array> {
-  await frame.locator('[data-action="continue"]').click();
+/** Presses Continue (`press`: how, by default Playwright's click on it) and returns the mask the side panel received, checking it shows the same bytes. */
+export async function continueToPanel(frame: Frame, panel: Page, press: () => Promise<void> = () => frame.locator('[data-action="continue"]').click()): Promise<Uint8Array> {
+  await press();
   await frame.waitForSelector('[data-action="continue"]:has-text("Sent")');
   const sessionId = await frame.locator('canvas[data-testid="mask-canvas"]').getAttribute('data-session');
   const session = await step('read the session', () => readSession(panel, sessionId!));
