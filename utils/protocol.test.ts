@@ -49,6 +49,11 @@ describe('inference worker port', () => {
     expect(v.safeParse(ToInferenceWorker, { ...request, envelope: { ...envelope, to: 'elsewhere' } }).success).toBe(false);
     expect(v.safeParse(ToInferenceWorker, { ...request, id: '1' }).success).toBe(false);
   });
+  it('tells the worker whether interactive work is busy, as a boolean only', () => {
+    expect(v.parse(ToInferenceWorker, { kind: 'interaction', busy: true })).toEqual({ kind: 'interaction', busy: true });
+    expect(v.safeParse(ToInferenceWorker, { kind: 'interaction', busy: 'yes' }).success).toBe(false);
+    expect(v.safeParse(ToInferenceWorker, { kind: 'interaction' }).success).toBe(false);
+  });
   it('takes replies, requests and events from the worker, nothing else', () => {
     expect(v.safeParse(FromInferenceWorker, { kind: 'reply', id: 1, reply: errorReply(new Error('boom')) }).success).toBe(true);
     expect(v.safeParse(FromInferenceWorker, { kind: 'send', id: 2, message: { to: 'background', type: 'settings.runtime', payload: {} } }).success).toBe(true);

@@ -672,6 +672,8 @@ export const ToInferenceWorker = v.variant('kind', [
   v.object({ kind: v.literal('request'), id: v.number(), envelope: Envelope, sender: WorkerSender }),
   /** The extension's raw answer to one of the worker's own `send`s (the worker unwraps and validates it). */
   v.object({ kind: v.literal('answer'), id: v.number(), raw: v.unknown() }),
+  /** Whether an interactive request (a click's SAM decode, in the other worker) is in flight: a job yields to it between steps. */
+  v.object({ kind: v.literal('interaction'), busy: v.boolean() }),
 ]);
 export type ToInferenceWorker = v.InferOutput<typeof ToInferenceWorker>;
 

@@ -310,7 +310,8 @@ export class MaskEditor {
     this.commit(bakedLayers(mask));
   }
 
-  clear = () => this.bake((m) => new Uint8Array(m.length));
+  /** Nothing marked, one undo step: empty layers (clicks after it combine nothing). */
+  clear = () => this.commit(emptyLayers(this.width * this.height));
   invert = () => this.bake((m) => invert({ width: this.width, height: this.height, data: m }).data);
   grow = (px = 4) => this.bake((m) => dilate({ width: this.width, height: this.height, data: m }, px).data);
   shrink = (px = 4) => this.bake((m) => erode({ width: this.width, height: this.height, data: m }, px).data);

@@ -3,6 +3,8 @@
  * each cancellable (its AbortSignal reaches the fetch or SDK call, so a cancelled remote request
  * closes its connection), with `job.progress` events per stage and `job.done` with the result.
  * A job given a `sessionId` appends its result to that session, so a closed panel loses nothing.
+ * Within a stage, progress events and live previews go out a few times a second (each event is
+ * broadcast to every extension page, on the thread the overlay's clicks need); `jobs.list` is exact.
  */
 import { emit, send } from '@/utils/messaging';
 import { pasteThroughMask } from '@/utils/inpaint/crop';
@@ -11,6 +13,7 @@ import { rankByScore, scoreDelta } from '@/utils/inpaint/scores';
 import { hostOf } from '@/utils/llm/config';
 import type { RGBAImage } from '@/utils/image/types';
 import { feather } from '@/utils/mask/morphology';
+import { latestWins, type LatestWins } from '@/utils/scheduling/latest-wins';
 import type { InpaintCandidate, InpaintRequest, InpaintResult, JobView, ResponseOf, ScorePair } from '@/utils/protocol';
 import { modifySession } from '@/utils/session-store';
 import { DIFFUSION_VARIANTS } from '@/models/sd/variants';
@@ -29,6 +32,12 @@ export const DEFAULT_FEATHER = 4;
 const KEEP_FINISHED = 20;
 /** "Before" scores kept: trying several backends on one image and mask scores it once. */
 const KEEP_BEFORE_SCORES = 16;
+/**
+ * Within a stage, at most one `job.progress` event and one preview encode per this long (the last
+ * always goes out): a diffusion step on small models takes ~15 ms, and an event per step costs the
+ * shared extension thread as much as the step costs its worker.
+ */
+export const PROGRESS_INTERVAL_MS = 200;
 
 type JobState = JobView['state'];
 type JobStage = JobView['stage'];
@@ -37,8 +46,17 @@ interface Job {
   view: JobView;
   request: InpaintRequest;
   controller: AbortController;
+  /** `job.progress` events within a stage, rate-limited. */
+  events: LatestWins<JobView>;
+  /** Pictures of the work in progress, rate-limited before they are encoded. */
+  previews: LatestWins<RGBAImage>;
   /** A preview is being encoded. */
   previewing?: boolean;
+}
+
+export interface JobQueueOptions {
+  /** Awaited between a job's model steps: interactive work goes first (the worker's interaction gate). */
+  turn?(): Promise<void>;
 }
 
 /** Where each stage starts and ends on the job's 0..1 progress. */
@@ -57,7 +75,10 @@ export class JobQueue {
   /** Stored images and masks never change under their key, so their scores for the same prompts do not either. */
   private beforeScores = new Map<string, ScorePair>();
 
-  constructor(private readonly inference: Inference) {}
+  constructor(
+    private readonly inference: Inference,
+    private readonly options: JobQueueOptions = {},
+  ) {}
 
   start(request: InpaintRequest): { jobId: string; position: number } {
     const jobId = crypto.randomUUID();
@@ -71,8 +92,15 @@ export class JobQueue {
       progress: 0,
       position,
     };
-    this.jobs.push({ view, request, controller: new AbortController() });
-    emit('job.progress', view);
+    const job: Job = {
+      view,
+      request,
+      controller: new AbortController(),
+      events: latestWins(PROGRESS_INTERVAL_MS, (latest) => emit('job.progress', latest)),
+      previews: latestWins(PROGRESS_INTERVAL_MS, (picture) => this.encodePreview(job, picture)),
+    };
+    this.jobs.push(job);
+    job.events.push(view);
     void this.pump();
     return { jobId, position };
   }
@@ -104,9 +132,12 @@ export class JobQueue {
     return this.jobs.find((j) => j.view.state === 'queued');
   }
 
+  /** Changes the view; a new state, stage or place in the queue goes out at once, progress within a stage at the limiter's pace. */
   private update(job: Job, change: Partial<JobView>): void {
-    job.view = { ...job.view, ...change };
-    emit('job.progress', job.view);
+    const before = job.view;
+    job.view = { ...before, ...change };
+    job.events.push(job.view);
+    if (job.view.state !== before.state || job.view.stage !== before.stage || job.view.position !== before.position) job.events.flush();
   }
 
   private stage(job: Job, stage: JobStage, within = 0, message?: string): void {
@@ -114,8 +145,13 @@ export class JobQueue {
     this.update(job, { stage, progress: from + (to - from) * Math.min(1, Math.max(0, within)), ...(message ? { message } : {}) });
   }
 
-  /** Shows a picture of the work in progress; one encode at a time, later pictures win. */
+  /** Shows a picture of the work in progress (rate-limited; later pictures win). */
   private preview(job: Job, picture: RGBAImage): void {
+    job.previews.push(picture);
+  }
+
+  /** One encode at a time: a picture that comes while one encodes is dropped (a later one follows). */
+  private encodePreview(job: Job, picture: RGBAImage): void {
     if (job.previewing) return;
     job.previewing = true;
     void encodePng(picture)
@@ -128,6 +164,7 @@ export class JobQueue {
   }
 
   private finish(job: Job, state: JobState, outcome: { message?: string; error?: { code: string; message: string } }): void {
+    job.previews.cancel();
     delete job.view.preview; // a preview belongs to the running job only
     this.update(job, { state, position: 0, ...(state === 'done' ? { progress: 1 } : {}), ...outcome });
     // Jobs behind it move up.
@@ -186,7 +223,12 @@ export class JobQueue {
     const n = request.backend === 'local' ? 1 : request.n;
     const filled = await backend(
       { image, mask, prompt: request.prompt, ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}), ...(request.sampling ? { sampling: request.sampling } : {}), n },
-      { signal, onProgress: (fraction, message) => this.stage(job, 'inpainting', fraction, message), onPreview: (picture) => this.preview(job, picture) },
+      {
+        signal,
+        onProgress: (fraction, message) => this.stage(job, 'inpainting', fraction, message),
+        onPreview: (picture) => this.preview(job, picture),
+        ...(this.options.turn ? { turn: this.options.turn } : {}),
+      },
     );
     checkCancelled();
     // Pixels past the feather are the original's, bit for bit, whatever the backend did there.

@@ -4,6 +4,7 @@ import { isFromThisExtension, serve } from '@/utils/messaging';
 import { samDecode, samEncode } from '@/models/sam/runner';
 import { encodeMaskRle } from '@/utils/mask/rle';
 import { Inference } from './inference';
+import { interaction } from './interaction';
 import { JobQueue } from './jobs';
 import { LocalLlmHost } from './local-llm';
 import { loadImage } from './pixels';
@@ -12,7 +13,8 @@ import { TextDetectorHost } from './text-detector';
 
 configureOrt();
 const inference = new Inference();
-const jobs = new JobQueue(inference);
+// A job's diffusion steps wait while a click's decode runs in the SAM worker (interaction.ts).
+const jobs = new JobQueue(inference, { turn: () => interaction.turn() });
 const localLlm = new LocalLlmHost(() => inference.runtimeInfo());
 const detector = new TextDetectorHost(() => inference.runtimeInfo());
 

@@ -7,11 +7,13 @@
  * Two workers run the same handlers (main.ts): one for SAM, the overlay's per-click path, and one
  * for everything else (jobs, fills, CLIP). A click's decode so never waits behind a job's
  * seconds-long model run: each worker runs one model call at a time. The workers die with their
- * page, and with them the loaded models and queued jobs.
+ * page, and with them the loaded models and queued jobs. While a decode is in flight the general
+ * worker hears so, and a running job waits between its steps (on 2 cores they slow each other).
  */
 import { browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { relay, sendEnvelope } from '@/utils/messaging';
+import { interactionTracker } from '@/utils/scheduling/interaction-gate';
 import { fromExtensionOrClaimedOverlay } from './overlay-trust';
 import {
   errorReply,
@@ -24,16 +26,23 @@ import {
   type ToInferenceWorker,
 } from '@/utils/protocol';
 
+/** After a decode's reply, the job waits this much longer: the overlay decodes and draws the mask then (~10 ms). */
+const INTERACTION_GRACE_MS = 40;
+
 type Ask = (envelope: Envelope, sender: Browser.runtime.MessageSender) => Promise<Reply>;
 
 export function hostInferenceWorker(): () => void {
   const segmentation = startWorker('inference-sam');
   const general = startWorker('inference');
+  // A click's decode has the machine first: while one is in flight (and shortly after, while the
+  // overlay draws its mask), a job in the general worker waits at its next step boundary.
+  const interactive = interactionTracker(INTERACTION_GRACE_MS, (busy) => general.post({ kind: 'interaction', busy }));
   const stop = relay(
     'offscreen-doc',
     async (envelope, sender) => {
       const { type, payload } = envelope;
-      if (type === 'sam.encode' || type === 'sam.decode') return segmentation.ask(envelope, sender);
+      if (type === 'sam.decode') return interactive(() => segmentation.ask(envelope, sender));
+      if (type === 'sam.encode') return segmentation.ask(envelope, sender);
       if (type === 'models.load') return (parseRequest('models.load', payload).model === 'sam' ? segmentation : general).ask(envelope, sender);
       if (type === 'runtime.info') return runtimeOfBoth(general.ask, segmentation.ask, envelope, sender);
       return general.ask(envelope, sender);
@@ -56,7 +65,7 @@ async function runtimeOfBoth(general: Ask, segmentation: Ask, envelope: Envelope
   return { ok: true, value: { ...info, models: { ...info.models, ...samModels } } };
 }
 
-function startWorker(name: string): { ask: Ask; terminate: () => void } {
+function startWorker(name: string): { ask: Ask; post: (message: ToInferenceWorker) => void; terminate: () => void } {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name });
   const post = (message: ToInferenceWorker) => worker.postMessage(message);
   const replies = new Map<number, (reply: Reply) => void>();
@@ -92,7 +101,7 @@ function startWorker(name: string): { ask: Ask; terminate: () => void } {
       post({ kind: 'request', id, envelope, sender: { ...(sender.id ? { id: sender.id } : {}), ...(sender.url ? { url: sender.url } : {}) } });
     });
   };
-  return { ask, terminate: () => worker.terminate() };
+  return { ask, post, terminate: () => worker.terminate() };
 }
 
 /** A worker asks only the background (settings); its events go to every extension page. */

@@ -2,11 +2,13 @@
  * The inference worker's link to the extension. A dedicated worker has no extension messaging API, so
  * its messaging goes through the page that owns it (worker-host.ts): requests the page accepted
  * arrive here with their sender, and the worker's own requests (settings) and events leave
- * through the page. Everything the page posts is validated.
+ * through the page. Everything the page posts is validated. The page also says when a click's decode
+ * is in flight (interaction.ts).
  */
 import * as v from 'valibot';
 import type { RuntimeLink } from '@/utils/messaging';
 import { ToInferenceWorker, type FromInferenceWorker, type Reply } from '@/utils/protocol';
+import { interaction } from './interaction';
 
 type Listener = Parameters<RuntimeLink['onMessage']['addListener']>[0];
 
@@ -24,6 +26,7 @@ export function workerLink(): RuntimeLink {
     if (!parsed.success) return;
     const message = parsed.output;
     if (message.kind === 'init') runtimeId = message.runtimeId;
+    else if (message.kind === 'interaction') interaction.set(message.busy);
     else if (message.kind === 'answer') {
       answers.get(message.id)?.(message.raw);
       answers.delete(message.id);

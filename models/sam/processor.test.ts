@@ -55,6 +55,53 @@ describe('samMaskToNatural', () => {
   });
 });
 
+/** samMaskToNatural as it was before its spans: one lerp per pixel (the reference). */
+function perPixelReference(logits: Float32Array, index: number, frame: ReturnType<typeof samFrame>, maskSize: number): Uint8Array {
+  const { naturalWidth: w, naturalHeight: h } = frame;
+  const out = new Uint8Array(w * h);
+  const max = maskSize - 1;
+  const kx = (frame.resizedWidth / w) * (maskSize / 1024);
+  const ky = (frame.resizedHeight / h) * (maskSize / 1024);
+  for (let y = 0; y < h; y++) {
+    const v = Math.min(max, Math.max(0, (y + 0.5) * ky - 0.5));
+    const [y0, wy] = [Math.floor(v), v - Math.floor(v)];
+    const y1 = Math.min(max, y0 + 1);
+    for (let x = 0; x < w; x++) {
+      const u = Math.min(max, Math.max(0, (x + 0.5) * kx - 0.5));
+      const x0 = Math.floor(u);
+      const x1 = Math.min(max, x0 + 1);
+      const wx = Math.fround(u - x0);
+      const at = (yy: number, xx: number) => logits[index * maskSize * maskSize + yy * maskSize + xx]!;
+      const a = at(y0, x0) + (at(y1, x0) - at(y0, x0)) * wy;
+      const b = at(y0, x1) + (at(y1, x1) - at(y0, x1)) * wy;
+      out[y * w + x] = a + (b - a) * wx > 0 ? 255 : 0;
+    }
+  }
+  return out;
+}
+
+describe('samMaskToNatural spans', () => {
+  it('gives exactly the per-pixel result: noisy logits, edges near zero, up- and downsampling, several masks', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (const [w, h, maskSize] of [[800, 600, 256], [1024, 1024, 256], [333, 1000, 64], [4000, 3000, 256], [5, 3, 4]] as const) {
+      const logits = new Float32Array(2 * maskSize * maskSize);
+      for (let i = 0; i < logits.length; i++) {
+        const x = i % maskSize;
+        const y = Math.floor(i / maskSize) % maskSize;
+        // Blobs with noise, plain zeros and tiny values of both signs around them.
+        const blob = 20 - Math.hypot(x - maskSize / 3, y - maskSize / 2) * (40 / maskSize);
+        logits[i] = random() < 0.05 ? 0 : random() < 0.05 ? (random() - 0.5) * 1e-30 : blob + (random() - 0.5) * 8;
+      }
+      const frame = samFrame(w, h);
+      for (const index of [0, 1]) {
+        const fast = samMaskToNatural(logits, index, frame, maskSize).data;
+        expect(Buffer.compare(fast, perPixelReference(logits, index, frame, maskSize)), `${w}×${h}, mask ${index}`).toBe(0);
+      }
+    }
+  });
+});
+
 describe('bestMaskIndex', () => {
   it('picks the highest predicted IoU', () => {
     expect(bestMaskIndex([0.5, 0.9, 0.7])).toBe(1);

@@ -3,7 +3,7 @@
  * image, the masked image and the mask (once per job: prepareInpaint) → per candidate
  * (denoiseInpaint), for each timestep: UNet (both prompts as a batch of 2
  * for classifier-free guidance), guidance, scheduler step, for a 4-channel model the kept latents
- * re-noised to the next timestep, non-finite check, progress, cancel → decode.
+ * re-noised to the next timestep, non-finite check, progress, cancel, the user's turn → decode.
  * Seeded: the same seed gives the same pixels on the same backend.
  */
 import type { Mask, RGBAImage } from '../../utils/image/types';
@@ -31,6 +31,8 @@ export interface DiffusionHooks {
   signal?: AbortSignal;
   /** After each step, with the latents [4,h,w] (for a cheap preview). */
   onStep?(step: number, total: number, latents: Float32Array, latentWidth: number, latentHeight: number): void;
+  /** Awaited between steps: interactive work (a click's decode) may run first. */
+  turn?(): Promise<void>;
 }
 
 export class NonFiniteError extends Error {
@@ -105,7 +107,7 @@ export async function prepareInpaint(
 
 /** One candidate from prepared inputs: seeded noise → the denoising loop → the VAE decoder. */
 export async function denoiseInpaint(model: SdModel, prepared: PreparedInpaint, params: DiffusionParams, hooks: DiffusionHooks = {}): Promise<{ image: RGBAImage; modelMs: number }> {
-  const { signal, onStep } = hooks;
+  const { signal, onStep, turn } = hooks;
   const { text, hidden, original, repaint, conditioning, latentWidth: lw, latentHeight: lh, channels, guided } = prepared;
   let modelMs = 0;
   const plane = lw * lh;
@@ -135,6 +137,10 @@ export async function denoiseInpaint(model: SdModel, prepared: PreparedInpaint, 
     onStep?.(i + 1, timesteps.length, latents, lw, lh);
     await betweenSteps();
     signal?.throwIfAborted();
+    if (turn) {
+      await turn();
+      signal?.throwIfAborted();
+    }
   }
 
   const decoded = await vaeDecode(model, latents, lw, lh);

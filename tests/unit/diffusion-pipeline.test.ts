@@ -10,6 +10,7 @@ import { memoryCache } from '../../models/loader';
 import { diffusionInpaint } from '../../models/sd/pipeline';
 import { PUBLISHED_SCHEDULER_CONFIG } from '../../models/sd/scheduler-defaults';
 import { schedulerConfigFromJson } from '../../utils/diffusion/scheduler';
+import { InteractionGate } from '../../utils/scheduling/interaction-gate';
 import { encodeText, sdTokenIds } from '../../models/sd/runner';
 import type { Mask, RGBAImage } from '../../utils/image/types';
 import { cropAroundBox } from '../../utils/inpaint/crop';
@@ -171,6 +172,28 @@ describe('diffusion inpainting (9-channel UNet, DDIM, guidance 7.5)', () => {
     const totals: number[] = [];
     await diffusionInpaint(inpaint, image, mask, { prompt: PROMPT, negativePrompt: '', seed: 1, steps: 20, guidance: 7.5, strength: 0.5, scheduler: 'ddim' }, { onStep: (_, total) => totals.push(total) });
     expect(totals).toHaveLength(10);
+  });
+
+  it('waits its turn between steps while a click is busy, and gives the same pixels', async () => {
+    const image = { width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 4).fill(255) };
+    const mask = { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(255) };
+    const params = { prompt: PROMPT, negativePrompt: '', seed: 9, steps: 4, guidance: 7.5, strength: 1, scheduler: 'ddim' } as const;
+    const alone = await diffusionInpaint(inpaint, image, mask, params);
+    const gate = new InteractionGate(10_000);
+    const events: string[] = [];
+    const run = diffusionInpaint(inpaint, image, mask, params, {
+      onStep: (step) => {
+        events.push(`step ${step}`);
+        if (step === 2) gate.set(true); // a click arrives during step 2
+      },
+      turn: async () => {
+        if (gate.isBusy) setTimeout(() => (events.push('click done'), gate.set(false)), 30);
+        await gate.turn();
+      },
+    });
+    const gated = await run;
+    expect(events).toEqual(['step 1', 'step 2', 'click done', 'step 3', 'step 4']);
+    expect(Buffer.compare(Buffer.from(gated.image.data), Buffer.from(alone.image.data))).toBe(0);
   });
 
   it('stops between steps when cancelled, with no picture', async () => {

@@ -46,11 +46,28 @@ export function emptyLayers(size: number, start?: Uint8Array): MaskLayers {
 export function combineLayers({ base, sam, paint, painted, baked }: MaskLayers): Uint8Array {
   if (!painted && !baked) return sam;
   const out = new Uint8Array(base.length);
-  for (let i = 0; i < out.length; i++) {
-    const p = paint[i];
-    out[i] = p === PAINT_ERASE ? 0 : p === PAINT_ADD ? 255 : Math.max(base[i]!, sam[i]!);
+  // 4 px at a time where no brush touched them and one layer is empty there (most of a mask, after
+  // a Clear or a baked edit): a click on such layers costs ~¼ of a per-pixel pass.
+  const arrays = [base, sam, paint, out];
+  const words = arrays.every((a) => a.byteOffset % 4 === 0) ? base.length >> 2 : 0;
+  const [b32, s32, p32, o32] = arrays.map((a) => (words ? new Uint32Array(a.buffer, a.byteOffset, words) : new Uint32Array(0))) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  for (let w = 0; w < words; w++) {
+    if (p32[w] === 0) {
+      const b = b32[w]!;
+      const s = s32[w]!;
+      if (b === 0 || s === 0) {
+        o32[w] = b | s;
+        continue;
+      }
+    }
+    for (let i = w * 4; i < w * 4 + 4; i++) out[i] = pixel(base[i]!, sam[i]!, paint[i]!);
   }
+  for (let i = words * 4; i < out.length; i++) out[i] = pixel(base[i]!, sam[i]!, paint[i]!);
   return out;
+}
+
+function pixel(base: number, sam: number, paint: number): number {
+  return paint === PAINT_ERASE ? 0 : paint === PAINT_ADD ? 255 : Math.max(base, sam);
 }
 
 /** Layers whose base is `mask` and nothing else: after a whole-mask operation (grow, invert…). */

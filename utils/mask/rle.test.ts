@@ -17,6 +17,23 @@ describe('mask RLE', () => {
     expect(Buffer.compare(decodeMaskRle(encoded, mask.length), mask)).toBe(0);
     expect(encoded.length).toBeLessThan(6000);
   });
+  it('gives the same bytes for a mask at any offset in its buffer (runs of every length, word-aligned or not)', () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const buffer = new Uint8Array(4099);
+    for (let at = 0; at < buffer.length; ) {
+      const run = 1 + Math.floor(random() * (random() < 0.5 ? 9 : 300));
+      const value = random() < 0.45 ? 0 : random() < 0.8 ? 255 : Math.floor(random() * 256);
+      buffer.fill(value, at, at + run);
+      at += run;
+    }
+    for (const offset of [0, 1, 2, 3]) {
+      const mask = buffer.subarray(offset);
+      const plain = Uint8Array.from(mask); // its own, aligned buffer
+      expect(encodeMaskRle(mask)).toBe(encodeMaskRle(plain));
+      expect(Buffer.compare(decodeMaskRle(encodeMaskRle(mask), mask.length), plain)).toBe(0);
+    }
+  });
   it('refuses an encoding of the wrong size or cut short', () => {
     const encoded = encodeMaskRle(new Uint8Array(10));
     expect(() => decodeMaskRle(encoded, 11)).toThrow(/covers 10 of 11/);

@@ -2,7 +2,7 @@
  * Local prompt-following inpainting with a diffusion model (SD 1.5 inpainting, or SD-Turbo with
  * latent blending) on WebGPU or WASM: the mask's box plus context (the padding setting) is cropped, diffused at a working
  * size (multiples of 8, capped per device), one candidate per seed (seed + i), with progress and a
- * latent preview per step and cancel between steps. The job pastes each through the feathered mask.
+ * latent preview per step and cancel (and the user's turn) between steps. The job pastes each through the feathered mask.
  * When memory is short (models/sd/memory.ts) the encoders are released before the UNet runs.
  */
 import { downloadBytes } from '@/models/sd/device';
@@ -26,7 +26,7 @@ export interface DiffusionMemory {
 
 export function diffusionBackend(params: DiffusionParams, loadModel: () => Promise<SdModel>, memory?: DiffusionMemory): FillBackend {
   const variant = DIFFUSION_VARIANTS[params.model];
-  return async ({ image, mask, prompt, negativePrompt, n }, { signal, onProgress, onPreview }) => {
+  return async ({ image, mask, prompt, negativePrompt, n }, { signal, onProgress, onPreview, turn }) => {
     const rect = cropAroundMask(mask, onlyMaskedPadding(params.padding));
     if (!rect) throw new Error('The mask is empty: mark the region to repaint first');
     const model = await loadModel();
@@ -50,6 +50,7 @@ export function diffusionBackend(params: DiffusionParams, loadModel: () => Promi
         const seed = (params.seed + i) >>> 0;
         const result = await denoiseInpaint(model, prepared, { ...knobs, seed }, {
           signal,
+          turn,
           onStep: (step, total, latents, width, height) => {
             onProgress((i + step / total) / n, `Candidate ${i + 1} of ${n}: step ${step} of ${total}`);
             onPreview?.(latentsToPreview(latents, width, height));

@@ -21,6 +21,8 @@ export interface FillContext {
   onProgress(fraction: number, message?: string): void;
   /** A cheap picture of the work in progress (a diffusion step's latents), for the UI. */
   onPreview?(image: RGBAImage): void;
+  /** Awaited between a local model's steps: interactive work (a click's decode) goes first. */
+  turn?(): Promise<void>;
 }
 
 export interface FillOutput {
