@@ -405,6 +405,12 @@ const productMessages = {
       v.object({ read: v.literal(false), access: SiteAccess }),
     ]),
   },
+  /** A stored image scaled down to `maxSide` (a magnified surface shows it: the overlay frame has only its key). */
+  'image.preview': {
+    to: 'background',
+    request: v.object({ image: BlobKey, maxSide: v.pipe(count, v.minValue(16), v.maxValue(2048)) }),
+    response: v.object({ dataUrl: v.pipe(v.string(), v.regex(/^data:image\/png;base64,/)) }),
+  },
   /** Last resort for unreadable pixels: a crop of the visible tab (device px), stored. */
   'tab.capture': {
     to: 'background',
@@ -590,7 +596,7 @@ export type EventOf<T extends EventType> = v.InferOutput<(typeof events)[T]>;
 /** Background messages a content script may send; every other one needs an extension page. */
 export const CONTENT_SCRIPT_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.register', 'overlay.blocked', 'image.fetch', 'tab.capture']);
 /** What an overlay frame may ask, each with its claimed nonce (any site can embed the frame's page). */
-export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'autopilot.detect', 'autopilot.phrase']);
+export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'image.preview', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'autopilot.detect', 'autopilot.phrase']);
 
 /** What crosses `runtime.sendMessage`: the envelope around a request. */
 export const Envelope = v.object({

@@ -12,7 +12,7 @@ import { findTargetPhrase } from './target-phrase';
 import { restrictStorageToTrustedContexts } from './api-keys'; // LLM refinement (issue #4)
 import { OverlayNonces, type NonceSnapshot } from './overlay-nonces';
 import { captureTabRegion, fetchPageImage } from './page-images';
-import { openSession, putImageFromDataUrl, saveSessionMask } from './sessions';
+import { openSession, previewImage, putImageFromDataUrl, saveSessionMask } from './sessions';
 import { exposeMenuHandler, testRuntimeFlags } from '@/utils/test-hooks';
 
 /**
@@ -91,6 +91,7 @@ export default defineBackground(() => {
       'overlay.verify': ({ nonce, tabId }) => withNonces((table) => ({ valid: table.check(nonce, tabId) })),
       'image.fetch': ({ url, referrer }) => fetchPageImage(url, referrer),
       'image.put': ({ dataUrl }) => putImageFromDataUrl(dataUrl),
+      'image.preview': (request) => previewImage(request),
       'session.create': (request) => openSession(request),
       'session.save-mask': (request) => saveSessionMask(request),
       'tab.capture': (region, sender) => captureTabRegion(sender.tab, region),

@@ -2,7 +2,8 @@
 import { emit } from '@/utils/messaging';
 import { decodeMaskRle } from '@/utils/mask/rle';
 import type { RequestOf } from '@/utils/protocol';
-import { createSession, getSession, putImage, putMask, updateSession } from '@/utils/session-store';
+import { blobToDataUrl } from '@/utils/data-url';
+import { createSession, getRecord, getSession, putImage, putMask, updateSession } from '@/utils/session-store';
 import { readStoredImageMetadata } from './image-metadata';
 
 export async function putImageFromDataUrl(dataUrl: string): Promise<{ image: string; width: number; height: number }> {
@@ -31,4 +32,25 @@ export async function saveSessionMask({ sessionId, width, height, rle }: Request
   await updateSession(sessionId, { mask });
   emit('session.opened', { sessionId });
   return { mask };
+}
+
+/**
+ * A stored image scaled to fit `maxSide`, as a `data:` URL: what a magnified surface shows of an
+ * image the overlay frame only has a key of (fetched or captured by the extension).
+ */
+export async function previewImage({ image, maxSide }: RequestOf<'image.preview'>): Promise<{ dataUrl: string }> {
+  const record = await getRecord(image);
+  if (record.kind !== 'image') throw new Error('Not an image');
+  const scale = Math.min(1, maxSide / Math.max(record.width, record.height));
+  const [width, height] = [Math.max(1, Math.round(record.width * scale)), Math.max(1, Math.round(record.height * scale))];
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(record.blob, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+  } catch {
+    throw new Error('This image could not be decoded for a preview');
+  }
+  const canvas = new OffscreenCanvas(width, height);
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return { dataUrl: await blobToDataUrl(await canvas.convertToBlob({ type: 'image/png' })) };
 }

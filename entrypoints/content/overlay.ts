@@ -3,7 +3,8 @@
  * layer (a manual popover) over the chosen image. The frame runs the editor tools (its CSP allows
  * WebAssembly even on pages whose CSP forbids it, and the page's scripts and CSS cannot reach
  * into it). This script only places the frame, hands it the image's pixels through a private
- * MessagePort, and keeps it in place.
+ * MessagePort, keeps it in place, and keeps the editor's state so that a frame the page removes
+ * comes back as it was (or, if the page keeps removing it, the side panel says so).
  */
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
@@ -144,7 +145,7 @@ function painted(): Promise<void> {
 const PAINT_WAIT_MS = 250;
 
 /** A screen capture shows the page, not our overlay over the image: hide it until the capture is taken. */
-function hideWhileCapturing(overlay: Pick<Overlay, 'host' | 'capturing'>): () => Promise<() => void> {
+function hideWhileCapturing(overlay: Pick<Overlay, 'host' | 'capturing' | 'stop'>): () => Promise<() => void> {
   const show = (visible: boolean) => overlay.host?.style.setProperty('visibility', visible ? 'visible' : 'hidden', 'important');
   return async () => {
     overlay.capturing = true;
@@ -152,7 +153,7 @@ function hideWhileCapturing(overlay: Pick<Overlay, 'host' | 'capturing'>): () =>
     await painted();
     return () => {
       overlay.capturing = false;
-      show(true);
+      if (!overlay.stop.signal.aborted) show(true); // a closed overlay stays hidden
     };
   };
 }

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
-import { CHAT, FINDS, MENU, REAL_PAGES, REFERER, UNLISTED, WEBGL } from '../harness/real-pages';
-import { iou, renderScene, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
+import { CDN_THUMB, CHAT, FINDS, MENU, REAL_PAGES, REFERER, UNLISTED, WEBGL } from '../harness/real-pages';
+import { iou, PALETTE, renderScene, SCENES, shapeMask, shapePoint, type Scene } from '../harness/scenes';
 import { actForNewMask, clickToolbarButton, continueToPanel, overlayFrame, readSession, readStored, siteAccess, step, tabIdFor, type Chrome, type Reply } from './support';
 
 const backend = backendFromEnv();
@@ -157,6 +157,39 @@ describe(`real generator pages (${backend})`, () => {
     await clickShape(page, frame, scene, 'green-disc', (p) => ({ x: p.x * scale, y: p.y * scale }));
     expect(iou(await continueToPanel(frame, panel), shapeMask(scene, 'green-disc'))).toBeGreaterThanOrEqual(0.9);
     await ext.screenshot(page, `pages-thumbnail-${backend}`);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('inpaint-biases-overlay').count()).toBe(0);
+    await page.close();
+  });
+
+  it('a 76×76 thumbnail from a site without CORS (the extension fetched the file): the magnified surface shows the image itself, and a click there masks the shape', async () => {
+    const page = await openPage(CDN_THUMB.page);
+    const src = `${crossOriginUrl}${CDN_THUMB.path}`;
+    expect(await openOverlay(page, CDN_THUMB.page, src)).toEqual({ ok: true, value: { opened: true } });
+    const frame = await overlayFrame(page);
+    const canvas = await boxOf(frame, 'canvas[data-testid="mask-canvas"]');
+    expect(canvas.width).toBeGreaterThanOrEqual(256);
+    const scene = SCENES[CDN_THUMB.scene];
+    // The image under the mask is the file's: at the green disc's centre it is green, at the red box's red.
+    const shownColour = (shape: string) => {
+      const p = shapePoint(scene, shape);
+      return frame.locator('.magnified-image').evaluate(async (img: HTMLImageElement, at) => {
+        await img.decode();
+        const copy = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
+        copy.drawImage(img, 0, 0, img.width, img.height);
+        return [...copy.getImageData(Math.round(at.x * img.width), Math.round(at.y * img.height), 1, 1).data.slice(0, 3)];
+      }, { x: p.x / scene.width, y: p.y / scene.height });
+    };
+    await expect.poll(() => frame.locator('.magnified-image').count(), { timeout: 10_000 }).toBe(1);
+    expect(await shownColour('green-disc')).toEqual([...PALETTE.green]);
+    expect(await shownColour('red-rect')).toEqual([...PALETTE.red]);
+
+    const scale = canvas.width / scene.width;
+    await clickShape(page, frame, scene, 'green-disc', (p) => ({ x: p.x * scale, y: p.y * scale }));
+    const mask = await continueToPanel(frame, panel);
+    expect(mask.length).toBe(scene.width * scene.height); // the file, not the 76² thumbnail
+    expect(iou(mask, shapeMask(scene, 'green-disc'))).toBeGreaterThanOrEqual(0.9);
+    await ext.screenshot(page, `pages-cdn-thumbnail-${backend}`);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('inpaint-biases-overlay').count()).toBe(0);
     await page.close();

@@ -264,3 +264,15 @@ source.decode().then(() => {
 }).catch((error) => { document.body.dataset.ready = 'true'; document.body.dataset.error = String(error); });
 </script></body></html>
 `;
+
+/**
+ * `/thumb-cdn.html`: the shapes image (1024²) as a 76² thumbnail from the second origin (no CORS):
+ * the page's origin cannot read it, the extension fetches the file (host access), and the overlay
+ * has only its stored key.
+ */
+export const CDN_THUMB = { page: '/thumb-cdn.html', selector: '#cdn-thumb', path: '/img/shapes.png', scene: 'shapes', width: 76, height: 76 } as const;
+
+export const cdnThumbHtml = (crossOriginUrl: string): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Thumbnails</title><style>body { margin: 0; padding: 300px 400px; }</style></head>
+<body><img id="${CDN_THUMB.selector.slice(1)}" src="${crossOriginUrl}${CDN_THUMB.path}" alt="${SCENES.shapes.alt}" style="width:${CDN_THUMB.width}px;height:${CDN_THUMB.height}px;display:block">${READY}</body></html>
+`;

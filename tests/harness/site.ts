@@ -26,7 +26,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metadataHtml, metadataImage } from './metadata-page.ts';
 import { encodeApng, encodePng } from './png.ts';
-import { chatHtml, FINDS_HTML, FRAMED_HTML, HOSTILE_HTML, MENU_HTML, NARROW_HTML, PIXELS_HTML, refererHtml, SIZES_HTML, unlistedFrameHtml, unlistedHtml, WEBGL_HTML } from './real-pages.ts';
+import { cdnThumbHtml, chatHtml, FINDS_HTML, FRAMED_HTML, HOSTILE_HTML, MENU_HTML, NARROW_HTML, PIXELS_HTML, refererHtml, SIZES_HTML, unlistedFrameHtml, unlistedHtml, WEBGL_HTML } from './real-pages.ts';
 import { PALETTE, SCENES, getScene, renderScene, renderSceneScaled, sceneSvg, type SceneName } from './scenes.ts';
 
 export interface Site {
@@ -286,6 +286,8 @@ export async function startSite({
         return page(PIXELS_HTML, 'text/html');
       case '/finds.html':
         return page(FINDS_HTML, 'text/html');
+      case '/thumb-cdn.html':
+        return page(cdnThumbHtml(crossOriginUrl), 'text/html');
       case '/webgl.html':
         return page(WEBGL_HTML, 'text/html');
       case '/chat.html':
