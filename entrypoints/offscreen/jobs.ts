@@ -34,8 +34,8 @@ const KEEP_FINISHED = 20;
 const KEEP_BEFORE_SCORES = 16;
 /**
  * Within a stage, at most one `job.progress` event and one preview encode per this long (the last
- * always goes out): a diffusion step on small models takes ~15 ms, and an event per step costs the
- * shared extension thread as much as the step costs its worker.
+ * always goes out): a diffusion step on small models takes ~15 ms, and every event (with the
+ * preview's data URL) is broadcast to every extension page while the user may be clicking.
  */
 export const PROGRESS_INTERVAL_MS = 200;
 
