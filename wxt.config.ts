@@ -33,6 +33,7 @@ const TRANSFORMERS_CDN_DEFAULT = /`https:\/\/cdn\.jsdelivr\.net\/npm\/onnxruntim
  */
 const E2E_STAND_INS: readonly (readonly [importer: string, source: string, standIn: string])[] = [
   ['/models/hub.ts', './expectations', 'tests/harness/e2e-expectations.ts'],
+  ['/models/llm/local-llm.ts', '../expectations', 'tests/harness/e2e-expectations.ts'],
   ['/utils/protocol.ts', './probe-messages', 'tests/harness/probe-messages.ts'],
   ['/entrypoints/offscreen/main.ts', './probes', 'tests/harness/inference-probes.ts'],
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isExtensionContext, isOverlayFrame, serve, useRuntimeLink, type RuntimeLink } from './messaging';
+import { isExtensionPage, isOverlayFrame, serve, useRuntimeLink, type RuntimeLink } from './messaging';
 
 // Node gives non-special schemes (chrome-extension:) the origin "null": a special one stands in.
 const ORIGIN = 'https://ourid.extension.test';
@@ -14,23 +14,25 @@ useRuntimeLink({
 
 const background = { id: 'ourid', url: `${ORIGIN}/background.js` };
 const sidePanel = { id: 'ourid', url: `${ORIGIN}/sidepanel.html` };
+const panelInTab = { id: 'ourid', url: `${ORIGIN}/sidepanel.html`, tab: { id: 9 } as never };
 const overlayFrame = { id: 'ourid', url: `${ORIGIN}/overlay.html#n`, tab: { id: 4 } as never };
 const contentScript = { id: 'ourid', url: 'https://site.example/page', tab: { id: 4 } as never };
 const otherExtension = { id: 'evil', url: 'chrome-extension://evil/background.js' };
 
 describe('who may talk to whom', () => {
-  it('an extension context is one of our pages outside any tab: not a content script, not an overlay frame, not another extension', () => {
-    expect(isExtensionContext(background)).toBe(true);
-    expect(isExtensionContext(sidePanel)).toBe(true);
-    expect(isExtensionContext(overlayFrame)).toBe(false);
-    expect(isExtensionContext(contentScript)).toBe(false);
-    expect(isExtensionContext(otherExtension)).toBe(false);
+  it('an extension page is one of ours, in a tab or not: not a content script, not an overlay frame, not another extension', () => {
+    expect(isExtensionPage(background)).toBe(true);
+    expect(isExtensionPage(sidePanel)).toBe(true);
+    expect(isExtensionPage(panelInTab)).toBe(true);
+    expect(isExtensionPage(overlayFrame)).toBe(false);
+    expect(isExtensionPage(contentScript)).toBe(false);
+    expect(isExtensionPage(otherExtension)).toBe(false);
     expect(isOverlayFrame(overlayFrame)).toBe(true);
   });
 
-  it('a content script serves only extension contexts: an overlay frame or another content script gets "refused" and the handler never runs', async () => {
+  it('a content script serves only extension pages: an overlay frame or another content script gets "refused" and the handler never runs', async () => {
     let ran = 0;
-    const stop = serve('content', { 'content.replace-image': () => ((ran += 1), { replaced: true }) as never }, { accept: (_t, sender) => isExtensionContext(sender) });
+    const stop = serve('content', { 'content.replace-image': () => ((ran += 1), { replaced: true }) as never }, { accept: (_t, sender) => isExtensionPage(sender) });
     const ask = (sender: object) =>
       new Promise((resolve) => {
         const answer: unknown = listeners.at(-1)!({ to: 'content', type: 'content.replace-image', payload: { pageUrl: 'https://site.example/page', blobUrl: 'blob:chrome-extension://ourid/abc-1' } }, sender as never, resolve);

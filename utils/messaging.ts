@@ -76,6 +76,15 @@ export function isOverlayFrame(sender: Browser.runtime.MessageSender): boolean {
   return extensionPath(sender) === '/overlay.html';
 }
 
+/**
+ * Our extension pages (background, offscreen, side panel, options, in a tab or not), not the
+ * overlay frame: content scripts have the page's URL, and any site can embed the overlay.
+ */
+export function isExtensionPage(sender: Browser.runtime.MessageSender): boolean {
+  const path = extensionPath(sender);
+  return path !== undefined && path !== '/overlay.html';
+}
+
 /** The overlay frame's claimed nonce, sent with each of its requests (receivers check it every time). */
 let envelopeNonce: string | undefined;
 
@@ -223,17 +232,16 @@ export function emit<E extends EventType>(event: E, payload: EventOf<E>): void {
 }
 
 /**
- * An extension context outside any tab: the background, the offscreen document (Firefox: the event
- * page), the side panel, options. Content scripts and overlay frames live in tabs. Events come only
- * from these, and so do requests to content scripts.
+ * Events come only from the background and the offscreen document (Firefox: the event page):
+ * extension contexts outside any tab. Content scripts and overlay frames live in tabs.
  */
-export function isExtensionContext(sender: Browser.runtime.MessageSender): boolean {
+function isEventSource(sender: Browser.runtime.MessageSender): boolean {
   return sender.tab === undefined && extensionPath(sender) !== undefined;
 }
 
 export function onEvent<E extends EventType>(event: E, callback: (payload: EventOf<E>) => void): () => void {
   const listener: Listener = (raw, sender) => {
-    if (!isExtensionContext(sender)) return undefined;
+    if (!isEventSource(sender)) return undefined;
     const parsed = v.safeParse(EventEnvelope, raw);
     if (!parsed.success || parsed.output.event !== event) return undefined;
     const payload = parseEvent(event, parsed.output.payload);

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { extensionPath, isOverlayFrame, serve } from '@/utils/messaging';
+import { extensionPath, isExtensionPage, isOverlayFrame, serve } from '@/utils/messaging';
 import { CONTENT_SCRIPT_MESSAGES, messages, OVERLAY_MESSAGES, type MessageType } from '@/utils/protocol';
 import { devicePreference, modelHost, modelIdleSeconds } from '@/utils/settings';
 import { createContextMenu, FIX_IMAGE_MENU_ID, noteOverlayFailure, onFixImageMenu, openEditor, reopenWhereAllowed } from './editor';
@@ -15,14 +15,6 @@ import { captureTabRegion, fetchPageImage } from './page-images';
 import { openSession, previewImage, putImageFromDataUrl, saveSessionMask } from './sessions';
 import { exposeMenuHandler, testRuntimeFlags } from '@/utils/test-hooks';
 
-/**
- * Extension pages (side panel, options, offscreen) have our origin; content scripts the page's.
- * The overlay frame has our origin too, but any site can embed it: it is not one of them.
- */
-function isExtensionPage(sender: Browser.runtime.MessageSender): boolean {
-  const path = extensionPath(sender);
-  return path !== undefined && path !== '/overlay.html';
-}
 
 function isContentScript(sender: Browser.runtime.MessageSender): boolean {
   return sender.id === browser.runtime.id && sender.tab !== undefined && extensionPath(sender) === undefined;

@@ -3,7 +3,7 @@
  * shortcut). It stays tiny: it finds the image, reads its pixels and pins the overlay frame over
  * it; the editor tools and all model code live in extension pages.
  */
-import { isExtensionContext, serve } from '@/utils/messaging';
+import { isExtensionPage, serve } from '@/utils/messaging';
 import { openOverlay } from './overlay';
 import { pickImage } from './picker';
 import { withDrawnRect } from './pixels';
@@ -32,6 +32,6 @@ export default defineContentScript({
         return openOverlay(target);
       },
       'content.replace-image': (request) => replaceImage(request), // editor (issue #6)
-    }, { accept: (_type, sender) => isExtensionContext(sender) });
+    }, { accept: (_type, sender) => isExtensionPage(sender) });
   },
 });
