@@ -2,8 +2,8 @@
  * The largest image the editor takes as it is. Above it (8000×8000 is 64 Mpx) encoding would take
  * seconds and GBs: the user is asked, and the image is downscaled to fit `MAX_SIDE`.
  */
-export const MAX_PIXELS = 4096 * 4096;
-export const MAX_SIDE = 4096;
+const MAX_PIXELS = 4096 * 4096;
+const MAX_SIDE = 4096;
 
 export const overLimit = (width: number, height: number): boolean => width * height > MAX_PIXELS;
 
