@@ -49,10 +49,10 @@ export async function fetchPageImage(url: string, referrer?: string): Promise<Re
   if (!blob.type.startsWith('image/')) throw new Error(`This is not an image (${blob.type || 'unknown type'})`);
   const dims = await size(blob);
   if (!dims) {
-    // A service worker cannot decode SVG; the overlay frame can, as it does a same-origin SVG.
-    if (blob.type !== 'image/svg+xml') throw new ProtocolError(IMAGE_FAILED, 'This image could not be decoded: the file is broken or in a format the browser cannot read');
+    // The background (a service worker in Chromium) cannot decode SVG; the overlay frame can, as it does a same-origin SVG.
+    if (!/^image\/svg\+xml\s*(;|$)/i.test(blob.type)) throw new ProtocolError(IMAGE_FAILED, 'This image could not be decoded: the file is broken or in a format the browser cannot read');
     if (blob.size > MAX_FETCHED_SVG_BYTES) throw new ProtocolError(IMAGE_FAILED, 'This SVG is larger than 4 MB: open it in its own tab and try there');
-    return { read: 'vector', dataUrl: await blobToDataUrl(blob) };
+    return { read: 'vector', dataUrl: await blobToDataUrl(new Blob([blob], { type: 'image/svg+xml' })) }; // without a charset parameter
   }
   const animated = isAnimated(new Uint8Array(await blob.arrayBuffer()));
   return { read: true, image: await putImage(blob, dims.width, dims.height), ...dims, animated };
