@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dilate } from '../../utils/mask/morphology';
-import type { InpaintResult, JobView } from '../../utils/protocol';
+import type { InpaintResult, JobView, RuntimeInfo } from '../../utils/protocol';
 import { inPage, launchFirefox, type FirefoxHarness } from '../harness/firefox';
 import { renderScene, SCENES, shapeMask } from '../harness/scenes';
 import { CLIP_COLOURS } from '../models/semantics';
@@ -64,6 +64,12 @@ describe('local diffusion in Firefox', () => {
       180_000,
     );
     expect(view.state, view.error?.message).toBe('done');
+    // The fp16 path on a device with shader-f16, as on a user's GPU: Firefox offers Mesa's lavapipe
+    // (installed by .ci/run), whose adapter has shader-f16, so the SD files ran as fp16 on WebGPU,
+    // with no step down to fp32 or WASM (models/fallback.ts would have said why here).
+    const info = await call<RuntimeInfo>(panel, 'runtime.info', {});
+    expect(info, 'Firefox offers no WebGPU adapter with shader-f16: install mesa-vulkan-drivers').toMatchObject({ backend: 'webgpu', shaderF16: true });
+    expect(info.models?.['sdInpaint']).toEqual({ backend: 'webgpu', precision: 'fp16' });
 
     const session = (await readSession(panel, sessionId)) as { results?: InpaintResult[] };
     const result = session.results?.find((r) => r.jobId === jobId);
