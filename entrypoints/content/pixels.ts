@@ -8,7 +8,7 @@
 import { dataUrlToBlob } from '@/utils/data-url';
 import { send } from '@/utils/messaging';
 import { IMAGE_FAILED, ProtocolError, type PixelOrigin, type SiteAccess } from '@/utils/protocol';
-import { isAnimated } from '@/utils/image/animation';
+import { ANIMATED_NOTE } from '@/utils/image/animation';
 import { isBlank } from '@/utils/image/blank';
 import { drawnRect } from '@/utils/image/drawn-rect';
 import type { Rect, RGBAImage } from '@/utils/image/types';
@@ -21,8 +21,6 @@ export type PixelSource = ({ kind: 'blob'; blob: Blob; note?: string } | { kind:
   /** A capture made because the extension may not read the image's site: what the overlay offers to ask for. */
   access?: SiteAccess;
 };
-
-const ANIMATED_NOTE = 'Animated image: its first frame is edited';
 
 /** Neither the file nor a capture could be read, and allowing the image's site would read the file. */
 export class SiteNotAllowed extends Error {
@@ -90,11 +88,6 @@ function decodedBlob(img: HTMLImageElement): Promise<Blob | undefined> {
   return canvasBlob(canvas);
 }
 
-/** Read from the bytes: servers label an APNG `image/png` and an animated WebP `image/webp`. */
-async function animatedNote(blob: Blob): Promise<string | undefined> {
-  return isAnimated(new Uint8Array(await blob.arrayBuffer())) ? ANIMATED_NOTE : undefined;
-}
-
 /** The Referer the page's own request for the image sent under the default policy: its origin. */
 const pageReferrer = () => (/^https?:/.test(location.origin) ? `${location.origin}/` : undefined);
 
@@ -132,7 +125,9 @@ export async function readPixels(target: Target, clearScreen: ClearScreen): Prom
     if (blob) return { kind: 'blob', blob, origin: 'canvas', note: target.drawn ? `The image drawn in this canvas (${target.drawn.width}×${target.drawn.height} px), without its margins` : undefined };
   } else {
     const file = await fetchHere(target.url);
-    if (file && 'blob' in file) return { kind: 'blob', blob: file.blob, note: await animatedNote(file.blob), origin: 'file' };
+    // Whether it is animated is read from its bytes by the overlay frame: in Firefox this file's
+    // bytes belong to the page, and byte parsing here fails on the cross-compartment array.
+    if (file && 'blob' in file) return { kind: 'blob', blob: file.blob, origin: 'file' };
     if (file) throw new Error(`This image failed to load: its server answered ${file.status}`);
     const failed = target.kind === 'img' && failedToLoad(target.element);
     if (target.kind === 'img' && !failed && target.element.complete) {

@@ -1,10 +1,12 @@
 /**
  * Turns what the content script sent into a stored image at natural resolution: SVG rasterised,
- * broken files refused with a clear message, over-large images downscaled only with the user's
- * consent (here for a file the page read, by the background for one it fetched and stored). The
- * background stores it (this frame's own storage is partitioned by the page).
+ * broken files refused with a clear message, an animated file noted from its bytes, over-large
+ * images downscaled only with the user's consent (here for a file the page read, by the
+ * background for one it fetched and stored). The background stores it (this frame's own storage
+ * is partitioned by the page).
  */
 import { blobToDataUrl } from '@/utils/data-url';
+import { ANIMATED_NOTE, isAnimated } from '@/utils/image/animation';
 import { downscaledSize, overLimit } from '@/utils/image/size-limit';
 import { send } from '@/utils/messaging';
 import type { ToFrame } from '@/utils/overlay-port';
@@ -60,7 +62,9 @@ export async function prepareImage(
   }
   const image = await decode(source.blob);
   let { width, height } = image;
-  let note: string | undefined;
+  // Read here, not in the content script: there, in Firefox, the file's bytes are the page's.
+  const animated = source.origin === 'file' && isAnimated(new Uint8Array(await source.blob.arrayBuffer()));
+  let note = animated ? ANIMATED_NOTE : undefined;
   let blob = source.blob;
   const original = blob;
   if (overLimit(width, height)) {

@@ -72,7 +72,11 @@ async function overlayFrame(page: Page): Promise<Frame> {
     for (const frame of page.mainFrame().childFrames()) {
       const href = await frame.evaluate(() => location.href).catch(() => '');
       if (!href.includes('/overlay.html')) continue;
-      await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 60_000 });
+      await frame.waitForSelector('canvas[data-ready="true"]', { timeout: 60_000 }).catch(async (error: unknown) => {
+        // Say what the overlay shows instead (an error message), not only that it timed out.
+        const status = await frame.$eval('[data-testid="overlay-status"]', (e) => e.textContent).catch(() => '?');
+        throw new Error(`the overlay never became ready; it shows: ${status}`, { cause: error });
+      });
       return frame;
     }
     if (Date.now() > deadline) throw new Error('the overlay frame never appeared');

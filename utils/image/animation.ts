@@ -4,6 +4,9 @@
  * the first frame of these, which is what the editor works on; the user is told so.
  */
 
+/** What the editor tells the user about an animated file. */
+export const ANIMATED_NOTE = 'Animated image: its first frame is edited';
+
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 const text = (bytes: Uint8Array, at: number, length: number): string => String.fromCharCode(...bytes.subarray(at, at + length));
