@@ -7,3 +7,16 @@ export function blobToDataUrl(blob: Blob): Promise<string> {
     reader.readAsDataURL(blob);
   });
 }
+
+/**
+ * A base64 `data:` URL as a Blob of its type, decoded here: a content script's fetch() of a
+ * `data:` URL may be refused by the page's CSP.
+ */
+export function dataUrlToBlob(dataUrl: string): Blob {
+  const match = /^data:([\w.+/-]+);base64,/.exec(dataUrl);
+  if (!match) throw new Error('Not a base64 data: URL');
+  const binary = atob(dataUrl.slice(match[0].length));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type: match[1] });
+}

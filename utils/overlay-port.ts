@@ -19,9 +19,12 @@ export const OverlayView = v.object({
 });
 export type OverlayView = v.InferOutput<typeof OverlayView>;
 
+/** A stored image's side: the background stores only what it decoded (or captured). */
+const Side = v.pipe(v.number(), v.integer(), v.minValue(1));
+
 const Source = v.variant('kind', [
   v.object({ kind: v.literal('blob'), blob: v.instance(Blob), note: v.optional(v.string()), origin: PixelOrigin }),
-  v.object({ kind: v.literal('stored'), key: BlobKey, width: v.number(), height: v.number(), note: v.optional(v.string()), origin: PixelOrigin, access: v.optional(SiteAccess) }),
+  v.object({ kind: v.literal('stored'), key: BlobKey, width: Side, height: Side, note: v.optional(v.string()), origin: PixelOrigin, access: v.optional(SiteAccess) }),
 ]);
 
 const FrameBox = v.object({ left: finite, top: finite, width: v.pipe(finite, v.minValue(0)), height: v.pipe(finite, v.minValue(0)) });

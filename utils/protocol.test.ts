@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { errorReply, FromInferenceWorker, messages, parseRequest, ProtocolError, ToInferenceWorker, unwrapReply } from './protocol';
+import { errorReply, FromInferenceWorker, MAX_FETCHED_SVG_BYTES, messages, OVERLAY_MESSAGES, parseRequest, ProtocolError, ToInferenceWorker, unwrapReply } from './protocol';
 
 describe('message protocol', () => {
   it('accepts a valid request and rejects a malformed one with the field named', () => {
@@ -20,6 +20,29 @@ describe('message protocol', () => {
   });
   it('routes every message to one known destination', () => {
     for (const spec of Object.values(messages)) expect(['offscreen', 'background', 'content']).toContain(spec.to);
+  });
+});
+
+// ---- fetched images of unusual kinds (issue #13) ----
+describe('image.fetch and image.downscale', () => {
+  const reply = (value: unknown) => ({ ok: true, value });
+
+  it('answers a stored raster with its size and whether it is animated, never a zero size', () => {
+    expect(unwrapReply('image.fetch', reply({ read: true, image: 'image:1', width: 4200, height: 4200, animated: false }))).toMatchObject({ read: true, width: 4200 });
+    expect(() => unwrapReply('image.fetch', reply({ read: true, image: 'image:1', width: 0, height: 0, animated: false }))).toThrow(ProtocolError);
+  });
+
+  it('hands back only an SVG data: URL within 4 MB for the overlay to rasterise', () => {
+    const svg = (bytes: number) => `data:image/svg+xml;base64,${'A'.repeat(Math.ceil(bytes / 3) * 4)}`;
+    expect(unwrapReply('image.fetch', reply({ read: 'vector', dataUrl: svg(MAX_FETCHED_SVG_BYTES) }))).toMatchObject({ read: 'vector' });
+    expect(() => unwrapReply('image.fetch', reply({ read: 'vector', dataUrl: svg(MAX_FETCHED_SVG_BYTES + 3) }))).toThrow(ProtocolError);
+    expect(() => unwrapReply('image.fetch', reply({ read: 'vector', dataUrl: 'data:text/html;base64,PHNjcmlwdD4=' }))).toThrow(ProtocolError);
+  });
+
+  it('lets an overlay frame (with its nonce) ask for a downscale by store key only', () => {
+    expect(OVERLAY_MESSAGES.has('image.downscale')).toBe(true);
+    expect(parseRequest('image.downscale', { image: 'image:1' })).toEqual({ image: 'image:1' });
+    expect(() => parseRequest('image.downscale', { image: '../x/y' })).toThrow(ProtocolError);
   });
 });
 

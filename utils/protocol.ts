@@ -245,6 +245,11 @@ export type PageText = v.InferOutput<typeof PageText>;
 export const PageContext = v.pipe(v.array(PageText), v.maxLength(8));
 /** How the stored pixels were obtained: only a file ('file') carries the generator's metadata. */
 /** Host access the extension lacks for an image's site: the match pattern to request, and the host to name to the user. */
+/** An `image.fetch` error code: the file itself is the problem (its server's error, broken bytes), so it is reported, never captured. */
+export const IMAGE_FAILED = 'image-failed';
+/** A fetched SVG travels back to the page for the overlay to rasterise up to this size (4 MB of file, base64). */
+export const MAX_FETCHED_SVG_BYTES = 4 * 1024 * 1024;
+const MAX_FETCHED_SVG_URL = 'data:image/svg+xml;base64,'.length + Math.ceil(MAX_FETCHED_SVG_BYTES / 3) * 4;
 export const SiteAccess = v.object({ pattern: v.pipe(v.string(), v.maxLength(300), v.regex(/^https?:\/\/[^/*]+\/\*$/)), host: v.pipe(v.string(), v.maxLength(300)) });
 export type SiteAccess = v.InferOutput<typeof SiteAccess>;
 
@@ -399,11 +404,23 @@ const productMessages = {
   'image.fetch': {
     to: 'background',
     request: v.object({ url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:/)), referrer: v.optional(v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:/))) }),
-    // Not read: the user has not allowed the extension this image's site (`pattern` is what to ask for).
     response: v.variant('read', [
-      v.object({ read: v.literal(true), image: BlobKey, width: count, height: count, type: v.string() }),
+      // Stored at its natural size; `animated`: read from the bytes (servers label an APNG image/png).
+      v.object({ read: v.literal(true), image: BlobKey, width: v.pipe(count, v.minValue(1)), height: v.pipe(count, v.minValue(1)), animated: v.boolean() }),
+      // An SVG: a service worker cannot rasterise it, the overlay frame can (so it travels back, small enough as a data: URL).
+      v.object({ read: v.literal('vector'), dataUrl: v.pipe(v.string(), v.regex(/^data:image\/svg\+xml;base64,/), v.maxLength(MAX_FETCHED_SVG_URL)) }),
+      // Not read: the user has not allowed the extension this image's site (`pattern` is what to ask for).
       v.object({ read: v.literal(false), access: SiteAccess }),
     ]),
+  },
+  /**
+   * A fetched image over 16 Mpx, downscaled to 4096 px once the user agreed in the overlay (which
+   * has only its key): stored anew, the original untouched.
+   */
+  'image.downscale': {
+    to: 'background',
+    request: v.object({ image: BlobKey }),
+    response: v.object({ image: BlobKey, width: v.pipe(count, v.minValue(1)), height: v.pipe(count, v.minValue(1)) }),
   },
   /** A stored image scaled down to `maxSide` (a magnified surface shows it: the overlay frame has only its key). */
   'image.preview': {
@@ -596,7 +613,7 @@ export type EventOf<T extends EventType> = v.InferOutput<(typeof events)[T]>;
 /** Background messages a content script may send; every other one needs an extension page. */
 export const CONTENT_SCRIPT_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.register', 'overlay.blocked', 'image.fetch', 'tab.capture']);
 /** What an overlay frame may ask, each with its claimed nonce (any site can embed the frame's page). */
-export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'image.preview', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'autopilot.detect', 'autopilot.phrase']);
+export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'image.preview', 'image.downscale', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'autopilot.detect', 'autopilot.phrase']);
 
 /** What crosses `runtime.sendMessage`: the envelope around a request. */
 export const Envelope = v.object({

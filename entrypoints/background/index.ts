@@ -11,7 +11,7 @@ import { serveRefinement } from './refine';
 import { findTargetPhrase } from './target-phrase';
 import { restrictStorageToTrustedContexts } from './api-keys'; // LLM refinement (issue #4)
 import { OverlayNonces, type NonceSnapshot } from './overlay-nonces';
-import { captureTabRegion, fetchPageImage } from './page-images';
+import { captureTabRegion, downscaleStoredImage, fetchPageImage } from './page-images';
 import { openSession, previewImage, putImageFromDataUrl, saveSessionMask } from './sessions';
 import { exposeMenuHandler, testRuntimeFlags } from '@/utils/test-hooks';
 
@@ -84,6 +84,7 @@ export default defineBackground(() => {
       'image.fetch': ({ url, referrer }) => fetchPageImage(url, referrer),
       'image.put': ({ dataUrl }) => putImageFromDataUrl(dataUrl),
       'image.preview': (request) => previewImage(request),
+      'image.downscale': (request) => downscaleStoredImage(request),
       'session.create': (request) => openSession(request),
       'session.save-mask': (request) => saveSessionMask(request),
       'tab.capture': (region, sender) => captureTabRegion(sender.tab, region),

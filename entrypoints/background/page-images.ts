@@ -4,22 +4,24 @@
  * crop of the visible tab.
  */
 import { browser, type Browser } from 'wxt/browser';
-import type { ResponseOf, SiteAccess } from '@/utils/protocol';
-import { putImage } from '@/utils/session-store';
+import { blobToDataUrl } from '@/utils/data-url';
+import { isAnimated } from '@/utils/image/animation';
+import { downscaledSize } from '@/utils/image/size-limit';
+import { IMAGE_FAILED, MAX_FETCHED_SVG_BYTES, ProtocolError, type RequestOf, type ResponseOf, type SiteAccess } from '@/utils/protocol';
+import { getRecord, putImage } from '@/utils/session-store';
 import { withReferer } from './page-referer';
 
 /** Larger downloads are refused: no real generator image comes near it. */
 const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 
-async function size(blob: Blob): Promise<{ width: number; height: number }> {
+async function size(blob: Blob): Promise<{ width: number; height: number } | undefined> {
   try {
     const bitmap = await createImageBitmap(blob);
     const dims = { width: bitmap.width, height: bitmap.height };
     bitmap.close();
     return dims;
   } catch {
-    // SVG and other formats a worker cannot decode: the overlay rasterises them.
-    return { width: 0, height: 0 };
+    return undefined;
   }
 }
 
@@ -39,14 +41,41 @@ export async function fetchPageImage(url: string, referrer?: string): Promise<Re
   } catch {
     throw new Error('The extension may not read this image’s site: allow access to it, or use a screen capture');
   }
-  if (!response.ok) throw new Error(`The image’s server answered ${response.status}`);
+  if (!response.ok) throw new ProtocolError(IMAGE_FAILED, `This image failed to load: its server answered ${response.status}`);
   const declared = Number(response.headers.get('content-length'));
   if (declared > MAX_IMAGE_BYTES) throw new Error('The image file is larger than 64 MB');
   const blob = await response.blob();
   if (blob.size > MAX_IMAGE_BYTES) throw new Error('The image file is larger than 64 MB');
   if (!blob.type.startsWith('image/')) throw new Error(`This is not an image (${blob.type || 'unknown type'})`);
-  const { width, height } = await size(blob);
-  return { read: true, image: await putImage(blob, width, height), width, height, type: blob.type };
+  const dims = await size(blob);
+  if (!dims) {
+    // The background (a service worker in Chromium) cannot decode SVG; the overlay frame can, as it does a same-origin SVG.
+    if (!/^image\/svg\+xml\s*(;|$)/i.test(blob.type)) throw new ProtocolError(IMAGE_FAILED, 'This image could not be decoded: the file is broken or in a format the browser cannot read');
+    if (blob.size > MAX_FETCHED_SVG_BYTES) throw new ProtocolError(IMAGE_FAILED, 'This SVG is larger than 4 MB: open it in its own tab and try there');
+    return { read: 'vector', dataUrl: await blobToDataUrl(new Blob([blob], { type: 'image/svg+xml' })) }; // without a charset parameter
+  }
+  const animated = isAnimated(new Uint8Array(await blob.arrayBuffer()));
+  return { read: true, image: await putImage(blob, dims.width, dims.height), ...dims, animated };
+}
+
+/**
+ * A stored image downscaled to fit 4096 px (high-quality resampling), stored as PNG under a new
+ * key: the overlay asked the user first, and the original stays as it was.
+ */
+export async function downscaleStoredImage({ image }: RequestOf<'image.downscale'>): Promise<ResponseOf<'image.downscale'>> {
+  const record = await getRecord(image);
+  if (record.kind !== 'image') throw new ProtocolError('bad-request', `${image} is not an image`);
+  const { width, height } = downscaledSize(record.width, record.height);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(record.blob, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+  } catch {
+    throw new Error('This image could not be decoded to downscale it');
+  }
+  const canvas = new OffscreenCanvas(width, height);
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return { image: await putImage(await canvas.convertToBlob({ type: 'image/png' }), width, height), width, height };
 }
 
 export async function captureTabRegion(

@@ -5,8 +5,10 @@
  * is no problem; a canvas's copy unless it is blank, as a WebGL canvas's is), a fetch by the
  * extension (host access), and only then a screen capture, said so with its resolution. An image that failed to load (404, broken) is reported, never captured.
  */
+import { dataUrlToBlob } from '@/utils/data-url';
 import { send } from '@/utils/messaging';
-import type { PixelOrigin, SiteAccess } from '@/utils/protocol';
+import { IMAGE_FAILED, ProtocolError, type PixelOrigin, type SiteAccess } from '@/utils/protocol';
+import { ANIMATED_NOTE } from '@/utils/image/animation';
 import { isBlank } from '@/utils/image/blank';
 import { drawnRect } from '@/utils/image/drawn-rect';
 import type { Rect, RGBAImage } from '@/utils/image/types';
@@ -19,8 +21,6 @@ export type PixelSource = ({ kind: 'blob'; blob: Blob; note?: string } | { kind:
   /** A capture made because the extension may not read the image's site: what the overlay offers to ask for. */
   access?: SiteAccess;
 };
-
-const ANIMATED_NOTE = 'If this image is animated, its first frame is edited';
 
 /** Neither the file nor a capture could be read, and allowing the image's site would read the file. */
 export class SiteNotAllowed extends Error {
@@ -88,10 +88,6 @@ function decodedBlob(img: HTMLImageElement): Promise<Blob | undefined> {
   return canvasBlob(canvas);
 }
 
-function animatedNote(type: string): string | undefined {
-  return type === 'image/gif' || type === 'image/apng' ? ANIMATED_NOTE : undefined;
-}
-
 /** The Referer the page's own request for the image sent under the default policy: its origin. */
 const pageReferrer = () => (/^https?:/.test(location.origin) ? `${location.origin}/` : undefined);
 
@@ -129,21 +125,28 @@ export async function readPixels(target: Target, clearScreen: ClearScreen): Prom
     if (blob) return { kind: 'blob', blob, origin: 'canvas', note: target.drawn ? `The image drawn in this canvas (${target.drawn.width}×${target.drawn.height} px), without its margins` : undefined };
   } else {
     const file = await fetchHere(target.url);
-    if (file && 'blob' in file) return { kind: 'blob', blob: file.blob, note: animatedNote(file.blob.type), origin: 'file' };
+    // Whether it is animated is read from its bytes by the overlay frame: in Firefox this file's
+    // bytes belong to the page, and byte parsing here fails on the cross-compartment array.
+    if (file && 'blob' in file) return { kind: 'blob', blob: file.blob, origin: 'file' };
     if (file) throw new Error(`This image failed to load: its server answered ${file.status}`);
-    if (target.kind === 'img') {
-      if (failedToLoad(target.element)) throw new Error('This image failed to load on the page: the file is missing or could not be decoded');
-      const decoded = target.element.complete ? await decodedBlob(target.element) : undefined;
+    const failed = target.kind === 'img' && failedToLoad(target.element);
+    if (target.kind === 'img' && !failed && target.element.complete) {
+      const decoded = await decodedBlob(target.element);
       if (decoded) return { kind: 'blob', blob: decoded, origin: 'decoded' };
     }
     try {
+      // With host access the extension's fetch says why an image failed (its server's status, a broken file).
       const fetched = await send('image.fetch', { url: target.url, referrer: pageReferrer() });
-      if (fetched.read) return { kind: 'stored', key: fetched.image, width: fetched.width, height: fetched.height, note: animatedNote(fetched.type), origin: 'file' };
+      if (fetched.read === true) return { kind: 'stored', key: fetched.image, width: fetched.width, height: fetched.height, note: fetched.animated ? ANIMATED_NOTE : undefined, origin: 'file' };
+      // An SVG the background cannot rasterise: the overlay frame does, as for a same-origin one.
+      if (fetched.read === 'vector') return { kind: 'blob', blob: dataUrlToBlob(fetched.dataUrl), origin: 'file' };
       access = fetched.access;
     } catch (error) {
-      // The server's own failure is the answer; any other falls through to a capture.
-      if (error instanceof Error && /server answered/.test(error.message)) throw new Error(`This image failed to load: ${error.message}`, { cause: error });
+      // The file's own failure is the answer; any other falls through to a capture.
+      if (error instanceof ProtocolError && error.code === IMAGE_FAILED) throw error;
     }
+    // A capture of an image that failed to load would show its broken icon.
+    if (failed) throw new Error('This image failed to load on the page: the file is missing or could not be decoded');
   }
   const restore = await clearScreen();
   const box = target.element.getBoundingClientRect();

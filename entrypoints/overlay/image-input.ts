@@ -1,15 +1,16 @@
 /**
  * Turns what the content script sent into a stored image at natural resolution: SVG rasterised,
- * broken files refused with a clear message, over-large images downscaled only with the user's
- * consent. The background stores it (this frame's own storage is partitioned by the page).
+ * broken files refused with a clear message, an animated file noted from its bytes, over-large
+ * images downscaled only with the user's consent (here for a file the page read, by the
+ * background for one it fetched and stored). The background stores it (this frame's own storage
+ * is partitioned by the page).
  */
 import { blobToDataUrl } from '@/utils/data-url';
+import { ANIMATED_NOTE, isAnimated } from '@/utils/image/animation';
+import { downscaledSize, overLimit } from '@/utils/image/size-limit';
 import { send } from '@/utils/messaging';
 import type { ToFrame } from '@/utils/overlay-port';
 
-/** Above this many pixels (8000×8000 is 64 M) encoding would take seconds and GBs: ask first. */
-export const MAX_PIXELS = 4096 * 4096;
-const MAX_SIDE = 4096;
 /** An SVG with no intrinsic size is drawn at this width. */
 const DEFAULT_SVG_SIDE = 1024;
 
@@ -54,19 +55,22 @@ export async function prepareImage(
   confirmDownscale: (width: number, height: number) => Promise<void>,
 ): Promise<{ key: string; width: number; height: number; note?: string; converted: boolean }> {
   if (source.kind === 'stored') {
-    if (!(source.width > 0 && source.height > 0)) throw new Error('This image format cannot be read from another site; open the image in its own tab and try there');
-    return { key: source.key, width: source.width, height: source.height, converted: false };
+    if (!overLimit(source.width, source.height)) return { key: source.key, width: source.width, height: source.height, converted: false };
+    await confirmDownscale(source.width, source.height);
+    const scaled = await send('image.downscale', { image: source.key });
+    return { key: scaled.image, width: scaled.width, height: scaled.height, note: `Downscaled from ${source.width}×${source.height}`, converted: true };
   }
   const image = await decode(source.blob);
   let { width, height } = image;
-  let note: string | undefined;
+  // Read here, not in the content script: there, in Firefox, the file's bytes are the page's.
+  const animated = source.origin === 'file' && isAnimated(new Uint8Array(await source.blob.arrayBuffer()));
+  let note = animated ? ANIMATED_NOTE : undefined;
   let blob = source.blob;
   const original = blob;
-  if (width * height > MAX_PIXELS) {
+  if (overLimit(width, height)) {
     await confirmDownscale(width, height);
-    const scale = MAX_SIDE / Math.max(width, height);
     note = `Downscaled from ${width}×${height}`;
-    [width, height] = [Math.round(width * scale), Math.round(height * scale)];
+    ({ width, height } = downscaledSize(width, height));
     blob = await toPng(image, width, height);
   } else if (blob.type === 'image/svg+xml' || !blob.type.startsWith('image/')) {
     blob = await toPng(image, width, height); // what the models read: a raster at natural size

@@ -1,18 +1,20 @@
 /**
  * Unusual page images, as users meet them on generator sites: an SVG (rasterised at its natural
- * size), an animated PNG (the first frame is edited, and the overlay says so), an image over the
- * 16 Mpx limit (downscaled only after the user agrees) and a broken file (a clear message, the
- * page untouched).
+ * size), an animated PNG labelled image/png (the first frame is edited, and the overlay says so),
+ * an image over the 16 Mpx limit (downscaled only after the user agrees), a broken file (a clear
+ * message, the page untouched) and a missing one (404). Each from the page's origin (the content
+ * script reads the file) and from another origin without CORS (only the extension's fetch can).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
 import { iou, PALETTE, SCENES, shapeMask, shapePoint } from '../harness/scenes';
-import { INPUTS } from '../harness/site';
+import { CROSS_ORIGIN_SUFFIX, INPUTS } from '../harness/site';
 import { clickNatural, continueToPanel, openOverlay, overlayFrame, readSession, readStored, step } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
+const crossOriginUrl = inject('crossOriginUrl');
 const hubUrl = inject('hubUrl');
 
 let ext: ExtensionHarness;
@@ -53,10 +55,15 @@ function downsample(mask: Uint8Array, from: number, side: number): Uint8Array {
   return out;
 }
 
-describe(`unusual inputs (${backend})`, () => {
+const ORIGINS = [
+  { where: 'same origin', base: siteUrl, suffix: '' },
+  { where: 'cross-origin, no CORS', base: crossOriginUrl, suffix: CROSS_ORIGIN_SUFFIX },
+];
+
+describe.each(ORIGINS)(`unusual inputs (${backend}, $where)`, ({ base, suffix }) => {
   it('an SVG is rasterised at its natural size and segments like the PNG', async () => {
-    const page = await openInputsPage('svg', INPUTS.svg.selector);
-    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}${INPUTS.svg.path}`))).toEqual({ ok: true, value: { opened: true } });
+    const page = await openInputsPage('svg', INPUTS.svg.selector + suffix);
+    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${base}${INPUTS.svg.path}`))).toEqual({ ok: true, value: { opened: true } });
     const frame = await overlayFrame(page);
     const scene = SCENES.shapes;
     await clickNatural(frame, shapePoint(scene, 'green-disc'), { x: 0, y: 0, scale: 0.5 });
@@ -68,8 +75,8 @@ describe(`unusual inputs (${backend})`, () => {
   });
 
   it('an animated PNG: the first frame is edited and the overlay says so', async () => {
-    const page = await openInputsPage('animated', INPUTS.animated.selector);
-    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}${INPUTS.animated.path}`))).toEqual({ ok: true, value: { opened: true } });
+    const page = await openInputsPage('animated', INPUTS.animated.selector + suffix);
+    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${base}${INPUTS.animated.path}`))).toEqual({ ok: true, value: { opened: true } });
     const frame = await overlayFrame(page);
     await expect.poll(() => status(frame).innerText()).toContain('first frame');
     const scene = SCENES.river;
@@ -85,8 +92,8 @@ describe(`unusual inputs (${backend})`, () => {
   });
 
   it('an image over 16 Mpx waits for consent, then is downscaled to 4096 px and segments', async () => {
-    const page = await openInputsPage('huge', INPUTS.huge.selector);
-    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}${INPUTS.huge.path}`))).toEqual({ ok: true, value: { opened: true } });
+    const page = await openInputsPage('huge', INPUTS.huge.selector + suffix);
+    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${base}${INPUTS.huge.path}`))).toEqual({ ok: true, value: { opened: true } });
     const frame = await overlayFrameNow(page);
     await expect.poll(() => status(frame).innerText(), { timeout: 60_000 }).toContain(`${INPUTS.huge.width}×${INPUTS.huge.height}`);
     // Nothing is stored or encoded before the user agrees.
@@ -104,15 +111,26 @@ describe(`unusual inputs (${backend})`, () => {
   });
 
   it('a broken image file: a clear message, and the page is left as it was', async () => {
-    const page = await openInputsPage('broken', INPUTS.broken.selector);
-    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${siteUrl}${INPUTS.broken.path}`))).toEqual({ ok: true, value: { opened: true } });
+    const page = await openInputsPage('broken', INPUTS.broken.selector + suffix);
+    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${base}${INPUTS.broken.path}`))).toEqual({ ok: true, value: { opened: true } });
     const frame = await overlayFrameNow(page);
     await expect.poll(() => status(frame).innerText(), { timeout: 30_000 }).toContain('could not be decoded');
+    expect(await status(frame).innerText()).not.toMatch(/another site|capture/i);
     await page.bringToFront();
     await step('press Escape', () => page.keyboard.press('Escape'));
     await expect.poll(() => page.locator('inpaint-biases-overlay').count()).toBe(0);
-    expect(await page.locator(INPUTS.broken.selector).count()).toBe(1);
+    expect(await page.locator(INPUTS.broken.selector + suffix).count()).toBe(1);
     expect(await page.locator(INPUTS.svg.selector).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1024);
+    await step('close the page', () => page.close());
+  });
+
+  it('a missing image file (404): reported as failed, not captured', async () => {
+    const page = await openInputsPage('missing', INPUTS.missing.selector + suffix);
+    expect(await step('open the overlay', () => openOverlay(ext.serviceWorker, page, `${base}${INPUTS.missing.path}`))).toEqual({ ok: true, value: { opened: true } });
+    const frame = await overlayFrameNow(page);
+    await expect.poll(() => status(frame).innerText(), { timeout: 30_000 }).toMatch(/failed to load.*404/);
+    expect(await status(frame).innerText()).not.toMatch(/capture/i);
+    expect(await frame.locator('canvas[data-ready="true"]').count()).toBe(0);
     await step('close the page', () => page.close());
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from './png.ts';
 import { SCENES, renderScene } from './scenes.ts';
-import { INPUTS, startSite, type Site } from './site.ts';
+import { CROSS_ORIGIN_SUFFIX, INPUTS, startSite, type Site } from './site.ts';
 
 let site: Site;
 beforeAll(async () => {
@@ -23,12 +23,12 @@ describe('test site', () => {
     expect((await fetch(`${site.url}/gallery.js`)).headers.get('content-type')).toMatch(/javascript/);
   });
 
-  it('serves the unusual inputs: SVG, an animated PNG whose default image is frame 0, an over-large and a broken PNG', async () => {
+  it('serves the unusual inputs: SVG, an animated PNG (labelled image/png) whose default image is frame 0, an over-large, a broken and a missing PNG', async () => {
     const svg = await fetch(`${site.url}${INPUTS.svg.path}`);
     expect(svg.headers.get('content-type')).toBe('image/svg+xml');
     expect(await svg.text()).toMatch(/^<svg [^>]*width="1024" height="1024"/);
     const animated = await fetch(`${site.url}${INPUTS.animated.path}`);
-    expect(animated.headers.get('content-type')).toBe('image/apng');
+    expect(animated.headers.get('content-type')).toBe('image/png');
     const apng = new Uint8Array(await animated.arrayBuffer());
     const chunks = Buffer.from(apng).toString('latin1');
     expect([chunks.includes('acTL'), chunks.split('fcTL').length - 1, chunks.includes('fdAT')]).toEqual([true, 2, true]);
@@ -37,6 +37,18 @@ describe('test site', () => {
     expect([huge.width, huge.height]).toEqual([INPUTS.huge.width, INPUTS.huge.height]);
     const broken = new Uint8Array(await (await fetch(`${site.url}${INPUTS.broken.path}`)).arrayBuffer());
     expect(() => decodePng(broken)).toThrow();
+    expect((await fetch(`${site.url}${INPUTS.missing.path}`)).status).toBe(404);
+  });
+
+  it('lists each unusual input twice on /inputs.html: from the page origin and, without CORS, from the cross origin', async () => {
+    const html = await (await fetch(`${site.url}/inputs.html`)).text();
+    for (const input of Object.values(INPUTS)) {
+      expect(html).toContain(`id="${input.selector.slice(1)}" src="${input.path}"`);
+      expect(html).toContain(`id="${input.selector.slice(1)}${CROSS_ORIGIN_SUFFIX}" src="${site.crossOriginUrl}${input.path}"`);
+    }
+    const cross = await fetch(`${site.crossOriginUrl}${INPUTS.svg.path}`);
+    expect(cross.headers.get('content-type')).toBe('image/svg+xml');
+    expect(cross.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it("serves the strict-CSP gallery with script-src 'self'", async () => {

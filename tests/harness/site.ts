@@ -132,29 +132,39 @@ const INDEX_HTML = `<!doctype html><meta charset="utf-8"><title>Inpaint Biases t
 /**
  * Inputs a user meets besides plain PNGs, on `/inputs.html`: an SVG (rasterised by the extension),
  * an animated PNG (first frame edited, and said so), an over-large image (downscaled only with
- * consent) and a broken file (a clear message).
+ * consent), a broken file (a clear message) and a missing one (404). Each is on the page twice:
+ * from the page's origin (`selector`) and from the cross origin without CORS (`selector` +
+ * `CROSS_ORIGIN_SUFFIX`), which only the extension's own fetch can read.
  */
 export const INPUTS = {
   /** The shapes scene as SVG, shown at 512². */
   svg: { selector: '#img-svg', path: '/img/shapes.svg', scene: 'shapes' },
-  /** Two frames: the river scene, then the same with a red river. Served as image/apng. */
+  /** Two frames: the river scene, then the same with a red river. Served as image/png, as most servers label an APNG. */
   animated: { selector: '#img-animated', path: '/img/river-animated.png', scene: 'river' },
   /** The shapes scene scaled to 4200² (17.6 Mpx, over the 16 Mpx limit), shown at 512². */
   huge: { selector: '#img-huge', path: '/img/shapes-huge.png', scene: 'shapes', width: 4200, height: 4200 },
   /** The first 1500 bytes of shapes.png. */
   broken: { selector: '#img-broken', path: '/img/broken.png', scene: 'shapes' },
+  /** No such file: 404. */
+  missing: { selector: '#img-missing', path: '/img/missing-input.png', scene: 'shapes' },
 } as const;
 
-function inputsHtml(): string {
+/** The cross-origin copy of an INPUTS image has its id with this suffix. */
+export const CROSS_ORIGIN_SUFFIX = '-cross';
+
+function inputsHtml(crossOriginUrl: string): string {
   const figure = (id: string, src: string, caption: string) =>
     `<figure><img id="${id}" src="${src}" width="512" height="512" alt="${caption}"><figcaption>${caption}</figcaption></figure>`;
+  const figures = (base: string, suffix: string, where: string) => `${figure(`img-svg${suffix}`, base + INPUTS.svg.path, `SVG${where}`)}
+${figure(`img-animated${suffix}`, base + INPUTS.animated.path, `animated PNG${where}`)}
+${figure(`img-huge${suffix}`, base + INPUTS.huge.path, `4200² PNG${where}`)}
+${figure(`img-broken${suffix}`, base + INPUTS.broken.path, `broken PNG${where}`)}
+${figure(`img-missing${suffix}`, base + INPUTS.missing.path, `missing PNG${where}`)}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Unusual inputs</title><link rel="stylesheet" href="/gallery.css"></head>
 <body><h1>Unusual inputs</h1><main class="grid">
-${figure('img-svg', INPUTS.svg.path, 'SVG')}
-${figure('img-animated', INPUTS.animated.path, 'animated PNG')}
-${figure('img-huge', INPUTS.huge.path, '4200² PNG')}
-${figure('img-broken', INPUTS.broken.path, 'broken PNG')}
+${figures('', '', '')}
+${figures(crossOriginUrl, CROSS_ORIGIN_SUFFIX, ' (cross-origin, no CORS)')}
 </main>
 <script src="/inputs.js"></script>
 </body></html>
@@ -179,7 +189,7 @@ function specialImage(pathname: string): { body: Buffer; type: string } | undefi
     for (let i = 0; i < second.data.length; i += 4) {
       if (second.data[i] === br && second.data[i + 1] === bg && second.data[i + 2] === bb) second.data.set([rr, rg, rb], i);
     }
-    made = { body: encodeApng([first, second]), type: 'image/apng' };
+    made = { body: encodeApng([first, second]), type: 'image/png' };
   } else if (pathname === INPUTS.huge.path) {
     made = { body: encodePng(renderSceneScaled(SCENES.shapes, INPUTS.huge.width, INPUTS.huge.height)), type: 'image/png' };
   } else if (pathname === INPUTS.broken.path) {
@@ -273,7 +283,7 @@ export async function startSite({
       case '/blank.html':
         return page('<!doctype html><meta charset="utf-8"><title>blank</title>', 'text/html');
       case '/inputs.html':
-        return page(inputsHtml(), 'text/html');
+        return page(inputsHtml(crossOriginUrl), 'text/html');
       case '/metadata.html':
         return page(metadataHtml(), 'text/html');
       case '/sizes.html':
