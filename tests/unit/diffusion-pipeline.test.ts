@@ -115,7 +115,7 @@ describe('diffusion inpainting (9-channel UNet, DDIM, guidance 7.5)', () => {
     expect(far_.worst).toBeLessThan(30);
     expect(out.outputs[0]!.seed).toBe(7);
     expect(out.progress.at(-1)).toBe(1);
-    expect(out.model).toMatch(/20 steps/);
+    expect(out.model).toMatch(/20 steps, \d+×\d+ on WASM$/);
   });
 
   it('crops the mask\'s box plus the padding setting ("inpaint only masked"), auto without it', async () => {
