@@ -30,6 +30,7 @@ const riverMask = shapeMask(scene, 'river');
 /** The paste-back feather (the engine's default, 4 px, outside the mask): beyond it pixels are the original's. */
 const FEATHER_REACH = 5;
 const BROWN = CLIP_COLOURS.find((c) => c.name === 'brown')!.rgb;
+const BLUE = CLIP_COLOURS.find((c) => c.name === 'blue')!.rgb;
 /** Where the diffusion job says it ran, in its result's model label. */
 const RAN_ON = backend === 'webgpu' ? 'on WebGPU' : 'on WASM';
 
@@ -126,8 +127,10 @@ describe(`local diffusion inpainting (${backend})`, () => {
     const first = await step('inpaint with diffusion', () => inpaintAndWait(panel, session.id, 0), 200_000);
     expect(first.backend).toBe('diffusion');
     expect(first.model).toMatch(new RegExp(`^Stable Diffusion 1\\.5 inpainting, 12 steps, \\d+×\\d+ ${RAN_ON}$`));
-    // Two candidates, seed and seed + 1, ranked by region score; both raise it.
+    // Two candidates, seed and seed + 1, ranked by region score (best first); both raise it.
     expect(first.candidates.map((c) => c.seed).sort()).toEqual([1234, 1235]);
+    const regionScores = first.candidates.map((c) => c.scores.region!.score);
+    expect(regionScores).toEqual([...regionScores].sort((a, b) => b - a));
     for (const c of first.candidates) expect(c.delta.region).toBeGreaterThan(0);
     const candidate = panel.getByTestId('candidate').first();
     expect(Number(await candidate.getAttribute('data-region-delta'))).toBeGreaterThan(0);
@@ -147,6 +150,14 @@ describe(`local diffusion inpainting (${backend})`, () => {
     const again = await step('inpaint again, same seed', () => inpaintAndWait(panel, session.id, 1), 200_000);
     const repeated = again.candidates.find((c) => c.seed === 1234)!;
     expect(Buffer.compare(Buffer.from((await readStored(panel, repeated.image)).data), Buffer.from(pixels))).toBe(0);
+
+    // The negative prompt typed in the panel (where Refine puts the LLM's) steers the same seed away from it.
+    await panel.getByLabel('Negative prompt').fill('a blue river');
+    await chooseDiffusion(panel, 1234, 12, 1);
+    const steered = await step('inpaint with a negative prompt', () => inpaintAndWait(panel, session.id, 2), 200_000);
+    const away = meanInside((await readStored(panel, steered.candidates[0]!.image)).data, riverMask);
+    const fromBlue = (rgb: number[]) => Math.hypot(...rgb.map((v, c) => v - BLUE[c]!));
+    expect(fromBlue(away)).toBeGreaterThan(fromBlue(inside) + 30);
 
     expect(ext.consoleErrors).toEqual([]);
     await page.close();
