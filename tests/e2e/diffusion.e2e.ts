@@ -112,7 +112,7 @@ function meanInside(rgba: Uint8Array, mask: Uint8Array): number[] {
 }
 
 describe(`local diffusion inpainting (${backend})`, () => {
-  it('makes the masked river chocolate-brown from the prompt, keeps every pixel past the feather, raises the region score, and repeats a seed', async () => {
+  it('makes the masked river chocolate-brown from the prompt, keeps every pixel past the feather, raises and ranks by the region score, repeats a seed, and steers away from the negative prompt', async () => {
     const panel = await openPanel();
     const page = await ext.openPage(`${siteUrl}/gallery.html?test=diffusion`);
     const session = await sessionOf(panel, await maskTheRiver(page));
