@@ -347,7 +347,7 @@ const productMessages = {
       modelHost: v.string(),
       device: v.picklist(['auto', 'webgpu', 'wasm']),
       idleSeconds: finite,
-      /** E2E build only (tests/e2e/precision.e2e.ts): try fp16 files on WebGPU without shader-f16. */
+      /** E2E build only (precision.e2e.ts, diffusion.e2e.ts): act as if the WebGPU adapter had shader-f16. */
       fp16First: v.optional(v.literal(true)),
     }),
   },

@@ -5,7 +5,7 @@
 import type { Browser } from 'wxt/browser';
 
 export interface TestRuntimeFlags {
-  /** Try fp16 files on WebGPU even without shader-f16 (SwiftShader has none): tests/e2e/precision.e2e.ts. */
+  /** Act as if the adapter had shader-f16 (SwiftShader has none): fp16 files first on WebGPU (tests/e2e/precision.e2e.ts), diffusion on WebGPU (tests/e2e/diffusion.e2e.ts). */
   fp16First?: true;
 }
 

@@ -9,6 +9,8 @@ import { cacheStorageModelCache } from '@/models/cache';
 import { runWithFallback, type Candidate } from '@/models/fallback';
 import { loadModel, releaseModel, type LoadedModel } from '@/models/hub';
 import type { ModelName } from '@/models/registry';
+import { diffusionPlacement } from '@/models/sd/device';
+import { variantOfModel } from '@/models/sd/variants';
 import { disposeEmbedding, type SamEmbedding } from '@/models/sam/runner';
 import { detectBackend } from './runtime';
 
@@ -84,15 +86,20 @@ export class Inference {
 
   private async load<N extends ModelName>(name: N, candidate?: Candidate): Promise<LoadedModel<N>> {
     const [settings, info] = await Promise.all([send('settings.runtime', {}), this.device()]);
+    // fp16First: the e2e build's way onto the fp16 path on an adapter without shader-f16.
+    const shaderF16 = info.shaderF16 || settings.fp16First === true;
+    // A diffusion model goes where the side panel said it would before the download (models/sd/device.ts).
+    const diffusion = variantOfModel(name);
+    const placement = diffusion && !candidate ? diffusionPlacement(diffusion, { ...info, shaderF16 }) : undefined;
     const model = await loadModel(name, {
       host: settings.modelHost,
-      backend: candidate?.backend ?? info.backend,
-      // fp16First: the e2e build's way onto the fp16 path on an adapter without shader-f16.
-      shaderF16: info.shaderF16 || settings.fp16First === true,
+      backend: candidate?.backend ?? placement?.backend ?? info.backend,
+      shaderF16,
       ...(candidate ? { dtypes: candidate.dtypes } : {}),
       cache: this.cache,
       onProgress: (p) => emit('model.progress', p),
     });
+    if (placement?.reason && !model.fallbackReason) model.fallbackReason = placement.reason;
     this.placed(model);
     return model;
   }

@@ -28,17 +28,30 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
 }
 
-/** One sentence for the user: can this device run the model on WebGPU, and if not, what happens instead. */
-export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts): { ok: boolean; text: string } {
+/** One sentence for the user: can this device run the model on WebGPU, and if not, why (`reason`) and what happens instead. */
+export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts): { ok: boolean; text: string; reason?: string } {
   // The registry's exports are float16 only (no fp32 or q8 export fits WASM's 4 GB memory; see registry.ts).
   const wasm =
     `This device cannot run it on the GPU: it falls back to WASM (the CPU), at up to ${variant.maxSide.wasm}² px, with the same float16 files (computed in float32), ` +
     'which is untested with the real weights and takes minutes per step. MI-GAN (local, no prompt) or an Automatic1111 server is the quicker choice here.';
-  if (device.backend !== 'webgpu') return { ok: false, text: `Needs WebGPU with shader-f16; this device has no WebGPU adapter. ${wasm}` };
-  if (!device.shaderF16) return { ok: false, text: `Needs WebGPU with shader-f16 (its weights are float16); this GPU lacks it. ${wasm}` };
+  const cannot = (reason: string, text: string) => ({ ok: false, reason, text: `${text} ${wasm}` });
+  if (device.backend !== 'webgpu') return cannot('no WebGPU adapter', 'Needs WebGPU with shader-f16; this device has no WebGPU adapter.');
+  if (!device.shaderF16) return cannot('the GPU lacks shader-f16, which the float16 weights need', 'Needs WebGPU with shader-f16 (its weights are float16); this GPU lacks it.');
   const limit = Math.min(device.maxBufferSize ?? Infinity, device.maxStorageBufferBindingSize ?? Infinity);
   if (limit < variant.minBufferBytes) {
-    return { ok: false, text: `This GPU's buffer limit (${formatBytes(limit)}) is below the ${formatBytes(variant.minBufferBytes)} the model needs at ${variant.maxSide.webgpu}² px. ${wasm}` };
+    const below = `buffer limit (${formatBytes(limit)}) is below the ${formatBytes(variant.minBufferBytes)} the model needs at ${variant.maxSide.webgpu}² px`;
+    return cannot(`the GPU's ${below}`, `This GPU's ${below}.`);
   }
   return { ok: true, text: `Runs on this GPU (WebGPU, shader-f16)${device.softwareAdapter ? ', a software adapter: slow' : ''}.` };
+}
+
+/**
+ * Where a diffusion model is loaded: on WebGPU only where deviceVerdict says this device can run
+ * it there, else on WASM, as the side panel said before the download (`reason`: why, for the
+ * model's placement). fp16 files on an adapter without shader-f16 fail in WebGPU's shader compiler.
+ */
+export function diffusionPlacement(variant: DiffusionVariant, device: DeviceFacts): { backend: 'webgpu' | 'wasm'; reason?: string } {
+  if (device.backend !== 'webgpu') return { backend: 'wasm' };
+  const verdict = deviceVerdict(variant, device);
+  return verdict.ok ? { backend: 'webgpu' } : { backend: 'wasm', ...(verdict.reason ? { reason: `WASM: ${verdict.reason}` } : {}) };
 }

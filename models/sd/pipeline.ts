@@ -35,10 +35,12 @@ export interface DiffusionHooks {
   turn?(): Promise<void>;
 }
 
+/** NaN or ±Inf in the latents after a step, or in the decoded pixels: the known float16 overflow. */
 export class NonFiniteError extends Error {
-  constructor(step: number) {
+  /** `where`: "at step 3", or "in the VAE decoder's output". */
+  constructor(where: string) {
     super(
-      `The model produced NaN or infinite values at step ${step} (a float16 overflow on this GPU): ` +
+      `The model produced NaN or infinite values ${where} (a float16 overflow on this GPU): ` +
         'choose WASM as the device in the options, which runs in float32, or fewer steps.',
     );
     this.name = 'NonFiniteError';
@@ -133,7 +135,7 @@ export async function denoiseInpaint(model: SdModel, prepared: PreparedInpaint, 
       const next = timesteps[i + 1];
       latents = blendLatents(latents, next === undefined ? original : scheduler.addNoise(original, noise, next), repaint);
     }
-    if (firstNonFinite(latents) >= 0) throw new NonFiniteError(i + 1);
+    if (firstNonFinite(latents) >= 0) throw new NonFiniteError(`at step ${i + 1}`);
     onStep?.(i + 1, timesteps.length, latents, lw, lh);
     await betweenSteps();
     signal?.throwIfAborted();
@@ -145,6 +147,8 @@ export async function denoiseInpaint(model: SdModel, prepared: PreparedInpaint, 
 
   const decoded = await vaeDecode(model, latents, lw, lh);
   modelMs += decoded.modelMs;
+  // The decoder is float16 too: an overflow there would paste black (NaN → 0) into the picture.
+  if (firstNonFinite(decoded.planar) >= 0) throw new NonFiniteError("in the VAE decoder's output");
   return { image: planarToImage(decoded.planar, lw * LATENT_FACTOR, lh * LATENT_FACTOR), modelMs };
 }
 

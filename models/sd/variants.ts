@@ -1,7 +1,7 @@
 /**
  * The two local diffusion models as the product offers them: which registry entry, which
  * scheduler, the defaults a user starts from, the size a crop is diffused at, and what a device
- * needs. Data only.
+ * needs; data, and the lookup from a registry entry.
  */
 import type { SchedulerKind } from '../../utils/diffusion/scheduler';
 import type { ModelName } from '../registry';
@@ -35,3 +35,8 @@ export const DIFFUSION_VARIANTS = {
     minBufferBytes: 5 * 4096 * 4096 * 2,
   },
 } as const satisfies Record<string, DiffusionVariant>;
+
+/** The product's variant for a registry entry; undefined for a model that is not a diffusion model. */
+export function variantOfModel(name: ModelName): DiffusionVariant | undefined {
+  return Object.values<DiffusionVariant>(DIFFUSION_VARIANTS).find((variant) => variant.registry === name);
+}

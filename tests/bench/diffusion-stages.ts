@@ -205,6 +205,7 @@ export async function benchDiffusion(options: DiffusionOptions): Promise<Diffusi
   for (let i = 0; i <= runs; i++) {
     const start = performance.now();
     const out = await timed<Float32Array>(decoder, { latent_sample: new ort.Tensor('float32', latents.map((v) => v / VAE_SCALE), [1, 4, latent, latent]) }, 'sample');
+    if (firstNonFinite(out.data) >= 0) throw new Error('non-finite pixels from the VAE decoder');
     compositeThroughMask(image, planarToRgba(out.data, side, side), mask);
     if (i > 0) stages.vaeDecode.push({ totalMs: performance.now() - start, modelMs: out.ms });
   }

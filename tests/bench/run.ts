@@ -143,7 +143,7 @@ function diffusionSummaries(result: DiffusionResult): Record<string, StageSummar
     'diffusion.unet_step': summarize(result.stages.unetStep, source, {
       what: 'one denoising step: UNet at batch 2 (classifier-free guidance, 9 channels); ours = latent mask, 9-channel input, DDIM scaleModelInput + step, CFG, non-finite guard, latent preview',
     }),
-    'diffusion.vae_decode': summarize(result.stages.vaeDecode, source, { what: 'VAE decoder; ours = ÷0.18215, planar [-1,1] → RGBA, paste back through the mask' }),
+    'diffusion.vae_decode': summarize(result.stages.vaeDecode, source, { what: 'VAE decoder; ours = ÷0.18215, the non-finite guard, planar [-1,1] → RGBA, paste back through the mask' }),
   };
 }
 

@@ -5,17 +5,21 @@
  * prompt's colour, so the test asserts the outcome: the masked river is brown, every pixel past the
  * feather is the original's, the region CLIP score rises, the same seed repeats the pixels, a
  * cancelled job leaves no candidate, a job finishes into its session with the panel closed, and a
- * failed (the model host fails) or cancelled job loses no earlier result of the session.
+ * failed (the model host fails) or cancelled job loses no earlier result of the session, and the
+ * model runs where the panel said before the download it would (WASM where the device cannot).
+ * On WebGPU the e2e build's `fp16First` flag stands in for shader-f16, which SwiftShader lacks (the
+ * test models are float32), so the first three tests denoise on WebGPU; the last turns it off.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { dilate } from '../../utils/mask/morphology';
 import type { EditSession } from '../../utils/session-store';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
+import { E2E_FLAGS_KEY } from '../harness/e2e-test-hooks';
 import { connectHub } from '../harness/hub';
 import { renderScene, SCENES, shapeMask, shapePoint } from '../harness/scenes';
 import { CLIP_COLOURS } from '../models/semantics';
-import { openOverlay, overlayFrame, readSession, readStored, step } from './support';
+import { call, openOverlay, overlayFrame, readSession, readStored, step } from './support';
 
 const backend = backendFromEnv();
 const siteUrl = inject('siteUrl');
@@ -26,6 +30,9 @@ const riverMask = shapeMask(scene, 'river');
 /** The paste-back feather (the engine's default, 4 px, outside the mask): beyond it pixels are the original's. */
 const FEATHER_REACH = 5;
 const BROWN = CLIP_COLOURS.find((c) => c.name === 'brown')!.rgb;
+const BLUE = CLIP_COLOURS.find((c) => c.name === 'blue')!.rgb;
+/** Where the diffusion job says it ran, in its result's model label. */
+const RAN_ON = backend === 'webgpu' ? 'on WebGPU' : 'on WASM';
 
 let ext: ExtensionHarness;
 
@@ -36,6 +43,7 @@ beforeAll(async () => {
     inpaintBackend: 'diffusion',
     diffusionSettings: { model: 'sd-inpaint', steps: 12, guidance: 7.5, strength: 1 },
     neverSendPixels: false,
+    ...(backend === 'webgpu' ? { [E2E_FLAGS_KEY]: { fp16First: true } } : {}),
   });
 });
 afterAll(async () => {
@@ -104,7 +112,7 @@ function meanInside(rgba: Uint8Array, mask: Uint8Array): number[] {
 }
 
 describe(`local diffusion inpainting (${backend})`, () => {
-  it('makes the masked river chocolate-brown from the prompt, keeps every pixel past the feather, raises the region score, and repeats a seed', async () => {
+  it('makes the masked river chocolate-brown from the prompt, keeps every pixel past the feather, raises and ranks by the region score, repeats a seed, and steers away from the negative prompt', async () => {
     const panel = await openPanel();
     const page = await ext.openPage(`${siteUrl}/gallery.html?test=diffusion`);
     const session = await sessionOf(panel, await maskTheRiver(page));
@@ -113,12 +121,16 @@ describe(`local diffusion inpainting (${backend})`, () => {
     await panel.getByLabel('Negative prompt').fill('');
     await chooseDiffusion(panel, 1234, 12, 2);
     // Before any download the panel says what it costs and whether this device can carry it.
-    await expect.poll(() => panel.getByTestId('diffusion-device').innerText()).toMatch(/Downloads 2\.1 GB on first use\..*(WebGPU|WASM)/s);
+    const verdict = backend === 'webgpu' ? /Runs on this GPU \(WebGPU, shader-f16\), a software adapter: slow/ : /no WebGPU adapter\. This device cannot run it on the GPU: it falls back to WASM/;
+    await expect.poll(() => panel.getByTestId('diffusion-device').innerText()).toMatch(new RegExp(`Downloads 2\\.1 GB on first use\\..*${verdict.source}`, 's'));
 
     const first = await step('inpaint with diffusion', () => inpaintAndWait(panel, session.id, 0), 200_000);
     expect(first.backend).toBe('diffusion');
-    // Two candidates, seed and seed + 1, ranked by region score; both raise it.
+    expect(first.model).toMatch(new RegExp(`^Stable Diffusion 1\\.5 inpainting, 12 steps, \\d+×\\d+ ${RAN_ON}$`));
+    // Two candidates, seed and seed + 1, ranked by region score (best first); both raise it.
     expect(first.candidates.map((c) => c.seed).sort()).toEqual([1234, 1235]);
+    const regionScores = first.candidates.map((c) => c.scores.region!.score);
+    expect(regionScores).toEqual([...regionScores].sort((a, b) => b - a));
     for (const c of first.candidates) expect(c.delta.region).toBeGreaterThan(0);
     const candidate = panel.getByTestId('candidate').first();
     expect(Number(await candidate.getAttribute('data-region-delta'))).toBeGreaterThan(0);
@@ -138,6 +150,14 @@ describe(`local diffusion inpainting (${backend})`, () => {
     const again = await step('inpaint again, same seed', () => inpaintAndWait(panel, session.id, 1), 200_000);
     const repeated = again.candidates.find((c) => c.seed === 1234)!;
     expect(Buffer.compare(Buffer.from((await readStored(panel, repeated.image)).data), Buffer.from(pixels))).toBe(0);
+
+    // The negative prompt typed in the panel (where Refine puts the LLM's) steers the same seed away from it.
+    await panel.getByLabel('Negative prompt').fill('a blue river');
+    await chooseDiffusion(panel, 1234, 12, 1);
+    const steered = await step('inpaint with a negative prompt', () => inpaintAndWait(panel, session.id, 2), 200_000);
+    const away = meanInside((await readStored(panel, steered.candidates[0]!.image)).data, riverMask);
+    const fromBlue = (rgb: number[]) => Math.hypot(...rgb.map((v, c) => v - BLUE[c]!));
+    expect(fromBlue(away)).toBeGreaterThan(fromBlue(inside) + 30);
 
     expect(ext.consoleErrors).toEqual([]);
     await page.close();
@@ -227,5 +247,33 @@ describe(`local diffusion inpainting (${backend})`, () => {
     expect(ext.consoleErrors).toEqual([]);
     await page.close();
     await reopened.close();
+  });
+
+  it('runs the model where the panel said before the download: on WASM where the device cannot carry it', async () => {
+    // As the product on this machine: SwiftShader has no shader-f16 (the WASM project no adapter at all).
+    await ext.setSettings({ [E2E_FLAGS_KEY]: {} });
+    const panel = await openPanel();
+    const page = await ext.openPage(`${siteUrl}/gallery.html?test=diffusion-placement`);
+    const session = await sessionOf(panel, await maskTheRiver(page));
+    await panel.bringToFront();
+    await panel.getByLabel('Region prompt').fill('a brown chocolate river');
+    await panel.getByLabel('Negative prompt').fill('');
+    await chooseDiffusion(panel, 5, 2, 1);
+    // SD-Turbo: not loaded yet in this profile (the earlier test's load of it failed).
+    await panel.getByTestId('diffusion-model').selectOption('sd-turbo');
+    const why = backend === 'webgpu' ? 'this GPU lacks it' : 'this device has no WebGPU adapter';
+    await expect.poll(() => panel.getByTestId('diffusion-device').innerText()).toMatch(new RegExp(`Downloads 2\\.6 GB on first use\\..*${why}\\. This device cannot run it on the GPU: it falls back to WASM \\(the CPU\\), at up to 256² px`, 's'));
+
+    const result = await step('inpaint where the panel said', () => inpaintAndWait(panel, session.id, 0), 200_000);
+    expect(result.model).toMatch(/^SD-Turbo \(fast, 1–4 steps\), 2 steps, \d+×\d+ on WASM$/);
+    expect(await panel.getByTestId('job-progress').innerText()).toMatch(/on WASM/);
+    const placement = (await call<{ models?: Record<string, { backend: string; fallbackReason?: string }> }>(panel, 'runtime.info', {})).models?.sdTurbo;
+    expect(placement).toEqual(backend === 'webgpu' ? { backend: 'wasm', precision: 'fp16', fallbackReason: 'WASM: the GPU lacks shader-f16, which the float16 weights need' } : { backend: 'wasm', precision: 'fp16' });
+    const inside = meanInside((await readStored(panel, result.candidates[0]!.image)).data, riverMask);
+    expect(Math.hypot(...inside.map((v, c) => v - BROWN[c]!))).toBeLessThan(25);
+
+    expect(ext.consoleErrors).toEqual([]);
+    await page.close();
+    await panel.close();
   });
 });

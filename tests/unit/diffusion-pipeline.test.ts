@@ -3,11 +3,12 @@
  * 9-channel inpainting pipeline and the 4-channel one with latent blending, through the backend
  * (crop, working size, candidates with seed + i), seeds, strength, guidance and cancel.
  */
+import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diffusionBackend } from '../../entrypoints/offscreen/backends/diffusion';
 import { loadModel, type LoadedModel } from '../../models/hub';
 import { memoryCache } from '../../models/loader';
-import { diffusionInpaint } from '../../models/sd/pipeline';
+import { diffusionInpaint, NonFiniteError } from '../../models/sd/pipeline';
 import { PUBLISHED_SCHEDULER_CONFIG } from '../../models/sd/scheduler-defaults';
 import { schedulerConfigFromJson } from '../../utils/diffusion/scheduler';
 import { InteractionGate } from '../../utils/scheduling/interaction-gate';
@@ -114,7 +115,7 @@ describe('diffusion inpainting (9-channel UNet, DDIM, guidance 7.5)', () => {
     expect(far_.worst).toBeLessThan(30);
     expect(out.outputs[0]!.seed).toBe(7);
     expect(out.progress.at(-1)).toBe(1);
-    expect(out.model).toMatch(/20 steps/);
+    expect(out.model).toMatch(/20 steps, \d+×\d+ on WASM$/);
   });
 
   it('crops the mask\'s box plus the padding setting ("inpaint only masked"), auto without it', async () => {
@@ -210,6 +211,52 @@ describe('diffusion inpainting (9-channel UNet, DDIM, guidance 7.5)', () => {
     });
     await expect(run).rejects.toThrow();
     expect(steps).toBe(3);
+  });
+});
+
+/**
+ * `model` with one session whose float outputs turn NaN from its `from`-th run on (as an fp16
+ * overflow does): every other property is the real session's.
+ */
+function overflowing(model: LoadedModel<'sdInpaint'>, session: 'unet' | 'vaeDecoder', from: number): LoadedModel<'sdInpaint'> {
+  const real = model.sessions[session];
+  let runs = 0;
+  const poisoned = new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'run') {
+        return async (feeds: Record<string, ort.Tensor>) => {
+          const outputs = await target.run(feeds);
+          if (++runs < from) return outputs;
+          return Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, new ort.Tensor('float32', new Float32Array(t.size).fill(Number.NaN), t.dims)]));
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { ...model, sessions: { ...model.sessions, [session]: poisoned } };
+}
+
+describe('the float16 overflow guard', () => {
+  const job = async (model: LoadedModel<'sdInpaint'>) => {
+    const steps: string[] = [];
+    const backend = diffusionBackend({ model: 'sd-inpaint', seed: 1, strength: 1, steps: 4, guidance: 7.5 }, async () => model);
+    const run = backend({ image: river, mask: riverMask, prompt: PROMPT, negativePrompt: '', n: 2 }, { signal: new AbortController().signal, onProgress: (_, m) => void (m && steps.push(m)) });
+    return { run, steps };
+  };
+
+  it('stops at the first step whose latents hold NaN, says so and points to WASM (float32), with no picture', async () => {
+    const { run, steps } = await job(overflowing(inpaint, 'unet', 3));
+    const error: unknown = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteError);
+    expect((error as Error).message).toMatch(/NaN or infinite values at step 3 \(a float16 overflow on this GPU\): choose WASM as the device in the options, which runs in float32/);
+    expect(steps).toEqual(['Candidate 1 of 2: step 1 of 4', 'Candidate 1 of 2: step 2 of 4']);
+  });
+
+  it("stops when the VAE decoder's pixels hold NaN, instead of pasting black", async () => {
+    const { run, steps } = await job(overflowing(inpaint, 'vaeDecoder', 1));
+    await expect(run).rejects.toThrow(/NaN or infinite values in the VAE decoder's output .*choose WASM/);
+    expect(steps).toHaveLength(4); // the first candidate's four steps ran; its decode overflowed
   });
 });
 

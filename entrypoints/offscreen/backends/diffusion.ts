@@ -62,6 +62,6 @@ export function diffusionBackend(params: DiffusionParams, loadModel: () => Promi
     } finally {
       if (released) await memory?.discard();
     }
-    return { rect, outputs, model: `${variant.label}, ${params.steps} steps, ${size.width}×${size.height}`, modelMs };
+    return { rect, outputs, model: `${variant.label}, ${params.steps} steps, ${size.width}×${size.height} on ${model.backend === 'webgpu' ? 'WebGPU' : 'WASM'}`, modelMs };
   };
 }
