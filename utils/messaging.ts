@@ -148,6 +148,17 @@ export async function sendToOffscreen<T extends MessageType>(type: T, payload: R
   return raw === undefined ? send(type, payload) : unwrapReply(type, raw);
 }
 
+/**
+ * A hint that only matters while the inference host runs (`interaction.hold`): sent straight to the
+ * offscreen document and never creating it, without waiting for the answer; lost when no document runs.
+ */
+export function hintOffscreen<T extends MessageType>(type: T, payload: RequestOf<T>): void {
+  if (messages[type].to !== 'offscreen') throw new ProtocolError('bad-request', `${type} is not an inference request`);
+  // Firefox: the event page hosts inference, reached through the background's route (in-process).
+  const sent = import.meta.env.FIREFOX ? send(type, payload) : browser.runtime.sendMessage(signed({ to: 'offscreen-doc', type, payload }));
+  sent.catch(() => undefined);
+}
+
 /** Sends an already-validated envelope on to the offscreen document (used by the background). */
 export async function forwardToOffscreen(type: MessageType, payload: unknown): Promise<Reply> {
   const envelope: Envelope = { to: 'offscreen-doc', type, payload };

@@ -301,6 +301,12 @@ const productMessages = {
       ...Timing.entries,
     }),
   },
+  /**
+   * The pointer is over a mask editor, so a click may come: a running job waits at its step
+   * boundaries for a short lease that each hint renews (worker-host.ts), and a click's decode finds
+   * no step in flight. Best-effort; the job still makes a step at least every 250 ms.
+   */
+  'interaction.hold': { to: 'offscreen', request: Empty, response: Empty },
   // ---- Inpainting and scoring (issue #5) ----
   /** Queues an inpainting job; progress comes as `job.progress` events, the result as `job.done`. */
   'inpaint.start': { to: 'offscreen', request: InpaintRequest, response: v.object({ jobId: v.string(), position: count }) },
@@ -613,7 +619,7 @@ export type EventOf<T extends EventType> = v.InferOutput<(typeof events)[T]>;
 /** Background messages a content script may send; every other one needs an extension page. */
 export const CONTENT_SCRIPT_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.register', 'overlay.blocked', 'image.fetch', 'tab.capture']);
 /** What an overlay frame may ask, each with its claimed nonce (any site can embed the frame's page). */
-export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'image.preview', 'image.downscale', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'autopilot.detect', 'autopilot.phrase']);
+export const OVERLAY_MESSAGES: ReadonlySet<MessageType> = new Set(['overlay.claim', 'image.put', 'image.preview', 'image.downscale', 'session.create', 'session.save-mask', 'runtime.info', 'sam.encode', 'sam.decode', 'interaction.hold', 'autopilot.detect', 'autopilot.phrase']);
 
 /** What crosses `runtime.sendMessage`: the envelope around a request. */
 export const Envelope = v.object({

@@ -6,7 +6,7 @@
  * in the offscreen document. The layers and the history are pure (utils/mask/layers, undo).
  */
 import { flushSync } from 'svelte';
-import { send, sendToOffscreen } from '@/utils/messaging';
+import { hintOffscreen, send, sendToOffscreen } from '@/utils/messaging';
 import { movePointer, pointerStart, type PointerPosition } from '@/utils/geometry/keyboard-pointer';
 import { decodeMaskRle } from '@/utils/mask/rle';
 import { dilate, erode, feather, invert } from '@/utils/mask/morphology';
@@ -24,6 +24,12 @@ export const HOVER_BUDGET_MS = 60;
 /** The pointer must rest this long before a preview decode starts: a move-and-click pays nothing. */
 const HOVER_REST_MS = 40;
 const HISTORY_LIMIT = 40;
+/**
+ * While the pointer moves over the mask, the inference host hears so at most this often: a running
+ * job waits at its step boundaries (its lease, worker-host.ts, outlasts two hints), so a click's
+ * decode does not share the machine with a step in flight.
+ */
+const HOLD_HINT_EVERY_MS = 100;
 
 export interface ClickTiming {
   totalMs: number;
@@ -70,6 +76,7 @@ export class MaskEditor {
   /** The preview on screen: a click at its point, on the same mask, needs no decode of its own. */
   private hoverShown: { point: PromptPoint; version: number; scores: number[]; chosen: number } | undefined;
   private hoverRunning = false;
+  private lastHoldHint = -Infinity;
   private combinedCache: { state: MaskLayers; mask: Uint8Array } | undefined;
 
   private get state(): MaskLayers {
@@ -249,6 +256,15 @@ export class MaskEditor {
     }
   }
 
+  /** The pointer is over the mask with a tool that decodes: a click may come (throttled hint to the inference host). */
+  pointerOver(): void {
+    if (!this.ready || !this.embedding || (this.tool !== 'click' && this.tool !== 'box')) return;
+    const now = performance.now();
+    if (now - this.lastHoldHint < HOLD_HINT_EVERY_MS) return;
+    this.lastHoldHint = now;
+    hintOffscreen('interaction.hold', {});
+  }
+
   /**
    * Previews what a click at `point` would select, with the points already placed; `undefined`
    * (the pointer left) hides it. At most one preview decode runs at a time; a newer pointer
@@ -324,6 +340,7 @@ export class MaskEditor {
         if (!this.ready) return false;
         this.cursor = movePointer(this.cursor, command.direction, command.big, this.width, this.height);
         this.preview(this.cursor); // previews like a hover
+        this.pointerOver();
         return true;
       case 'point':
         if (!this.ready) return false;

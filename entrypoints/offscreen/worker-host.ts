@@ -28,6 +28,8 @@ import {
 
 /** After a decode's reply, the job waits this much longer: the overlay decodes and draws the mask then (~10 ms). */
 const INTERACTION_GRACE_MS = 40;
+/** How long one `interaction.hold` (the pointer over a mask editor, hinted every ~100 ms while it moves) keeps the job waiting. */
+const HOLD_MS = 300;
 
 type Ask = (envelope: Envelope, sender: Browser.runtime.MessageSender) => Promise<Reply>;
 
@@ -35,13 +37,19 @@ export function hostInferenceWorker(): () => void {
   const segmentation = startWorker('inference-sam');
   const general = startWorker('inference');
   // A click's decode has the machine first: while one is in flight (and shortly after, while the
-  // overlay draws its mask), a job in the general worker waits at its next step boundary.
+  // overlay draws its mask), a job in the general worker waits at its next step boundary. So it does
+  // while the pointer moves over a mask editor: a click's decode then finds no step in flight.
   const interactive = interactionTracker(INTERACTION_GRACE_MS, (busy) => general.post({ kind: 'interaction', busy }));
   const stop = relay(
     'offscreen-doc',
     async (envelope, sender) => {
       const { type, payload } = envelope;
-      if (type === 'sam.decode') return interactive(() => segmentation.ask(envelope, sender));
+      if (type === 'sam.decode') return interactive.track(() => segmentation.ask(envelope, sender));
+      if (type === 'interaction.hold') {
+        parseRequest('interaction.hold', payload);
+        interactive.hold(HOLD_MS);
+        return { ok: true, value: {} };
+      }
       if (type === 'sam.encode') return segmentation.ask(envelope, sender);
       if (type === 'models.load') return (parseRequest('models.load', payload).model === 'sam' ? segmentation : general).ask(envelope, sender);
       if (type === 'runtime.info') return runtimeOfBoth(general.ask, segmentation.ask, envelope, sender);

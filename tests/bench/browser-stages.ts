@@ -258,8 +258,13 @@ const canvasState = (frame: Frame): Promise<CanvasState> =>
  * equal the previous one, which a change-watch would miss).
  */
 async function clickAndWait(frame: Frame, point: { x: number; y: number }, scale: number): Promise<{ oursMs: number; modelMs: number; frameMs: number }> {
+  return waitForClickMask(frame, () => frame.locator('canvas[data-testid="mask-canvas"]').click({ position: { x: point.x * scale, y: point.y * scale } }));
+}
+
+/** Runs `click` and waits for the mask it makes (see clickAndWait); returns the overlay's timing. */
+async function waitForClickMask(frame: Frame, click: () => Promise<void>): Promise<{ oursMs: number; modelMs: number; frameMs: number }> {
   const before = await canvasState(frame);
-  await frame.locator('canvas[data-testid="mask-canvas"]').click({ position: { x: point.x * scale, y: point.y * scale } });
+  await click();
   try {
     await frame.waitForFunction(
       (v) => {
@@ -290,6 +295,32 @@ async function clickAndWait(frame: Frame, point: { x: number; y: number }, scale
     const c = document.querySelector('canvas[data-testid="mask-canvas"]') as HTMLCanvasElement;
     // data-frame-ms: click → the next painted frame (newer builds); absent in older ones.
     return { oursMs: Number(c.dataset.oursMs), modelMs: Number(c.dataset.modelMs), frameMs: c.dataset.frameMs === undefined ? Number.NaN : Number(c.dataset.frameMs) };
+  });
+}
+
+/** How a click's pointer gets to its point: Playwright's `click` (one move and the press at once), or as a hand moves a mouse. */
+type ClickStyle = 'teleport' | 'approach';
+
+/**
+ * A click as a hand makes it: the pointer glides over the canvas to the point (12 moves 16 ms apart,
+ * from 120 CSS px up-left, inside the canvas), presses at once (no rest, so no hover preview can
+ * answer the click: each one decodes) and lets go after 80 ms; then waits for the mask as
+ * `clickAndWait` does.
+ */
+async function approachClickAndWait(page: Page, frame: Frame, point: { x: number; y: number }, scale: number): Promise<{ oursMs: number; modelMs: number; frameMs: number }> {
+  const box = await frame.locator('canvas[data-testid="mask-canvas"]').boundingBox();
+  if (!box) throw new Error('the overlay canvas is not shown');
+  const to = { x: box.x + point.x * scale, y: box.y + point.y * scale };
+  const from = { x: Math.max(box.x + 1, to.x - 120), y: Math.max(box.y + 1, to.y - 120) };
+  const steps = 12;
+  for (let i = 0; i <= steps; i++) {
+    await page.mouse.move(from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps);
+    if (i < steps) await new Promise((resolve) => setTimeout(resolve, 16));
+  }
+  return waitForClickMask(frame, async () => {
+    await page.mouse.down();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await page.mouse.up();
   });
 }
 
@@ -378,13 +409,15 @@ export async function benchOverlay(ext: ExtensionHarness, panel: Page, siteUrl: 
 }
 
 export interface ClickDuringJobResult {
-  /** Per click with nothing else running: the overlay's data-ours-ms / data-model-ms. */
+  /** Per click with nothing else running: the overlay's data-ours-ms / data-model-ms. Teleport clicks (Playwright's `click`). */
   idle: Sample[];
   /** The same clicks while a diffusion job runs its denoising loop. */
   duringJob: Sample[];
-  /** Denoising steps the job finished while the clicks ran, and the wall time per step. */
+  /** Denoising steps the job finished while the teleport clicks ran, and the wall time per step. */
   steps: number;
   msPerStep: number;
+  /** The same, each click made as a hand makes it (`approachClickAndWait`): the pointer glides over the mask first. */
+  approach: { idle: Sample[]; duringJob: Sample[]; steps: number; msPerStep: number };
 }
 
 /** Steps of the diffusion job done so far, from its progress message ("Candidate i of n: step s of t"). */
@@ -403,16 +436,20 @@ export async function benchClickDuringJob(ext: ExtensionHarness, panel: Page, si
   await page.waitForSelector('body[data-ready]');
   await openOverlay(ext, page, `${siteUrl}/img/shapes.png`);
   const frame = await overlayFrame(page);
-  const clickSeries = async (): Promise<Sample[]> => {
+  const clickSeries = async (style: ClickStyle): Promise<Sample[]> => {
     const out: Sample[] = [];
     for (let i = 0; i <= runs; i++) {
-      const { oursMs, modelMs } = await clickAndWait(frame, shapePoint(scene, SHAPES[i % SHAPES.length]!), 0.5);
+      const point = shapePoint(scene, SHAPES[i % SHAPES.length]!);
+      const { oursMs, modelMs } = style === 'teleport' ? await clickAndWait(frame, point, 0.5) : await approachClickAndWait(page, frame, point, 0.5);
+      // A hover preview at the click's point answers it without a decode (model 0): not this stage's path.
+      if (modelMs === 0) throw new Error(`a ${style} click was answered by a hover preview, not a decode: the pointer rested before the press`);
       out.push({ totalMs: oursMs + modelMs, modelMs });
       await clearMask(frame);
     }
     return out.slice(1);
   };
-  const idle = await clickSeries();
+  const idle = await clickSeries('teleport');
+  const idleApproach = await clickSeries('approach');
 
   const river = SCENES.river;
   const image = await storeImageFromUrl(panel, `${siteUrl}/img/river.png`);
@@ -466,22 +503,34 @@ export async function benchClickDuringJob(ext: ExtensionHarness, panel: Page, si
     if (waited > 120_000) throw new Error('the diffusion job never reached its first step');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const before = done();
-  const start = performance.now();
-  let duringJob: Sample[];
+  const overlapping = async (style: ClickStyle) => {
+    const before = done();
+    const start = performance.now();
+    const samples = await clickSeries(style);
+    const steps = done() - before;
+    if (job.error) throw new Error(`the diffusion job failed: ${job.error}`);
+    if (steps < 1) throw new Error(`no denoising step finished while the ${style} clicks ran: the job did not overlap them`);
+    return { samples, steps, msPerStep: (performance.now() - start) / steps };
+  };
+  let teleport: Awaited<ReturnType<typeof overlapping>>;
+  let approach: Awaited<ReturnType<typeof overlapping>>;
   try {
-    duringJob = await clickSeries();
+    teleport = await overlapping('teleport');
+    approach = await overlapping('approach');
   } finally {
     job.running = false;
+    await call(panel, 'inpaint.cancel', { jobId: job.current });
+    await runner;
   }
-  const wall = performance.now() - start;
-  const steps = done() - before;
-  await call(panel, 'inpaint.cancel', { jobId: job.current });
-  await runner;
   if (job.error) throw new Error(`the diffusion job failed: ${job.error}`);
-  if (steps < 1) throw new Error('no denoising step finished while the clicks ran: the job did not overlap them');
   await closePage(page);
-  return { idle, duringJob, steps, msPerStep: wall / steps };
+  return {
+    idle,
+    duringJob: teleport.samples,
+    steps: teleport.steps,
+    msPerStep: teleport.msPerStep,
+    approach: { idle: idleApproach, duringJob: approach.samples, steps: approach.steps, msPerStep: approach.msPerStep },
+  };
 }
 
 /** `session.save-mask` round trips from the side panel (RLE of a 1024² mask → background → IndexedDB). */

@@ -64,7 +64,7 @@ describe('interactionTracker', () => {
 
   it('is busy from the first request until the grace after the last one, overlapping requests included', async () => {
     const changes: [number, boolean][] = [];
-    const track = interactionTracker(40, (busy) => changes.push([Date.now(), busy]));
+    const { track } = interactionTracker(40, (busy) => changes.push([Date.now(), busy]));
     const a = track(after(30, 'a'));
     await vi.advanceTimersByTimeAsync(10);
     const b = track(after(30, 'b')); // overlaps a: ends at 40
@@ -75,12 +75,36 @@ describe('interactionTracker', () => {
 
   it('stays busy when the next request comes within the grace, and passes failures through', async () => {
     const changes: [number, boolean][] = [];
-    const track = interactionTracker(40, (busy) => changes.push([Date.now(), busy]));
+    const { track } = interactionTracker(40, (busy) => changes.push([Date.now(), busy]));
     await Promise.all([track(after(20, 1)), vi.advanceTimersByTimeAsync(20)]);
     await vi.advanceTimersByTimeAsync(30); // 50: within the grace
     const failing = track(() => Promise.reject(new Error('decode failed')));
     await expect(failing).rejects.toThrow('decode failed');
     await vi.advanceTimersByTimeAsync(100);
     expect(changes).toEqual([[0, true], [90, false]]);
+  });
+
+  it('holds busy for a lease renewed by each hold, then goes idle once it runs out', async () => {
+    const changes: [number, boolean][] = [];
+    const tracker = interactionTracker(40, (busy) => changes.push([Date.now(), busy]));
+    tracker.hold(300); // the pointer comes over the mask
+    await vi.advanceTimersByTimeAsync(100);
+    tracker.hold(300); // it moves: renewed to 400
+    await vi.advanceTimersByTimeAsync(250);
+    expect(changes).toEqual([[0, true]]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(changes).toEqual([[0, true], [400, false]]);
+  });
+
+  it('keeps a hold past a request that ends inside it, and the grace past a hold that ends first', async () => {
+    const changes: [number, boolean][] = [];
+    const tracker = interactionTracker(40, (busy) => changes.push([Date.now(), busy]));
+    tracker.hold(300);
+    await Promise.all([tracker.track(after(20, 'click')), vi.advanceTimersByTimeAsync(20)]); // ends at 20: the hold still runs
+    await vi.advanceTimersByTimeAsync(200);
+    const late = tracker.track(after(100, 'click')); // 220 → 320, past the hold's 300
+    await vi.advanceTimersByTimeAsync(500);
+    await late;
+    expect(changes).toEqual([[0, true], [360, false]]);
   });
 });

@@ -41,23 +41,50 @@ export class InteractionGate {
   }
 }
 
+/** The interactive side's bookkeeping (interactionTracker). */
+export interface InteractionTracker {
+  /** Wraps one interactive request (a click's decode): busy while it runs, and `graceMs` after. */
+  track<T>(work: () => Promise<T>): Promise<T>;
+  /** Busy for the next `ms` at least (renewed by each call): the pointer is over the mask, a click may come. */
+  hold(ms: number): void;
+}
+
 /**
- * The interactive side's bookkeeping: `track` wraps each interactive request; `onChange(true)`
- * when the first one starts, `onChange(false)` once none has run for `graceMs` (the overlay still
- * decodes and draws the mask after the reply, and a click's next request may follow at once).
+ * `onChange(true)` when interactive work starts or a hold begins; `onChange(false)` once no request
+ * has run for `graceMs` (the overlay still decodes and draws the mask after the reply, and a
+ * click's next request may follow at once) and the last hold has run out. A hold lets the job's
+ * step in flight end before the click's decode arrives, instead of beside it.
  */
-export function interactionTracker(graceMs: number, onChange: (busy: boolean) => void): <T>(work: () => Promise<T>) => Promise<T> {
+export function interactionTracker(graceMs: number, onChange: (busy: boolean) => void): InteractionTracker {
   let running = 0;
   let busy = false;
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
-  return async (work) => {
-    clearTimeout(idleTimer);
-    running++;
-    if (!busy) onChange((busy = true));
-    try {
-      return await work();
-    } finally {
-      if (--running === 0) idleTimer = setTimeout(() => onChange((busy = false)), graceMs);
-    }
+  let until = 0; // busy at least until then (Date.now): the grace after a request, or a hold
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const update = () => {
+    clearTimeout(timer);
+    const now = Date.now();
+    const wanted = running > 0 || now < until;
+    if (wanted !== busy) onChange((busy = wanted));
+    if (busy && running === 0) timer = setTimeout(update, until - now);
+  };
+  const extend = (ms: number) => {
+    until = Math.max(until, Date.now() + ms);
+  };
+  return {
+    async track(work) {
+      running++;
+      update();
+      try {
+        return await work();
+      } finally {
+        running--;
+        extend(graceMs);
+        update();
+      }
+    },
+    hold(ms) {
+      extend(ms);
+      update();
+    },
   };
 }
