@@ -134,6 +134,28 @@ export const InpaintRequest = v.object({
   sampling: v.optional(SamplingSettings),
 });
 export type InpaintRequest = v.InferOutput<typeof InpaintRequest>;
+/**
+ * How long a local diffusion job took on this device, per part, so the side panel can say before
+ * the next run how long it will take (models/sd/estimate.ts). Wall times, our own code included.
+ */
+export const DiffusionTiming = v.object({
+  model: DiffusionModel,
+  backend: Backend,
+  /** The working size the crop was diffused at. */
+  width: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  height: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** Denoising steps per candidate (the strength cuts the steps asked for). */
+  steps: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** Classifier-free guidance: two UNet runs (a batch of 2) per step. */
+  guided: v.boolean(),
+  /** One denoising step, the mean over every candidate's steps. */
+  stepMs: v.pipe(finite, v.minValue(0)),
+  /** Encoding the prompts and the image, once per job (the model already loaded). */
+  prepareMs: v.pipe(finite, v.minValue(0)),
+  /** A candidate's time beyond its steps (the VAE decoder, the noise). */
+  candidateMs: v.pipe(finite, v.minValue(0)),
+});
+export type DiffusionTiming = v.InferOutput<typeof DiffusionTiming>;
 export const InpaintResult = v.object({
   jobId: v.string(),
   backend: InpaintBackend,
@@ -152,6 +174,8 @@ export const InpaintResult = v.object({
    * (local fill, CLIP), so our own code's share can be told apart (remote backends: no inpaintModel).
    */
   ms: v.object({ total: finite, inpaint: finite, score: finite, inpaintModel: v.optional(finite), scoreModel: v.optional(finite) }),
+  /** A local diffusion job's time per part, for the next run's estimate. */
+  diffusion: v.optional(DiffusionTiming),
 });
 export type InpaintResult = v.InferOutput<typeof InpaintResult>;
 export const JobState = v.picklist(['queued', 'running', 'done', 'failed', 'cancelled']);

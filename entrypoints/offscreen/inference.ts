@@ -100,6 +100,8 @@ export class Inference {
       onProgress: (p) => emit('model.progress', p),
     });
     if (placement?.reason && !model.fallbackReason) model.fallbackReason = placement.reason;
+    // A model that stepped down to WASM while loading diffuses at WASM's size, whatever the placement said.
+    if (diffusion) model.maxSide = model.backend === placement?.backend ? placement.maxSide : diffusion.maxSide[model.backend];
     this.placed(model);
     return model;
   }

@@ -273,6 +273,7 @@ export class JobQueue {
         ...(filled.modelMs !== undefined ? { inpaintModel: filled.modelMs } : {}),
         scoreModel: scorer.modelMs,
       },
+     ...(filled.diffusion ? { diffusion: filled.diffusion } : {}),
     };
     if (request.sessionId) {
       try {

@@ -12,6 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
+import { estimateMs, estimateText } from '../../models/sd/estimate';
 import { dilate } from '../../utils/mask/morphology';
 import type { EditSession } from '../../utils/session-store';
 import { backendFromEnv, launchExtension, type ExtensionHarness } from '../harness/extension';
@@ -33,6 +34,8 @@ const BROWN = CLIP_COLOURS.find((c) => c.name === 'brown')!.rgb;
 const BLUE = CLIP_COLOURS.find((c) => c.name === 'blue')!.rgb;
 /** Where the diffusion job says it ran, in its result's model label. */
 const RAN_ON = backend === 'webgpu' ? 'on WebGPU' : 'on WASM';
+/** The knobs the first test's runs use (steps typed in the panel; guidance and strength the settings'). */
+const KNOBS = { model: 'sd-inpaint', steps: 12, guidance: 7.5, strength: 1 } as const;
 
 let ext: ExtensionHarness;
 
@@ -123,9 +126,14 @@ describe(`local diffusion inpainting (${backend})`, () => {
     // Before any download the panel says what it costs and whether this device can carry it.
     const verdict = backend === 'webgpu' ? /Runs on this GPU \(WebGPU, shader-f16\), a software adapter: slow/ : /no WebGPU adapter\. This device cannot run it on the GPU: it falls back to WASM/;
     await expect.poll(() => panel.getByTestId('diffusion-device').innerText()).toMatch(new RegExp(`Downloads 2\\.1 GB on first use\\..*${verdict.source}`, 's'));
+    // No run on this device yet: no time is guessed.
+    expect(await panel.getByTestId('diffusion-estimate').innerText()).toBe(estimateText(undefined, KNOBS, 2, backend));
 
     const first = await step('inpaint with diffusion', () => inpaintAndWait(panel, session.id, 0), 200_000);
     expect(first.backend).toBe('diffusion');
+    // The run's time per part is kept with the result, and the picker now says how long the next run takes here.
+    expect(first.diffusion).toMatchObject({ model: 'sd-inpaint', backend, steps: 12, guided: true });
+    await expect.poll(() => panel.getByTestId('diffusion-estimate').innerText()).toBe(estimateText(first.diffusion, KNOBS, 2, backend));
     expect(first.model).toMatch(new RegExp(`^Stable Diffusion 1\\.5 inpainting, 12 steps, \\d+×\\d+ ${RAN_ON}$`));
     // Two candidates, seed and seed + 1, ranked by region score (best first); both raise it.
     expect(first.candidates.map((c) => c.seed).sort()).toEqual([1234, 1235]);
@@ -150,10 +158,17 @@ describe(`local diffusion inpainting (${backend})`, () => {
     const again = await step('inpaint again, same seed', () => inpaintAndWait(panel, session.id, 1), 200_000);
     const repeated = again.candidates.find((c) => c.seed === 1234)!;
     expect(Buffer.compare(Buffer.from((await readStored(panel, repeated.image)).data), Buffer.from(pixels))).toBe(0);
+    // The estimate's parts are the run's own wall times: for the same knobs they add up to no more than its inpainting time.
+    const accounted = estimateMs(again.diffusion!, KNOBS, 2);
+    expect(accounted).toBeGreaterThan(0);
+    expect(accounted).toBeLessThanOrEqual(again.ms.inpaint);
+    console.log(`diffusion estimate (${backend}): ${accounted.toFixed(0)} of ${again.ms.inpaint.toFixed(0)} ms inpainting accounted for`);
 
     // The negative prompt typed in the panel (where Refine puts the LLM's) steers the same seed away from it.
     await panel.getByLabel('Negative prompt').fill('a blue river');
     await chooseDiffusion(panel, 1234, 12, 1);
+    // One candidate now: the estimate follows the count typed, from the latest run.
+    await expect.poll(() => panel.getByTestId('diffusion-estimate').innerText()).toBe(estimateText(again.diffusion, KNOBS, 1, backend));
     const steered = await step('inpaint with a negative prompt', () => inpaintAndWait(panel, session.id, 2), 200_000);
     const away = meanInside((await readStored(panel, steered.candidates[0]!.image)).data, riverMask);
     const fromBlue = (rgb: number[]) => Math.hypot(...rgb.map((v, c) => v - BLUE[c]!));

@@ -30,13 +30,16 @@ export function diffusionBackend(params: DiffusionParams, loadModel: () => Promi
     const rect = cropAroundMask(mask, onlyMaskedPadding(params.padding));
     if (!rect) throw new Error('The mask is empty: mark the region to repaint first');
     const model = await loadModel();
-    const size = workingSize(rect.width, rect.height, variant.maxSide[model.backend]);
+    // From here on the job's time is the device's, not the download's: the estimate's encoding part starts here.
+    const prepareStarted = performance.now();
+    const size = workingSize(rect.width, rect.height, model.maxSide ?? variant.maxSide[model.backend]);
     const input = resizeImage(cropImage(image, rect), size.width, size.height);
     const region = cropMaskTo(mask, rect, size.width, size.height);
     const knobs = { prompt, negativePrompt: negativePrompt ?? '', steps: params.steps, guidance: params.guidance, strength: params.strength, scheduler: variant.scheduler };
     // The prompts and the image are encoded once for every candidate.
-    const { prepared, modelMs: prepareMs } = await prepareInpaint(model, input, region, knobs, signal);
-    let modelMs = prepareMs;
+    const { prepared, modelMs: prepareModelMs } = await prepareInpaint(model, input, region, knobs, signal);
+    const prepareMs = performance.now() - prepareStarted;
+    let modelMs = prepareModelMs;
     const plan = releasePlan(downloadBytes(variant), { backend: model.backend, ...(memory?.deviceMemoryGb !== undefined ? { deviceMemoryGb: memory.deviceMemoryGb } : {}) });
     let released = false;
     if (memory && plan.releaseEncoders) {
@@ -45,23 +48,63 @@ export function diffusionBackend(params: DiffusionParams, loadModel: () => Promi
       released = true;
     }
     const outputs: { image: typeof input; seed: number }[] = [];
+    const clock = stepClock();
     try {
       for (let i = 0; i < n; i++) {
         const seed = (params.seed + i) >>> 0;
+        clock.candidateStarts();
         const result = await denoiseInpaint(model, prepared, { ...knobs, seed }, {
           signal,
           turn,
           onStep: (step, total, latents, width, height) => {
+            clock.stepEnds(total);
             onProgress((i + step / total) / n, `Candidate ${i + 1} of ${n}: step ${step} of ${total}`);
             onPreview?.(latentsToPreview(latents, width, height));
           },
         });
+        clock.candidateEnds();
         modelMs += result.modelMs;
         outputs.push({ image: result.image, seed });
       }
     } finally {
       if (released) await memory?.discard();
     }
-    return { rect, outputs, model: `${variant.label}, ${params.steps} steps, ${size.width}×${size.height} on ${model.backend === 'webgpu' ? 'WebGPU' : 'WASM'}`, modelMs };
+    const timing = clock.timing();
+    return {
+      rect,
+      outputs,
+      model: `${variant.label}, ${params.steps} steps, ${size.width}×${size.height} on ${model.backend === 'webgpu' ? 'WebGPU' : 'WASM'}`,
+      modelMs,
+      ...(timing ? { diffusion: { model: params.model, backend: model.backend, width: size.width, height: size.height, guided: prepared.guided, prepareMs, ...timing } } : {}),
+    };
+  };
+}
+
+/** Wall time of the denoising steps and of the rest of each candidate (the decoder), as the user waits for them. */
+function stepClock() {
+  let mark = 0;
+  let stepsMs = 0;
+  let steps = 0;
+  let stepsPerCandidate = 0;
+  let restMs = 0;
+  let candidates = 0;
+  return {
+    candidateStarts() {
+      mark = performance.now();
+    },
+    stepEnds(total: number) {
+      const now = performance.now();
+      stepsMs += now - mark;
+      steps += 1;
+      stepsPerCandidate = total;
+      mark = now;
+    },
+    candidateEnds() {
+      restMs += performance.now() - mark;
+      candidates += 1;
+    },
+    timing(): { steps: number; stepMs: number; candidateMs: number } | undefined {
+      return steps > 0 && candidates > 0 ? { steps: stepsPerCandidate, stepMs: stepsMs / steps, candidateMs: restMs / candidates } : undefined;
+    },
   };
 }

@@ -1,6 +1,6 @@
 /** The one interface every inpainting backend implements (local fill, OpenAI images.edit, A1111). */
 import type { Mask, RGBAImage, Rect } from '@/utils/image/types';
-import type { SamplingSettings } from '@/utils/protocol';
+import type { DiffusionTiming, SamplingSettings } from '@/utils/protocol';
 
 export interface FillInput {
   image: RGBAImage;
@@ -34,6 +34,8 @@ export interface FillOutput {
   model: string;
   /** Time inside ONNX Runtime (local) — remote backends leave it out. */
   modelMs?: number;
+  /** A local diffusion run's time per part, kept with the result for the next run's estimate. */
+  diffusion?: DiffusionTiming;
 }
 
 export type FillBackend = (input: FillInput, context: FillContext) => Promise<FillOutput>;
