@@ -40,6 +40,8 @@ export const RuntimeInfo = v.object({
   shaderF16: v.boolean(),
   /** Threads ONNX Runtime's WASM runs on: more than 1 only in a cross-origin-isolated document. */
   wasmThreads: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  /** ONNX Runtime Web's version (ort.env.versions): float16 kernels and their overflows change between versions. */
+  ortVersion: v.optional(v.string()),
   /** The WebGPU adapter's buffer limits (bytes): large models need big activations. */
   maxBufferSize: v.optional(count),
   maxStorageBufferBindingSize: v.optional(count),

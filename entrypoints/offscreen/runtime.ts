@@ -16,7 +16,7 @@ export function configureOrt(): void {
 }
 
 export async function detectBackend(preference: DevicePreference): Promise<RuntimeInfo> {
-  return { ...(await pickBackend(preference)), wasmThreads: ort.env.wasm.numThreads ?? 1 };
+  return { ...(await pickBackend(preference)), wasmThreads: ort.env.wasm.numThreads ?? 1, ortVersion: ort.env.versions.web ?? ort.env.versions.common };
 }
 
 async function pickBackend(preference: DevicePreference): Promise<RuntimeInfo> {

@@ -4,6 +4,7 @@
  * every pixel past the paste-back feather is the original's, and the region score rises. Driven
  * from the side-panel page as loop.e2e.ts drives its MI-GAN job.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dilate } from '../../utils/mask/morphology';
 import type { InpaintResult, JobView, RuntimeInfo } from '../../utils/protocol';
@@ -73,6 +74,8 @@ describe('local diffusion in Firefox', () => {
     // lavapipe's storage buffer limit (128 MiB) is below the 268 MB SD 1.5's attention needs at
     // 512²: the job ran on the GPU at the largest crop that fits (384², models/sd/device.ts), not on WASM.
     expect(info.maxStorageBufferBindingSize).toBe(128 * 2 ** 20);
+    // The ONNX Runtime the fp16 kernels came from is recorded: the one this extension ships.
+    expect(info.ortVersion).toBe((JSON.parse(readFileSync('node_modules/onnxruntime-web/package.json', 'utf8')) as { version: string }).version);
 
     const session = (await readSession(panel, sessionId)) as { results?: InpaintResult[] };
     const result = session.results?.find((r) => r.jobId === jobId);

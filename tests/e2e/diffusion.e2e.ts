@@ -10,6 +10,7 @@
  * On WebGPU the e2e build's `fp16First` flag stands in for shader-f16, which SwiftShader lacks (the
  * test models are float32), so the first three tests denoise on WebGPU; the last turns it off.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { estimateMs, estimateText } from '../../models/sd/estimate';
@@ -134,6 +135,9 @@ describe(`local diffusion inpainting (${backend})`, () => {
     // The run's time per part is kept with the result, and the picker now says how long the next run takes here.
     expect(first.diffusion).toMatchObject({ model: 'sd-inpaint', backend, steps: 12, guided: true });
     await expect.poll(() => panel.getByTestId('diffusion-estimate').innerText()).toBe(estimateText(first.diffusion, KNOBS, 2, backend));
+    // The badge names the ONNX Runtime the run used (float16 kernels change between versions): the one the extension ships.
+    const ort = (JSON.parse(readFileSync('node_modules/onnxruntime-web/package.json', 'utf8')) as { version: string }).version;
+    expect(await panel.getByTestId('backend-badge').getAttribute('title')).toContain(`ONNX Runtime Web ${ort}`);
     expect(first.model).toMatch(new RegExp(`^Stable Diffusion 1\\.5 inpainting, 12 steps, \\d+×\\d+ ${RAN_ON}$`));
     // Two candidates, seed and seed + 1, ranked by region score (best first); both raise it.
     expect(first.candidates.map((c) => c.seed).sort()).toEqual([1234, 1235]);
