@@ -10,6 +10,7 @@ import { downscaledSize } from '@/utils/image/size-limit';
 import { IMAGE_FAILED, MAX_FETCHED_SVG_BYTES, ProtocolError, type RequestOf, type ResponseOf, type SiteAccess } from '@/utils/protocol';
 import { getRecord, putImage } from '@/utils/session-store';
 import { withReferer } from './page-referer';
+import { resizedPng } from './sessions';
 
 /** Larger downloads are refused: no real generator image comes near it. */
 const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
@@ -66,16 +67,7 @@ export async function downscaleStoredImage({ image }: RequestOf<'image.downscale
   const record = await getRecord(image);
   if (record.kind !== 'image') throw new ProtocolError('bad-request', `${image} is not an image`);
   const { width, height } = downscaledSize(record.width, record.height);
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(record.blob, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
-  } catch {
-    throw new Error('This image could not be decoded to downscale it');
-  }
-  const canvas = new OffscreenCanvas(width, height);
-  canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return { image: await putImage(await canvas.convertToBlob({ type: 'image/png' }), width, height), width, height };
+  return { image: await putImage(await resizedPng(record.blob, width, height, 'to downscale it'), width, height), width, height };
 }
 
 export async function captureTabRegion(

@@ -43,14 +43,19 @@ export async function previewImage({ image, maxSide }: RequestOf<'image.preview'
   if (record.kind !== 'image') throw new Error('Not an image');
   const scale = Math.min(1, maxSide / Math.max(record.width, record.height));
   const [width, height] = [Math.max(1, Math.round(record.width * scale)), Math.max(1, Math.round(record.height * scale))];
+  return { dataUrl: await blobToDataUrl(await resizedPng(record.blob, width, height, 'for a preview')) };
+}
+
+/** An image file resized (high-quality resampling) to width × height, as PNG; `purpose` ends the message when the file cannot be decoded. */
+export async function resizedPng(blob: Blob, width: number, height: number, purpose: string): Promise<Blob> {
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(record.blob, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+    bitmap = await createImageBitmap(blob, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
   } catch {
-    throw new Error('This image could not be decoded for a preview');
+    throw new Error(`This image could not be decoded ${purpose}`);
   }
   const canvas = new OffscreenCanvas(width, height);
   canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
   bitmap.close();
-  return { dataUrl: await blobToDataUrl(await canvas.convertToBlob({ type: 'image/png' })) };
+  return canvas.convertToBlob({ type: 'image/png' });
 }
