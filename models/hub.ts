@@ -25,8 +25,8 @@ export interface LoadedModel<N extends ModelName = ModelName> {
   precision: Dtype;
   /** Set when this model runs other than first chosen (WASM instead of WebGPU, fp32 instead of fp16), and why. */
   fallbackReason?: string;
-  /** A diffusion model's longest crop side where it runs (its placement: the device's buffer limit, WASM's smaller size). */
-  maxSide?: number;
+  /** On WebGPU: the adapter's largest buffer for one activation (bytes), which caps a diffusion model's crop. */
+  bufferLimit?: number;
   sessions: Record<keyof (typeof registry)[N]['files'], ort.InferenceSession>;
   configs: Record<string, unknown>;
   files: LoadedFileInfo[];

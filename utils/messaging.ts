@@ -149,8 +149,10 @@ export async function sendToOffscreen<T extends MessageType>(type: T, payload: R
 }
 
 /**
- * A hint that only matters while the inference host runs (`interaction.hold`): sent straight to the
- * offscreen document and never creating it, without waiting for the answer; lost when no document runs.
+ * A hint that only matters while the inference host runs (`interaction.hold`), not waiting for the
+ * answer. Chromium: sent straight to the offscreen document, never creating it, lost when none runs.
+ * Firefox: through the event page's route, which starts the inference workers if they were
+ * released (rare while an overlay is open: its clicks keep SAM loaded).
  */
 export function hintOffscreen<T extends MessageType>(type: T, payload: RequestOf<T>): void {
   if (messages[type].to !== 'offscreen') throw new ProtocolError('bad-request', `${type} is not an inference request`);

@@ -150,7 +150,7 @@ export const DiffusionTiming = v.object({
   steps: v.pipe(v.number(), v.integer(), v.minValue(1)),
   /** Classifier-free guidance: two UNet runs (a batch of 2) per step. */
   guided: v.boolean(),
-  /** One denoising step, the mean over every candidate's steps. */
+  /** One denoising step, the median over every candidate's steps (the first one on WebGPU also compiles shaders). */
   stepMs: v.pipe(finite, v.minValue(0)),
   /** Encoding the prompts and the image, once per job (the model already loaded). */
   prepareMs: v.pipe(finite, v.minValue(0)),
@@ -330,7 +330,8 @@ const productMessages = {
   /**
    * The pointer is over a mask editor, so a click may come: a running job waits at its step
    * boundaries for a short lease that each hint renews (worker-host.ts), and a click's decode finds
-   * no step in flight. Best-effort; the job still makes a step at least every 250 ms.
+   * no step in flight. Best-effort; no wait lasts more than 250 ms, so the job keeps stepping (each
+   * step then takes its own time plus up to 250 ms).
    */
   'interaction.hold': { to: 'offscreen', request: Empty, response: Empty },
   // ---- Inpainting and scoring (issue #5) ----

@@ -9,7 +9,7 @@ import { cacheStorageModelCache } from '@/models/cache';
 import { runWithFallback, type Candidate } from '@/models/fallback';
 import { loadModel, releaseModel, type LoadedModel } from '@/models/hub';
 import type { ModelName } from '@/models/registry';
-import { diffusionPlacement } from '@/models/sd/device';
+import { bufferLimit, diffusionPlacement } from '@/models/sd/device';
 import { variantOfModel } from '@/models/sd/variants';
 import { disposeEmbedding, type SamEmbedding } from '@/models/sam/runner';
 import { detectBackend } from './runtime';
@@ -100,8 +100,7 @@ export class Inference {
       onProgress: (p) => emit('model.progress', p),
     });
     if (placement?.reason && !model.fallbackReason) model.fallbackReason = placement.reason;
-    // A model that stepped down to WASM while loading diffuses at WASM's size, whatever the placement said.
-    if (diffusion) model.maxSide = model.backend === placement?.backend ? placement.maxSide : diffusion.maxSide[model.backend];
+    if (diffusion && model.backend === 'webgpu') model.bufferLimit = bufferLimit(info);
     this.placed(model);
     return model;
   }

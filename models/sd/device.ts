@@ -28,23 +28,35 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
 }
 
-/**
- * The longest crop side the UNet's largest activation fits in at a buffer limit: that activation
- * (self-attention scores over the latent grid) grows with the side to the 4th power, so a limit
- * below the native size's need still fits a smaller crop; multiples of 64 (a latent grid the UNet's
- * three downsamplings divide).
- */
-export function bufferLimitedSide(variant: DiffusionVariant, limit: number): number {
-  const native = variant.maxSide.webgpu;
-  if (limit >= variant.minBufferBytes) return native;
-  return Math.floor((native * (limit / variant.minBufferBytes) ** 0.25) / 64) * 64;
+/** The largest buffer an adapter gives one activation: the smaller of its two limits (bytes). */
+export function bufferLimit(device: Pick<DeviceFacts, 'maxBufferSize' | 'maxStorageBufferBindingSize'>): number {
+  return Math.min(device.maxBufferSize ?? Infinity, device.maxStorageBufferBindingSize ?? Infinity);
 }
 
 /**
- * One sentence for the user: can this device run the model on WebGPU, at what size (`maxSide`),
- * and if not, why (`reason`) and what happens instead.
+ * The longest crop side the UNet's largest activation fits in at a buffer limit: that activation
+ * (self-attention scores over the latent grid, for every image of the batch: 2 with guidance)
+ * grows with the side to the 4th power, so a limit below the native size's need still fits a
+ * smaller crop; multiples of 64 (a latent grid the UNet's three downsamplings divide), at least 64.
  */
-export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts): { ok: boolean; text: string; reason?: string; maxSide?: number } {
+export function bufferLimitedSide(variant: DiffusionVariant, limit: number, batch: 1 | 2 = 1): number {
+  const native = variant.maxSide.webgpu;
+  const need = variant.minBufferBytes * batch;
+  if (limit >= need) return native;
+  return Math.max(64, Math.floor((native * (limit / need) ** 0.25) / 64) * 64);
+}
+
+/** The longest side a job diffuses at where the model runs: its buffer-limited size on WebGPU, WASM's own on the CPU. */
+export function diffusionSide(variant: DiffusionVariant, backend: 'webgpu' | 'wasm', limit: number, guided: boolean): number {
+  return backend === 'webgpu' ? bufferLimitedSide(variant, limit, guided ? 2 : 1) : variant.maxSide.wasm;
+}
+
+/**
+ * One sentence for the user: can this device run the model on WebGPU, at what size for this
+ * guidance (guided runs a batch of 2), and if not, why (`reason`) and what happens instead.
+ * Whether it runs on the GPU does not depend on the guidance (the load comes before it is known).
+ */
+export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts, guided = variant.defaults.guidance > 1): { ok: boolean; text: string; reason?: string } {
   // The registry's exports are float16 only (no fp32 or q8 export fits WASM's 4 GB memory; see registry.ts).
   const wasm =
     `This device cannot run it on the GPU: it falls back to WASM (the CPU), at up to ${variant.maxSide.wasm}² px, with the same float16 files (computed in float32), ` +
@@ -53,26 +65,24 @@ export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts): {
   if (device.backend !== 'webgpu') return cannot('no WebGPU adapter', 'Needs WebGPU with shader-f16; this device has no WebGPU adapter.');
   if (!device.shaderF16) return cannot('the GPU lacks shader-f16, which the float16 weights need', 'Needs WebGPU with shader-f16 (its weights are float16); this GPU lacks it.');
   const slow = device.softwareAdapter ? ', a software adapter: slow' : '';
-  const limit = Math.min(device.maxBufferSize ?? Infinity, device.maxStorageBufferBindingSize ?? Infinity);
-  const side = bufferLimitedSide(variant, limit);
+  const limit = bufferLimit(device);
   const native = variant.maxSide.webgpu;
-  if (side === native) return { ok: true, maxSide: native, text: `Runs on this GPU (WebGPU, shader-f16)${slow}.` };
-  const below = `buffer limit (${formatBytes(limit)}) is below the ${formatBytes(variant.minBufferBytes)} the model needs at ${native}² px`;
+  const below = (batch: 1 | 2) =>
+    `buffer limit (${formatBytes(limit)}) is below the ${formatBytes(variant.minBufferBytes * batch)} the model needs at ${native}² px${batch === 2 ? ' with guidance (a batch of 2)' : ''}`;
   // Below WASM's own size the CPU is no worse off: fall back.
-  if (side < variant.maxSide.wasm) return cannot(`the GPU's ${below}`, `This GPU's ${below}.`);
-  return { ok: true, maxSide: side, text: `Runs on this GPU (WebGPU, shader-f16)${slow} at up to ${side}² px: its ${below}.` };
+  if (bufferLimitedSide(variant, limit) < variant.maxSide.wasm) return cannot(`the GPU's ${below(1)}`, `This GPU's ${below(1)}.`);
+  const side = diffusionSide(variant, 'webgpu', limit, guided);
+  if (side === native) return { ok: true, text: `Runs on this GPU (WebGPU, shader-f16)${slow}.` };
+  return { ok: true, text: `Runs on this GPU (WebGPU, shader-f16)${slow} at up to ${side}² px: its ${below(guided ? 2 : 1)}.` };
 }
 
 /**
- * Where a diffusion model is loaded, and the longest crop side it diffuses there: on WebGPU only
- * where deviceVerdict says this device can run it there (at the size its buffer limit allows),
- * else on WASM, as the side panel said before the download (`reason`: why, for the model's
- * placement). fp16 files on an adapter without shader-f16 fail in WebGPU's shader compiler.
+ * Where a diffusion model is loaded: on WebGPU only where deviceVerdict says this device can run
+ * it there, else on WASM, as the side panel said before the download (`reason`: why, for the
+ * model's placement). fp16 files on an adapter without shader-f16 fail in WebGPU's shader compiler.
  */
-export function diffusionPlacement(variant: DiffusionVariant, device: DeviceFacts): { backend: 'webgpu' | 'wasm'; maxSide: number; reason?: string } {
-  const onWasm = { backend: 'wasm' as const, maxSide: variant.maxSide.wasm };
-  if (device.backend !== 'webgpu') return onWasm;
+export function diffusionPlacement(variant: DiffusionVariant, device: DeviceFacts): { backend: 'webgpu' | 'wasm'; reason?: string } {
+  if (device.backend !== 'webgpu') return { backend: 'wasm' };
   const verdict = deviceVerdict(variant, device);
-  if (verdict.ok) return { backend: 'webgpu', maxSide: verdict.maxSide ?? variant.maxSide.webgpu };
-  return { ...onWasm, ...(verdict.reason ? { reason: `WASM: ${verdict.reason}` } : {}) };
+  return verdict.ok ? { backend: 'webgpu' } : { backend: 'wasm', ...(verdict.reason ? { reason: `WASM: ${verdict.reason}` } : {}) };
 }

@@ -27,6 +27,9 @@ describe('diffusion time estimate', () => {
     expect(denoisingSteps({ model: 'sd-inpaint', steps: 20, strength: 1 })).toBe(20);
     expect(denoisingSteps({ model: 'sd-inpaint', steps: 20, strength: 0.5 })).toBe(10);
     expect(denoisingSteps({ model: 'sd-turbo', steps: 4, strength: 1 })).toBe(4);
+    // SD-Turbo's 2 steps at strength 0.3 keep none: said, not thrown (the picker computes this as the slider moves).
+    expect(denoisingSteps({ model: 'sd-turbo', steps: 2, strength: 0.3 })).toBe(0);
+    expect(estimateText(measured, { model: 'sd-turbo', steps: 2, strength: 0.3, guidance: 0 }, 1, 'webgpu')).toBe('Strength 0.30 keeps no denoising step of 2: raise the steps or the strength.');
   });
 
   it('scales the measured run to the steps, guidance and candidates chosen now', () => {

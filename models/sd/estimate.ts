@@ -18,11 +18,15 @@ export function latestTiming(results: readonly InpaintResult[], model: Diffusion
   return latest?.diffusion;
 }
 
-/** Denoising steps a run makes: the strength keeps only the last part of the schedule. */
+/** Denoising steps a run makes: the strength keeps only the last part of the schedule (0: it keeps none, the run would fail). */
 export function denoisingSteps(settings: Pick<DiffusionSettings, 'model' | 'steps' | 'strength'>): number {
   const variant = DIFFUSION_VARIANTS[settings.model];
   const scheduler = createScheduler(variant.scheduler, schedulerConfigFromJson(PUBLISHED_SCHEDULER_CONFIG[variant.registry]));
-  return scheduler.setTimesteps(settings.steps, settings.strength).length;
+  try {
+    return scheduler.setTimesteps(settings.steps, settings.strength).length;
+  } catch {
+    return 0;
+  }
 }
 
 /** Milliseconds the inpainting part of a run of `n` candidates will take, from a measured run. */
@@ -46,6 +50,7 @@ export function formatDuration(ms: number): string {
 /** The sentence the picker shows: the estimate and what it rests on, or that the first run measures it. */
 export function estimateText(timing: DiffusionTiming | undefined, settings: Pick<DiffusionSettings, 'model' | 'steps' | 'strength' | 'guidance'>, n: number, backend: Backend): string {
   const on = backend === 'webgpu' ? 'WebGPU' : 'WASM';
+  if (denoisingSteps(settings) === 0) return `Strength ${settings.strength.toFixed(2)} keeps no denoising step of ${settings.steps}: raise the steps or the strength.`;
   if (!timing) return `Time: not measured on this device yet (${on}); the first run measures it.`;
   const steps = denoisingSteps(settings);
   return (

@@ -37,11 +37,12 @@ export interface DiffusionHooks {
 
 /** NaN or ±Inf in the latents after a step, or in the decoded pixels: the known float16 overflow. */
 export class NonFiniteError extends Error {
-  /** `where`: "at step 3", or "in the VAE decoder's output". */
-  constructor(where: string) {
+  /** `where`: "at step 3", or "in the VAE decoder's output"; `backend`: where the model ran (on WASM the float16 weights are computed in float32). */
+  constructor(where: string, backend: 'webgpu' | 'wasm' = 'webgpu') {
     super(
-      `The model produced NaN or infinite values ${where} (a float16 overflow on this GPU): ` +
-        'choose WASM as the device in the options, which runs in float32, or fewer steps.',
+      backend === 'webgpu'
+        ? `The model produced NaN or infinite values ${where} (a float16 overflow on this GPU): choose WASM as the device in the options, which runs in float32, or fewer steps.`
+        : `The model produced NaN or infinite values ${where}, on WASM (float32): the model files may be damaged; clear the model cache in the options, or try another seed or fewer steps.`,
     );
     this.name = 'NonFiniteError';
   }
@@ -135,7 +136,7 @@ export async function denoiseInpaint(model: SdModel, prepared: PreparedInpaint, 
       const next = timesteps[i + 1];
       latents = blendLatents(latents, next === undefined ? original : scheduler.addNoise(original, noise, next), repaint);
     }
-    if (firstNonFinite(latents) >= 0) throw new NonFiniteError(`at step ${i + 1}`);
+    if (firstNonFinite(latents) >= 0) throw new NonFiniteError(`at step ${i + 1}`, model.backend);
     onStep?.(i + 1, timesteps.length, latents, lw, lh);
     await betweenSteps();
     signal?.throwIfAborted();
@@ -148,7 +149,7 @@ export async function denoiseInpaint(model: SdModel, prepared: PreparedInpaint, 
   const decoded = await vaeDecode(model, latents, lw, lh);
   modelMs += decoded.modelMs;
   // The decoder is float16 too: an overflow there would paste black (NaN → 0) into the picture.
-  if (firstNonFinite(decoded.planar) >= 0) throw new NonFiniteError("in the VAE decoder's output");
+  if (firstNonFinite(decoded.planar) >= 0) throw new NonFiniteError("in the VAE decoder's output", model.backend);
   return { image: planarToImage(decoded.planar, lw * LATENT_FACTOR, lh * LATENT_FACTOR), modelMs };
 }
 

@@ -71,8 +71,9 @@ describe('local diffusion in Firefox', () => {
     const info = await call<RuntimeInfo>(panel, 'runtime.info', {});
     expect(info, 'Firefox offers no WebGPU adapter with shader-f16: install mesa-vulkan-drivers').toMatchObject({ backend: 'webgpu', shaderF16: true });
     expect(info.models?.['sdInpaint']).toEqual({ backend: 'webgpu', precision: 'fp16' });
-    // lavapipe's storage buffer limit (128 MiB) is below the 268 MB SD 1.5's attention needs at
-    // 512²: the job ran on the GPU at the largest crop that fits (384², models/sd/device.ts), not on WASM.
+    // lavapipe's storage buffer limit (128 MiB) is below the 537 MB SD 1.5's attention needs at
+    // 512² with guidance (a batch of 2): the job ran on the GPU at the largest crop that fits
+    // (320², models/sd/device.ts), not on WASM.
     expect(info.maxStorageBufferBindingSize).toBe(128 * 2 ** 20);
     // The ONNX Runtime the fp16 kernels came from is recorded: the one this extension ships.
     expect(info.ortVersion).toBe((JSON.parse(readFileSync('node_modules/onnxruntime-web/package.json', 'utf8')) as { version: string }).version);
@@ -81,7 +82,7 @@ describe('local diffusion in Firefox', () => {
     const result = session.results?.find((r) => r.jobId === jobId);
     expect(result).toMatchObject({ backend: 'diffusion' });
     const [width, height] = /, (\d+)×(\d+) on WebGPU$/.exec(result!.model)!.slice(1).map(Number);
-    expect(Math.max(width!, height!)).toBeLessThanOrEqual(384);
+    expect(Math.max(width!, height!)).toBeLessThanOrEqual(320);
     const candidate = result!.candidates[0]!;
     expect(candidate.seed).toBe(1234);
     expect(candidate.delta.region!).toBeGreaterThan(0);

@@ -162,10 +162,10 @@ describe(`local diffusion inpainting (${backend})`, () => {
     const again = await step('inpaint again, same seed', () => inpaintAndWait(panel, session.id, 1), 200_000);
     const repeated = again.candidates.find((c) => c.seed === 1234)!;
     expect(Buffer.compare(Buffer.from((await readStored(panel, repeated.image)).data), Buffer.from(pixels))).toBe(0);
-    // The estimate's parts are the run's own wall times: for the same knobs they add up to no more than its inpainting time.
+    // The estimate's parts are the run's own wall times (the median step): for the same knobs they stay within its inpainting time (the median's slack: 1.5×).
     const accounted = estimateMs(again.diffusion!, KNOBS, 2);
     expect(accounted).toBeGreaterThan(0);
-    expect(accounted).toBeLessThanOrEqual(again.ms.inpaint);
+    expect(accounted).toBeLessThanOrEqual(1.5 * again.ms.inpaint);
     console.log(`diffusion estimate (${backend}): ${accounted.toFixed(0)} of ${again.ms.inpaint.toFixed(0)} ms inpainting accounted for`);
 
     // The negative prompt typed in the panel (where Refine puts the LLM's) steers the same seed away from it.

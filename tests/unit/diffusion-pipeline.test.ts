@@ -246,7 +246,8 @@ describe('the float16 overflow guard', () => {
   };
 
   it('stops at the first step whose latents hold NaN, says so and points to WASM (float32), with no picture', async () => {
-    const { run, steps } = await job(overflowing(inpaint, 'unet', 3));
+    // As placed on a GPU (the sessions run here, on WASM): the message is the GPU's.
+    const { run, steps } = await job({ ...overflowing(inpaint, 'unet', 3), backend: 'webgpu' });
     const error: unknown = await run.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteError);
     expect((error as Error).message).toMatch(/NaN or infinite values at step 3 \(a float16 overflow on this GPU\): choose WASM as the device in the options, which runs in float32/);
@@ -254,9 +255,14 @@ describe('the float16 overflow guard', () => {
   });
 
   it("stops when the VAE decoder's pixels hold NaN, instead of pasting black", async () => {
-    const { run, steps } = await job(overflowing(inpaint, 'vaeDecoder', 1));
+    const { run, steps } = await job({ ...overflowing(inpaint, 'vaeDecoder', 1), backend: 'webgpu' });
     await expect(run).rejects.toThrow(/NaN or infinite values in the VAE decoder's output .*choose WASM/);
     expect(steps).toHaveLength(4); // the first candidate's four steps ran; its decode overflowed
+  });
+
+  it('on WASM (already float32) does not send the user to WASM: it points to damaged files', async () => {
+    const { run } = await job(overflowing(inpaint, 'unet', 2));
+    await expect(run).rejects.toThrow(/NaN or infinite values at step 2, on WASM \(float32\): the model files may be damaged; clear the model cache/);
   });
 });
 

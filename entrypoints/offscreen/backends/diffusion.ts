@@ -5,7 +5,7 @@
  * latent preview per step and cancel (and the user's turn) between steps. The job pastes each through the feathered mask.
  * When memory is short (models/sd/memory.ts) the encoders are released before the UNet runs.
  */
-import { downloadBytes } from '@/models/sd/device';
+import { diffusionSide, downloadBytes } from '@/models/sd/device';
 import { releasePlan } from '@/models/sd/memory';
 import { denoiseInpaint, prepareInpaint } from '@/models/sd/pipeline';
 import { workingSize } from '@/models/sd/processor';
@@ -32,7 +32,7 @@ export function diffusionBackend(params: DiffusionParams, loadModel: () => Promi
     const model = await loadModel();
     // From here on the job's time is the device's, not the download's: the estimate's encoding part starts here.
     const prepareStarted = performance.now();
-    const size = workingSize(rect.width, rect.height, model.maxSide ?? variant.maxSide[model.backend]);
+    const size = workingSize(rect.width, rect.height, diffusionSide(variant, model.backend, model.bufferLimit ?? Infinity, params.guidance > 1));
     const input = resizeImage(cropImage(image, rect), size.width, size.height);
     const region = cropMaskTo(mask, rect, size.width, size.height);
     const knobs = { prompt, negativePrompt: negativePrompt ?? '', steps: params.steps, guidance: params.guidance, strength: params.strength, scheduler: variant.scheduler };
@@ -55,7 +55,7 @@ export function diffusionBackend(params: DiffusionParams, loadModel: () => Promi
         clock.candidateStarts();
         const result = await denoiseInpaint(model, prepared, { ...knobs, seed }, {
           signal,
-          turn,
+          ...(turn ? { turn: () => clock.waitFor(turn) } : {}),
           onStep: (step, total, latents, width, height) => {
             clock.stepEnds(total);
             onProgress((i + step / total) / n, `Candidate ${i + 1} of ${n}: step ${step} of ${total}`);
@@ -80,31 +80,52 @@ export function diffusionBackend(params: DiffusionParams, loadModel: () => Promi
   };
 }
 
-/** Wall time of the denoising steps and of the rest of each candidate (the decoder), as the user waits for them. */
+/**
+ * Wall time of a denoising step (the median) and of the rest of each candidate (the decoder), as the user
+ * waits for them, less the waits for the user's turn (a click, a pointer over the mask): those
+ * depend on the user, not the device, and would inflate the next run's estimate.
+ */
 function stepClock() {
   let mark = 0;
-  let stepsMs = 0;
-  let steps = 0;
+  let waitedMs = 0;
+  const stepMs: number[] = [];
   let stepsPerCandidate = 0;
   let restMs = 0;
   let candidates = 0;
+  /** Time since the mark, less the waits in it; moves the mark. */
+  const lap = () => {
+    const now = performance.now();
+    const ms = Math.max(0, now - mark - waitedMs);
+    mark = now;
+    waitedMs = 0;
+    return ms;
+  };
   return {
+    async waitFor(turn: () => Promise<void>) {
+      const start = performance.now();
+      try {
+        await turn();
+      } finally {
+        waitedMs += performance.now() - start;
+      }
+    },
     candidateStarts() {
       mark = performance.now();
+      waitedMs = 0;
     },
     stepEnds(total: number) {
-      const now = performance.now();
-      stepsMs += now - mark;
-      steps += 1;
+      stepMs.push(lap());
       stepsPerCandidate = total;
-      mark = now;
     },
     candidateEnds() {
-      restMs += performance.now() - mark;
+      restMs += lap();
       candidates += 1;
     },
     timing(): { steps: number; stepMs: number; candidateMs: number } | undefined {
-      return steps > 0 && candidates > 0 ? { steps: stepsPerCandidate, stepMs: stepsMs / steps, candidateMs: restMs / candidates } : undefined;
+      // The median step: the first one on WebGPU also compiles its shaders (seconds with real models), which the next run does not.
+      const sorted = [...stepMs].sort((a, b) => a - b);
+      const median = sorted.length % 2 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+      return sorted.length > 0 && candidates > 0 ? { steps: stepsPerCandidate, stepMs: median, candidateMs: restMs / candidates } : undefined;
     },
   };
 }
