@@ -3,6 +3,7 @@
  * registry, and whether this device's runtime can carry it (WebGPU with shader-f16 for the fp16
  * exports, a large enough buffer limit) or what it falls back to. Pure.
  */
+import { isGuided, unetBatch } from '../../utils/diffusion/guidance';
 import { registry, type Dtype, type ModelFile } from '../registry';
 import type { DiffusionVariant } from './variants';
 
@@ -48,7 +49,7 @@ export function bufferLimitedSide(variant: DiffusionVariant, limit: number, batc
 
 /** The longest side a job diffuses at where the model runs: its buffer-limited size on WebGPU, WASM's own on the CPU. */
 export function diffusionSide(variant: DiffusionVariant, backend: 'webgpu' | 'wasm', limit: number, guided: boolean): number {
-  return backend === 'webgpu' ? bufferLimitedSide(variant, limit, guided ? 2 : 1) : variant.maxSide.wasm;
+  return backend === 'webgpu' ? bufferLimitedSide(variant, limit, unetBatch(guided)) : variant.maxSide.wasm;
 }
 
 /**
@@ -56,7 +57,7 @@ export function diffusionSide(variant: DiffusionVariant, backend: 'webgpu' | 'wa
  * guidance (guided runs a batch of 2), and if not, why (`reason`) and what happens instead.
  * Whether it runs on the GPU does not depend on the guidance (the load comes before it is known).
  */
-export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts, guided = variant.defaults.guidance > 1): { ok: boolean; text: string; reason?: string } {
+export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts, guided = isGuided(variant.defaults.guidance)): { ok: boolean; text: string; reason?: string } {
   // The registry's exports are float16 only (no fp32 or q8 export fits WASM's 4 GB memory; see registry.ts).
   const wasm =
     `This device cannot run it on the GPU: it falls back to WASM (the CPU), at up to ${variant.maxSide.wasm}² px, with the same float16 files (computed in float32), ` +
@@ -73,7 +74,7 @@ export function deviceVerdict(variant: DiffusionVariant, device: DeviceFacts, gu
   if (bufferLimitedSide(variant, limit) < variant.maxSide.wasm) return cannot(`the GPU's ${below(1)}`, `This GPU's ${below(1)}.`);
   const side = diffusionSide(variant, 'webgpu', limit, guided);
   if (side === native) return { ok: true, text: `Runs on this GPU (WebGPU, shader-f16)${slow}.` };
-  return { ok: true, text: `Runs on this GPU (WebGPU, shader-f16)${slow} at up to ${side}² px: its ${below(guided ? 2 : 1)}.` };
+  return { ok: true, text: `Runs on this GPU (WebGPU, shader-f16)${slow} at up to ${side}² px: its ${below(unetBatch(guided))}.` };
 }
 
 /**

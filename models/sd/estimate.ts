@@ -4,6 +4,7 @@
  * scaled to the steps, strength, guidance and candidates now chosen. Nothing is guessed for a device
  * that has not run the model yet: published timings of other GPUs say little about this one. Pure.
  */
+import { isGuided, unetBatch } from '../../utils/diffusion/guidance';
 import { createScheduler, schedulerConfigFromJson } from '../../utils/diffusion/scheduler';
 import type { Backend, DiffusionModel, DiffusionSettings, DiffusionTiming, InpaintResult } from '../../utils/protocol';
 import { PUBLISHED_SCHEDULER_CONFIG } from './scheduler-defaults';
@@ -32,8 +33,7 @@ export function denoisingSteps(settings: Pick<DiffusionSettings, 'model' | 'step
 /** Milliseconds the inpainting part of a run of `n` candidates will take, from a measured run. */
 export function estimateMs(timing: DiffusionTiming, settings: Pick<DiffusionSettings, 'model' | 'steps' | 'strength' | 'guidance'>, n: number): number {
   // Guidance runs the UNet on a batch of two: a step costs about twice an unguided one.
-  const batch = (guided: boolean) => (guided ? 2 : 1);
-  const stepMs = (timing.stepMs * batch(settings.guidance > 1)) / batch(timing.guided);
+  const stepMs = (timing.stepMs * unetBatch(isGuided(settings.guidance))) / unetBatch(timing.guided);
   return timing.prepareMs + n * (denoisingSteps(settings) * stepMs + timing.candidateMs);
 }
 

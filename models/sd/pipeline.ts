@@ -8,7 +8,7 @@
  */
 import type { Mask, RGBAImage } from '../../utils/image/types';
 import { firstNonFinite } from '../../utils/diffusion/finite';
-import { classifierFreeGuidance } from '../../utils/diffusion/guidance';
+import { classifierFreeGuidance, isGuided, unetBatch } from '../../utils/diffusion/guidance';
 import { seededRandom } from '../../utils/diffusion/random';
 import { createScheduler, schedulerConfigFromJson, type SchedulerKind } from '../../utils/diffusion/scheduler';
 import { blendLatents, imageToPlanar, LATENT_FACTOR, latentMask, planarToImage, scaled } from './processor';
@@ -81,7 +81,7 @@ export async function prepareInpaint(
   const lw = image.width / LATENT_FACTOR;
   const lh = image.height / LATENT_FACTOR;
   const channels = unetChannels(model);
-  const guided = params.guidance > 1;
+  const guided = isGuided(params.guidance);
 
   // Prompts: [uncond, cond] as one batch when guided.
   const cond = await encodeText(model, params.prompt);
@@ -126,7 +126,7 @@ export async function denoiseInpaint(model: SdModel, prepared: PreparedInpaint, 
   for (const [i, t] of timesteps.entries()) {
     const input = scheduler.scaleModelInput(latents, t);
     const one = channels === 9 ? concat([input, conditioning]) : input;
-    const batch = guided ? 2 : 1;
+    const batch = unetBatch(guided);
     const result = await unetStep(model, guided ? concat([one, one]) : one, { batch, channels, width: lw, height: lh }, t, text, hidden);
     modelMs += result.modelMs;
     const eps = guided ? classifierFreeGuidance(result.noise.subarray(0, 4 * plane), result.noise.subarray(4 * plane), params.guidance) : result.noise;

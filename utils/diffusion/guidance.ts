@@ -1,3 +1,13 @@
+/** Guidance runs only above scale 1; at ≤ 1 the UNet runs once per step on the prompt alone (as diffusers). */
+export function isGuided(scale: number): boolean {
+  return scale > 1;
+}
+
+/** Images the UNet runs per step: the unconditional and the conditional one when guided. */
+export function unetBatch(guided: boolean): 1 | 2 {
+  return guided ? 2 : 1;
+}
+
 /**
  * Classifier-free guidance: uncond + scale·(cond − uncond). Takes the UNet's batched output
  * [2,...] as one array (uncond first, then cond) or the two halves as two arrays.

@@ -11,9 +11,11 @@ import { denoiseInpaint, prepareInpaint } from '@/models/sd/pipeline';
 import { workingSize } from '@/models/sd/processor';
 import { releaseEncoders, type SdModel } from '@/models/sd/runner';
 import { DIFFUSION_VARIANTS } from '@/models/sd/variants';
+import { isGuided } from '@/utils/diffusion/guidance';
 import { latentsToPreview } from '@/utils/diffusion/preview';
 import { cropAroundMask, cropImage, cropMaskTo, onlyMaskedPadding, resizeImage } from '@/utils/inpaint/crop';
 import type { DiffusionParams } from '@/utils/protocol';
+import { median } from '@/utils/stats';
 import type { FillBackend } from './types';
 
 /** How a job learns whether memory is short, and forgets a model whose encoders it released. */
@@ -32,7 +34,7 @@ export function diffusionBackend(params: DiffusionParams, loadModel: () => Promi
     const model = await loadModel();
     // From here on the job's time is the device's, not the download's: the estimate's encoding part starts here.
     const prepareStarted = performance.now();
-    const size = workingSize(rect.width, rect.height, diffusionSide(variant, model.backend, model.bufferLimit ?? Infinity, params.guidance > 1));
+    const size = workingSize(rect.width, rect.height, diffusionSide(variant, model.backend, model.bufferLimit ?? Infinity, isGuided(params.guidance)));
     const input = resizeImage(cropImage(image, rect), size.width, size.height);
     const region = cropMaskTo(mask, rect, size.width, size.height);
     const knobs = { prompt, negativePrompt: negativePrompt ?? '', steps: params.steps, guidance: params.guidance, strength: params.strength, scheduler: variant.scheduler };
@@ -123,9 +125,7 @@ function stepClock() {
     },
     timing(): { steps: number; stepMs: number; candidateMs: number } | undefined {
       // The median step: the first one on WebGPU also compiles its shaders (seconds with real models), which the next run does not.
-      const sorted = [...stepMs].sort((a, b) => a - b);
-      const median = sorted.length % 2 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-      return sorted.length > 0 && candidates > 0 ? { steps: stepsPerCandidate, stepMs: median, candidateMs: restMs / candidates } : undefined;
+      return stepMs.length > 0 && candidates > 0 ? { steps: stepsPerCandidate, stepMs: median(stepMs), candidateMs: restMs / candidates } : undefined;
     },
   };
 }
